@@ -1,0 +1,1 @@
+"""Sheetdesk's logic: stores, validation glue, workflow rules, metrics, charts, auth, i18n, CLI."""

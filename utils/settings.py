@@ -1,0 +1,70 @@
+"""Team settings: time limits per severity, revisit cadences per grade, holidays, thresholds.
+
+Defaults follow SPEC; a team overrides them with environment variables or the `[sheetdesk]`
+table of `.streamlit/secrets.toml` (read by the app and passed in). Pure data, no I/O beyond
+reading the environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Settings:
+    # working days allowed to resolve a complaint, by severity
+    time_limits: Mapping[str, int] = field(
+        default_factory=lambda: {"normal": 3, "serious": 2, "critical": 1}
+    )
+    # days between routine revisits, by client grade
+    cadence_days: Mapping[str, int] = field(
+        default_factory=lambda: {"A": 30, "B": 90, "C": 180, "D": 365}
+    )
+    holidays: frozenset[dt.date] = frozenset()
+    max_attempts: int = 3
+    star_min_revisits: int = 5
+    cache_seconds: float = 30.0
+    dashboard_refresh_seconds: float = 60.0
+
+
+def _parse_dates(text: str) -> frozenset[dt.date]:
+    out = set()
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if part:
+            out.add(dt.date.fromisoformat(part))
+    return frozenset(out)
+
+
+def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
+    """Defaults, then `overrides` (e.g. secrets' [sheetdesk] table), then the environment:
+    SHEETDESK_HOLIDAYS=2026-10-01,2026-10-02 · SHEETDESK_CACHE_SECONDS=30 ·
+    SHEETDESK_STAR_MIN_REVISITS=5 · SHEETDESK_REFRESH_SECONDS=60."""
+    s = Settings()
+    o = dict(overrides or {})
+    if "holidays" in o:
+        hol = o["holidays"]
+        s = replace(s, holidays=_parse_dates(hol) if isinstance(hol, str) else frozenset(
+            h if isinstance(h, dt.date) else dt.date.fromisoformat(str(h)) for h in hol))
+    for key in ("time_limits", "cadence_days"):
+        if key in o:
+            s = replace(s, **{key: {**getattr(s, key), **dict(o[key])}})
+    for key in ("max_attempts", "star_min_revisits"):
+        if key in o:
+            s = replace(s, **{key: int(o[key])})
+    for key in ("cache_seconds", "dashboard_refresh_seconds"):
+        if key in o:
+            s = replace(s, **{key: float(o[key])})
+    env = os.environ
+    if env.get("SHEETDESK_HOLIDAYS"):
+        s = replace(s, holidays=_parse_dates(env["SHEETDESK_HOLIDAYS"]))
+    if env.get("SHEETDESK_CACHE_SECONDS"):
+        s = replace(s, cache_seconds=float(env["SHEETDESK_CACHE_SECONDS"]))
+    if env.get("SHEETDESK_STAR_MIN_REVISITS"):
+        s = replace(s, star_min_revisits=int(env["SHEETDESK_STAR_MIN_REVISITS"]))
+    if env.get("SHEETDESK_REFRESH_SECONDS"):
+        s = replace(s, dashboard_refresh_seconds=float(env["SHEETDESK_REFRESH_SECONDS"]))
+    return s
