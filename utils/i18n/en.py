@@ -93,3 +93,22 @@ MESSAGES: dict[str, str] = {
     "level.error": "error",
     "level.warning": "warning",
 }
+MESSAGES.update({
+    "error.generic": "Something went wrong.",
+})
+
+# --- workflow ---
+MESSAGES.update({
+})  # end workflow
+
+# --- pages ---
+MESSAGES.update({
+})  # end pages
+
+# --- dashboard ---
+MESSAGES.update({
+})  # end dashboard
+
+# --- gsheets ---
+MESSAGES.update({
+})  # end gsheets

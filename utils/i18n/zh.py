@@ -70,3 +70,22 @@ MESSAGES: dict[str, str] = {
     "level.error": "错误",
     "level.warning": "警告",
 }
+MESSAGES.update({
+    "error.generic": "出现了问题。",
+})
+
+# --- workflow ---
+MESSAGES.update({
+})  # end workflow
+
+# --- pages ---
+MESSAGES.update({
+})  # end pages
+
+# --- dashboard ---
+MESSAGES.update({
+})  # end dashboard
+
+# --- gsheets ---
+MESSAGES.update({
+})  # end gsheets

@@ -1,0 +1,72 @@
+"""All of Sheetdesk's errors, under one base class.
+
+Each error carries a catalogue key and parameters, so a page or the CLI can show it in the
+user's language with `err.message(lang)`; `str(err)` is the English text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from utils.i18n import t
+
+
+class SheetdeskError(Exception):
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, /, **params: Any) -> None:
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        return t(self.key, lang, **self.params)
+
+
+class ConfigError(SheetdeskError):
+    """The store is not configured correctly (missing credentials, bad path …)."""
+
+
+class StoreError(SheetdeskError):
+    """The spreadsheet could not be read or written."""
+
+
+class BadWorkbookError(StoreError):
+    key = "store.bad_workbook"
+
+
+class RecordNotFound(StoreError):
+    key = "store.not_found"
+
+
+class InvalidRecord(SheetdeskError):
+    """A record offered for saving failed validation; `problems` says where."""
+
+    key = "store.invalid_record"
+
+    def __init__(self, problems: list, /) -> None:  # list[Problem]
+        self.problems = problems
+        super().__init__(details="; ".join(p.message("en") for p in problems))
+
+    def message(self, lang: str = "en") -> str:
+        return t(self.key, lang, details="; ".join(p.message(lang) for p in self.problems))
+
+
+class ConflictError(StoreError):
+    """The row changed in the spreadsheet since it was read. `mine` is the version the user
+    wanted to save, `theirs` the row as it is now in the sheet."""
+
+    key = "store.conflict"
+
+    def __init__(self, tab: str, record_id: str, mine: dict, theirs: dict) -> None:
+        self.tab, self.record_id, self.mine, self.theirs = tab, record_id, mine, theirs
+        super().__init__(
+            tab=tab,
+            record_id=record_id,
+            theirs_by=theirs.get("updated_by") or "?",
+            theirs_at=theirs.get("updated_at") or "?",
+        )
+
+
+class WorkflowError(SheetdeskError):
+    """A workflow rule refused an action (wrong state, missing reason, not allowed)."""
