@@ -1,0 +1,12 @@
+"""Where the data lives: one store interface, two backends (local workbook, Google Sheets).
+
+`open_store()` picks the backend from the configuration; pages and the CLI receive the store
+and never import a backend themselves.
+"""
+
+from __future__ import annotations
+
+from utils.store.base import SaveResult, Snapshot, Store
+from utils.store.config import StoreConfig, load_config, open_store
+
+__all__ = ["SaveResult", "Snapshot", "Store", "StoreConfig", "load_config", "open_store"]

@@ -1,0 +1,347 @@
+"""The store interface and what both backends share: snapshots, saves, the pending overlay.
+
+A backend supplies four primitives — read the three tabs' raw cells, read one row fresh, apply
+the pending saves, create missing tabs and headers — and this base class does the rest the same
+way for the local workbook and for Google Sheets:
+
+- `read()`   → a `Snapshot` (valid records as DataFrames + problems), pending saves included,
+  cached until the spreadsheet changes (local) or for the cache window (Google);
+- `append()` → validate, give the record an ID, stamp `updated_at`/`updated_by`, put it in the
+  pending queue, then try to write it;
+- `update()` → validate the changed fields, read the row fresh and refuse with `ConflictError`
+  (both versions) if its `updated_at` is not the one the user edited, then queue and write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheets_schema.parse import parse_datetime, parser_for
+from sheets_schema.problems import Problem
+from sheets_schema.tables import TAB_NAMES, TABLES
+from sheets_schema.validate import (
+    Layout,
+    TabResult,
+    check_references,
+    read_layout,
+    validate_record,
+    validate_rows,
+)
+from utils.errors import ConflictError, InvalidRecord, RecordNotFound
+from utils.store.pending import PendingOp, PendingQueue
+
+RawTabs = dict[str, tuple[str, list[list[object]]]]  # tab → (sheet title, rows incl. header)
+
+
+def now_seconds() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class Snapshot:
+    frames: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    read_at: dt.datetime
+    source: str
+    pending: int = 0
+    pending_ids: dict[str, set[str]] = field(default_factory=dict)
+    conflicts: list[PendingOp] = field(default_factory=list)
+    layouts: dict[str, Layout | None] = field(default_factory=dict)
+
+    @property
+    def clients(self) -> pd.DataFrame:
+        return self.frames["clients"]
+
+    @property
+    def complaints(self) -> pd.DataFrame:
+        return self.frames["complaints"]
+
+    @property
+    def revisits(self) -> pd.DataFrame:
+        return self.frames["revisits"]
+
+    def record(self, tab: str, record_id: str) -> dict | None:
+        """One valid record as a dict (NaT/NA → None), or None."""
+        frame = self.frames[tab]
+        hits = frame[frame[TABLES[tab].id_field] == record_id]
+        if hits.empty:
+            return None
+        return row_dict(hits.iloc[0])
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    def is_empty(self) -> bool:
+        return all(f.empty for f in self.frames.values())
+
+
+def row_dict(row: pd.Series) -> dict:
+    out = {}
+    for key, value in row.items():
+        if key == "_row":
+            out[key] = None if pd.isna(value) else int(value)
+        elif isinstance(value, pd.Timestamp):
+            out[key] = value.to_pydatetime()
+        elif value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+            out[key] = None
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass
+class SaveResult:
+    tab: str
+    record_id: str
+    record: dict
+    pending: bool  # True: kept in the pending queue, not in the spreadsheet yet
+    error: str = ""  # why it is pending, in English (pages show their own words)
+
+
+def same_moment(a: object, b: object) -> bool:
+    """updated_at equality, to the second; both blank counts as equal."""
+    a = a if isinstance(a, dt.datetime) or a is None else parse_datetime(a)
+    b = b if isinstance(b, dt.datetime) or b is None else parse_datetime(b)
+    if a is None or b is None:
+        return a is None and b is None
+    return abs((a - b).total_seconds()) < 1
+
+
+class Store(ABC):
+    """One interface, two backends. Pass a store in; never import a backend from a page."""
+
+    kind = "abstract"
+
+    def __init__(self, queue: PendingQueue, clock: Callable[[], dt.datetime] = now_seconds):
+        self.queue = queue
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._cached: tuple[object, Snapshot] | None = None
+
+    # ---- what a backend supplies ----
+    @abstractmethod
+    def describe(self) -> str:
+        """Which spreadsheet or workbook, for people."""
+
+    @abstractmethod
+    def _read_raw(self) -> RawTabs:
+        """The three tabs' cells (header row first). A missing tab is left out."""
+
+    @abstractmethod
+    def _read_row(self, tab: str, record_id: str) -> dict | None:
+        """One row by ID, fresh from the spreadsheet, as raw cell values by field."""
+
+    @abstractmethod
+    def _apply_pending(self) -> str:
+        """Write every pending save to the spreadsheet; '' if all written, else the reason."""
+
+    @abstractmethod
+    def init(self, lang: str = "en") -> list[str]:
+        """Create missing tabs and header cells; never delete data. Returns what was added."""
+
+    def _version(self) -> object:
+        """A token that changes when the spreadsheet may have changed (None: don't cache)."""
+        return None
+
+    def _taken_ids(self, tab: str) -> set[str]:
+        return set()
+
+    # ---- reading ----
+    def read(self, *, fresh: bool = False) -> Snapshot:
+        with self._lock:
+            version = self._version()
+            if not fresh and self._cached and version is not None and self._cached[0] == version:
+                return self._cached[1]
+            raw = self._read_raw()
+            snapshot = self._snapshot(raw)
+            self._cached = (version, snapshot)
+            return snapshot
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cached = None
+
+    def _snapshot(self, raw: RawTabs) -> Snapshot:
+        ops = self.queue.ops()
+        results: dict[str, TabResult] = {}
+        pending_ids: dict[str, set[str]] = {t: set() for t in TAB_NAMES}
+        for tab in TAB_NAMES:
+            title, rows = raw.get(tab, (TABLES[tab].en, []))
+            tab_ops = [op for op in ops if op.tab == tab]
+            if rows and tab_ops:
+                rows = overlay(tab, rows, tab_ops)
+                pending_ids[tab] = {op.record_id for op in tab_ops}
+            results[tab] = validate_rows(tab, rows, title)
+        problems = [p for r in results.values() for p in r.problems]
+        problems += check_references(results)
+        return Snapshot(
+            frames={t: r.frame for t, r in results.items()},
+            problems=problems,
+            read_at=self.clock(),
+            source=self.describe(),
+            pending=len(ops),
+            pending_ids=pending_ids,
+            conflicts=self.queue.conflicts(),
+            layouts={t: r.layout for t, r in results.items()},
+        )
+
+    def current(self, tab: str, record_id: str) -> dict | None:
+        """One record as it is now in the spreadsheet (pending saves included), parsed."""
+        raw = self._read_row(tab, record_id)
+        for op in self.queue.ops():
+            if op.tab == tab and op.record_id == record_id:
+                raw = {**(raw or {}), **op.values}
+        if raw is None:
+            return None
+        out = {}
+        for c in TABLES[tab].columns:
+            try:
+                out[c.field] = parser_for(c)(raw.get(c.field))
+            except ValueError:
+                out[c.field] = raw.get(c.field)
+        return out
+
+    # ---- writing ----
+    def new_id(self, tab: str) -> str:
+        from utils.store.ids import new_id
+
+        table = TABLES[tab]
+        taken = set(self.read().frames[tab][table.id_field]) | self._taken_ids(tab)
+        taken |= {op.record_id for op in self.queue.ops() if op.tab == tab}
+        return new_id(table.id_prefix, taken, self.clock().date())
+
+    def append(self, tab: str, record: dict, *, user: str) -> SaveResult:
+        table = TABLES[tab]
+        record = {k: v for k, v in record.items() if k in table.by_field}
+        with self._lock:
+            if not record.get(table.id_field):
+                record[table.id_field] = self.new_id(tab)
+            record["updated_at"] = self.clock()
+            record["updated_by"] = user
+            clean, problems = validate_record(tab, record)
+            if problems:
+                raise InvalidRecord(problems)
+            clean = {k: v for k, v in clean.items() if v is not None}
+            op = PendingOp("append", tab, clean[table.id_field], clean)
+            return self._save(op)
+
+    def update(
+        self,
+        tab: str,
+        record_id: str,
+        changes: dict,
+        *,
+        expected_updated_at: dt.datetime | None,
+        user: str,
+        force: bool = False,
+    ) -> SaveResult:
+        """Change some fields of one record. Refused with `ConflictError` when the row's
+        `updated_at` is no longer `expected_updated_at` (someone changed it meanwhile), unless
+        `force` (the user saw both versions and chose theirs)."""
+        table = TABLES[tab]
+        changes = {k: v for k, v in changes.items()
+                   if k in table.by_field and k not in (table.id_field, "updated_at")}  # fmt: skip
+        with self._lock:
+            current = self.current(tab, record_id)
+            if current is None:
+                raise RecordNotFound(tab=tab, record_id=record_id)
+            clean, problems = validate_record(tab, changes, partial=True)
+            if problems:
+                raise InvalidRecord(problems)
+            merged = {**current, **clean}
+            _, problems = validate_record(tab, merged)
+            if problems:
+                raise InvalidRecord(problems)
+            if not force and not same_moment(current.get("updated_at"), expected_updated_at):
+                raise ConflictError(tab, record_id, mine=merged, theirs=current)
+            stamp = self.clock()
+            if current.get("updated_at") and stamp <= current["updated_at"]:
+                stamp = current["updated_at"] + dt.timedelta(seconds=1)
+            values = {**clean, "updated_at": stamp, "updated_by": user}
+            op = PendingOp("update", tab, record_id, values,
+                           expected_updated_at=current.get("updated_at"))  # fmt: skip
+            return self._save(op, merged={**merged, **values})
+
+    def _save(self, op: PendingOp, merged: dict | None = None) -> SaveResult:
+        self.queue.put(op)
+        error = self.flush()
+        self.invalidate()
+        still_pending = any(o.op_id == op.op_id for o in self.queue.ops())
+        return SaveResult(op.tab, op.record_id, merged or op.values, still_pending, error)
+
+    def flush(self) -> str:
+        """Try to write every pending save. Returns '' or why some could not be written."""
+        with self._lock:
+            if not len(self.queue):
+                return ""
+            error = self._apply_pending()
+            self.invalidate()
+            return error
+
+    def pending_count(self) -> int:
+        return len(self.queue)
+
+
+def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]) -> list:
+    """The tab's rows with pending saves laid over them: updates replace cells of the row with
+    that ID, appends are added at the end (where they will land)."""
+    layout, _ = read_layout(tab, rows[0], tab)
+    id_index = layout.index.get(TABLES[tab].id_field)
+    if id_index is None:
+        return list(rows)
+    out = [list(r) for r in rows]
+    width = len(rows[0])
+    where: dict[str, int] = {}
+    for n, row in enumerate(out[1:], start=1):
+        if id_index < len(row) and row[id_index] not in (None, ""):
+            where.setdefault(str(row[id_index]).strip(), n)
+    for op in ops:
+        n = where.get(op.record_id)
+        if op.kind == "append" and n is None:
+            out.append([None] * width)
+            n = len(out) - 1
+            where[op.record_id] = n
+        elif n is None:
+            continue
+        row = out[n]
+        row.extend([None] * (width - len(row)))
+        if op.kind == "update" and not same_moment(
+            _cell_moment(row, layout.index.get("updated_at")), op.expected_updated_at
+        ):
+            if not same_moment(_cell_moment(row, layout.index.get("updated_at")),
+                               op.values.get("updated_at")):  # fmt: skip
+                continue  # would conflict when applied: show the sheet's version
+        for fname, value in op.values.items():
+            i = layout.index.get(fname)
+            if i is not None:
+                row[i] = value
+    return out
+
+
+def _cell_moment(row: Sequence[object], index: int | None) -> dt.datetime | None:
+    if index is None or index >= len(row):
+        return None
+    try:
+        return parse_datetime(row[index])
+    except ValueError:
+        return None
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll `predicate` until true or `timeout` seconds pass (for background flushes)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()

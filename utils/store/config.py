@@ -1,0 +1,70 @@
+"""Which store to open: the environment first, then the app's secrets, then the local default.
+
+- `SHEETDESK_SPREADSHEET` (URL or key) + `GOOGLE_APPLICATION_CREDENTIALS` (service-account key
+  file), or `[connections.gsheets]` in `.streamlit/secrets.toml` → Google Sheets;
+- otherwise the workbook at `SHEETDESK_WORKBOOK`, or `data/sheetdesk.xlsx`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from utils.i18n import normalise_lang
+from utils.store.base import Store
+from utils.store.local import DEFAULT_WORKBOOK, LocalWorkbookStore
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    backend: str  # "local" or "gsheets"
+    workbook: str = DEFAULT_WORKBOOK
+    spreadsheet: str = ""
+    credentials_file: str = ""
+    credentials_info: Mapping[str, object] = field(default_factory=dict)
+    lang: str = "en"  # language of new tabs' headers
+    cache_seconds: float = 30.0
+
+
+def load_config(
+    secrets: Mapping[str, object] | None = None, *, workbook: str | None = None
+) -> StoreConfig:
+    """`workbook` (e.g. the CLI's --workbook) wins over everything."""
+    env = os.environ
+    secrets = secrets or {}
+    lang = normalise_lang(env.get("SHEETDESK_LANGUAGE") or str(secrets.get("language", "en")))
+    cache = float(env.get("SHEETDESK_CACHE_SECONDS") or secrets.get("cache_seconds", 30.0))
+    if workbook:
+        return StoreConfig("local", workbook=workbook, lang=lang)
+    if env.get("SHEETDESK_SPREADSHEET"):
+        return StoreConfig(
+            "gsheets",
+            spreadsheet=env["SHEETDESK_SPREADSHEET"],
+            credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
+            lang=lang,
+            cache_seconds=cache,
+        )
+    connections = secrets.get("connections") or {}
+    gsheets = connections.get("gsheets") if isinstance(connections, Mapping) else None
+    if isinstance(gsheets, Mapping) and gsheets.get("spreadsheet"):
+        info = {k: v for k, v in gsheets.items() if k not in ("spreadsheet", "worksheet")}
+        return StoreConfig(
+            "gsheets",
+            spreadsheet=str(gsheets["spreadsheet"]),
+            credentials_info=info,
+            credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
+            lang=lang,
+            cache_seconds=cache,
+        )
+    return StoreConfig("local", workbook=env.get("SHEETDESK_WORKBOOK") or DEFAULT_WORKBOOK,
+                       lang=lang)  # fmt: skip
+
+
+def open_store(config: StoreConfig | None = None) -> Store:
+    config = config or load_config()
+    if config.backend == "gsheets":
+        from utils.store.gsheets import open_gsheets_store  # only when configured
+
+        return open_gsheets_store(config)
+    return LocalWorkbookStore(config.workbook, lang=config.lang)

@@ -1,0 +1,343 @@
+"""The local workbook backend: an .xlsx file on this machine (the default).
+
+Reading uses python-calamine (fast, read-only). Writing edits only the rows it changes, at the
+XML level (`xlsx_patch`), into a temporary file beside the workbook that then replaces it, all
+under a file lock shared by every process that uses the workbook. When the workbook cannot be
+written — open in Excel/WPS/LibreOffice (their owner files `~$name.xlsx` / `.~lock.name.xlsx#`
+are present, or Windows refuses the replace), read-only, disk full — the saves stay in the
+pending queue beside the workbook and are written on the next chance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from python_calamine import CalamineError, CalamineWorkbook
+
+from sheets_schema.columns import DATE, DATETIME
+from sheets_schema.tables import TAB_NAMES, TABLES, match_tab
+from sheets_schema.validate import read_layout
+from utils.errors import BadWorkbookError
+from utils.store.base import RawTabs, Store, now_seconds, same_moment
+from utils.store.pending import PendingOp, PendingQueue
+from utils.store.xlsx_patch import SheetXml, XlsxError, XlsxWorkbook, from_serial
+
+DEFAULT_WORKBOOK = "data/sheetdesk.xlsx"
+LOCK_TIMEOUT = 15.0
+
+
+class WorkbookBusy(Exception):
+    """The workbook cannot be written now; the reason is in the message."""
+
+
+class LocalWorkbookStore(Store):
+    kind = "local"
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        lang: str = "en",
+        clock: Callable[[], dt.datetime] = now_seconds,
+    ) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self.lang = lang
+        super().__init__(PendingQueue(f"{self.path}.pending"), clock)
+        self.file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def _version(self) -> object:
+        try:
+            st = self.path.stat()
+            return (st.st_mtime_ns, st.st_size, self.queue.state())
+        except FileNotFoundError:
+            return ("missing", self.queue.state())
+
+    # ---- reading ----
+    def _read_raw(self) -> RawTabs:
+        if not self.path.exists():
+            return {}
+        try:
+            wb = CalamineWorkbook.from_path(str(self.path))
+        except (CalamineError, OSError, ValueError) as exc:
+            raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
+        out: RawTabs = {}
+        try:
+            for title in wb.sheet_names:
+                tab = match_tab(title)
+                if tab is None or tab in out:
+                    continue
+                rows = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
+                out[tab] = (title, rows)
+        finally:
+            wb.close()
+        return out
+
+    def _read_row(self, tab: str, record_id: str) -> dict | None:
+        if not self.path.exists():
+            return None
+        try:
+            with XlsxWorkbook(str(self.path)) as wb:
+                title = _find_sheet(wb, tab)
+                if title is None:
+                    return None
+                header = wb.header(title)
+                layout, _ = read_layout(tab, header, title)
+                sheet = wb.sheet(title)
+                number = _find_row(wb, sheet, layout.index.get(TABLES[tab].id_field), record_id)
+                if number is None:
+                    return None
+                cells = sheet.row_cells(number)
+                raw = {}
+                for fname, i in layout.index.items():
+                    value = wb.cell_value(cells.get(i))
+                    column = TABLES[tab].by_field[fname]
+                    if column.kind in (DATE, DATETIME) and isinstance(value, float):
+                        value = from_serial(value)
+                    raw[fname] = value
+                return raw
+        except XlsxError as exc:
+            raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
+
+    def _taken_ids(self, tab: str) -> set[str]:
+        register = self._id_register()
+        if not register.exists():
+            return set()
+        return set(register.read_text(encoding="utf-8").split())
+
+    def _id_register(self) -> Path:
+        day = self.clock().strftime("%Y%m%d")
+        return Path(f"{self.path}.pending") / f"ids-{day}.txt"
+
+    def new_id(self, tab: str) -> str:
+        """Draw an ID and record it in the day's register, under the workbook's lock, so
+        another process drawing at the same moment sees it as taken."""
+        with self.file_lock:
+            record_id = super().new_id(tab)
+            register = self._id_register()
+            register.parent.mkdir(parents=True, exist_ok=True)
+            with open(register, "a", encoding="utf-8") as fh:
+                fh.write(record_id + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            for old in register.parent.glob("ids-*.txt"):
+                if old != register:
+                    old.unlink(missing_ok=True)
+            return record_id
+
+    # ---- writing ----
+    def _apply_pending(self) -> str:
+        try:
+            with self.file_lock:
+                items = list(self.queue)
+                if not items:
+                    return ""
+                busy = self._busy_reason()
+                if busy:
+                    raise WorkbookBusy(busy)
+                if not self.path.exists():
+                    self._create(self.lang)
+                done = self._write(items)
+        except (Timeout, WorkbookBusy, OSError, BadWorkbookError) as exc:
+            reason = str(exc) or type(exc).__name__
+            for path, op in self.queue:
+                if op.error != reason:
+                    self.queue.set_error(path, op, reason)
+            return reason
+        for path in done:
+            self.queue.done(path)
+        return ""
+
+    def _busy_reason(self) -> str:
+        folder, name = self.path.parent, self.path.name
+        for owner in (folder / f"~${name}", folder / f".~lock.{name}#"):
+            if owner.exists():
+                return f"the workbook is open in a spreadsheet program ({owner.name})"
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            return ""
+        if not mode & stat.S_IWUSR:
+            return "the workbook is read-only"
+        return ""
+
+    def _write(self, items: list[tuple[Path, PendingOp]]) -> list[Path]:
+        """Apply the saves to a copy of the workbook and put it in place. Returns the queue
+        files that are now in the workbook (or were already: applying twice is a no-op)."""
+        done: list[Path] = []
+        try:
+            wb = XlsxWorkbook(str(self.path))
+        except XlsxError as exc:
+            raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
+        with wb:
+            date_style, datetime_style = wb.date_styles()
+            for path, op in items:
+                title = _find_sheet(wb, op.tab) or self._add_tab(wb, op.tab)
+                outcome = _apply_op(wb, title, op, date_style, datetime_style)
+                if outcome == "conflict":
+                    self.queue.to_conflicts(path, op, "the row changed in the workbook")
+                elif outcome == "missing":
+                    self.queue.to_conflicts(path, op, "the row is no longer in the workbook")
+                else:
+                    done.append(path)
+            tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+            try:
+                wb.save(str(tmp))
+                with open(tmp, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            finally:
+                tmp.unlink(missing_ok=True)
+        return done
+
+    def _add_tab(self, wb: XlsxWorkbook, tab: str) -> str:
+        title = TABLES[tab].label(self.lang)
+        wb.add_sheet(title, TABLES[tab].header(self.lang))
+        return title
+
+    # ---- creating ----
+    def init(self, lang: str | None = None) -> list[str]:
+        lang = lang or self.lang
+        added: list[str] = []
+        with self.file_lock:
+            if not self.path.exists():
+                self._create(lang)
+                return [TABLES[t].label(lang) for t in TAB_NAMES]
+            try:
+                wb = XlsxWorkbook(str(self.path))
+            except XlsxError as exc:
+                raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
+            with wb:
+                for tab in TAB_NAMES:
+                    title = _find_sheet(wb, tab)
+                    if title is None:
+                        title = TABLES[tab].label(lang)
+                        wb.add_sheet(title, TABLES[tab].header(lang))
+                        added.append(title)
+                        continue
+                    added += [f"{title}: {h}" for h in _add_missing_headers(wb, title, tab, lang)]
+                if added:
+                    tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+                    try:
+                        wb.save(str(tmp))
+                        os.replace(tmp, self.path)
+                    finally:
+                        tmp.unlink(missing_ok=True)
+        self.invalidate()
+        return added
+
+    def _create(self, lang: str) -> None:
+        """A new workbook with the three tabs: bold, frozen header row in `lang`."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Font, PatternFill
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        wb = Workbook()
+        wb.remove(wb.active)
+        for tab in TAB_NAMES:
+            ws = wb.create_sheet(TABLES[tab].label(lang))
+            ws.append(TABLES[tab].header(lang))
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            ws.freeze_panes = "A2"
+            for i, column in enumerate(TABLES[tab].columns, start=1):
+                width = 36 if column.field in ("description", "progress_log", "notes") else 16
+                ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            wb.save(tmp)
+            os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:
+    for title in wb.sheet_parts:
+        if match_tab(title) == tab:
+            return title
+    return None
+
+
+def _add_missing_headers(wb: XlsxWorkbook, title: str, tab: str, lang: str) -> list[str]:
+    header = wb.header(title)
+    layout, _ = read_layout(tab, header, title)
+    missing = [c for c in TABLES[tab].columns if c.field not in layout.index]
+    if not missing:
+        return []
+    start = len(header)
+    while start > 0 and not header[start - 1]:
+        start -= 1
+    values = {start + k: c.label(lang) for k, c in enumerate(missing)}
+    wb.sheet(title).set_row(1, values, {})
+    return [c.label(lang) for c in missing]
+
+
+def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id: str):
+    if id_index is None:
+        return None
+    for number, cell in sheet.column_cells(id_index).items():
+        if number == 1:
+            continue
+        value = wb.cell_value(cell)
+        if value is not None and str(value).strip() == record_id:
+            return number
+    return None
+
+
+def _apply_op(wb: XlsxWorkbook, title: str, op: PendingOp, date_style: str, dt_style: str) -> str:
+    """Apply one save to the sheet. Returns 'applied', 'already', 'conflict' or 'missing'."""
+    table = TABLES[op.tab]
+    _add_missing_headers(wb, title, op.tab, "zh" if _looks_chinese(wb.header(title)) else "en")
+    layout, _ = read_layout(op.tab, wb.header(title), title)
+    sheet = wb.sheet(title)
+    id_index = layout.index[table.id_field]
+    number = _find_row(wb, sheet, id_index, op.record_id)
+    if op.kind == "append":
+        if number is not None:
+            return "already"
+        number = sheet.last_data_row() + 1
+        above = sheet.row_cells(number - 1) if number > 2 else {}
+    else:
+        if number is None:
+            return "missing"
+        stamp_index = layout.index.get("updated_at")
+        cell = sheet.row_cells(number).get(stamp_index) if stamp_index is not None else None
+        current = wb.cell_value(cell)
+        current = from_serial(current) if isinstance(current, float) else current
+        if same_moment(current, op.values.get("updated_at")):
+            return "already"
+        if not same_moment(current, op.expected_updated_at):
+            return "conflict"
+        above = sheet.row_cells(number)  # keep this row's own styles
+    values: dict[int, object] = {}
+    styles: dict[int, str] = {}
+    for fname, value in op.values.items():
+        i = layout.index.get(fname)
+        if i is None:
+            continue
+        kind = table.by_field[fname].kind
+        if kind in (DATE, DATETIME) and isinstance(value, dt.date):
+            if kind == DATE and isinstance(value, dt.datetime):
+                value = value.date()
+            prev = above.get(i)
+            numeric_above = prev is not None and prev.type == "n" and prev.style
+            styles[i] = prev.style if numeric_above else (
+                date_style if kind == DATE else dt_style)  # fmt: skip
+        elif i in above and above[i].style:
+            styles[i] = above[i].style
+        values[i] = value
+    sheet.set_row(number, values, styles)
+    return "applied"
+
+
+def _looks_chinese(header: list[str]) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for h in header for ch in h)
