@@ -9,7 +9,7 @@ typed (labels in either language, Excel numbers, Chinese dates) into those value
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -77,19 +77,11 @@ class Complaint(RowModel):
     updated_at: Annotated[dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)] = None  # noqa: E501
     updated_by: Annotated[Text, Col("更新人", "Updated by", system=True)] = None
 
+    rule_fields: ClassVar[tuple[str, ...]] = ("status", "resolution", "resolved_at", "closed_at")
+
     @model_validator(mode="after")
-    def _closing_needs_results(self) -> Complaint:
-        missing = []
-        if self.status in ("resolved", "closed"):
-            if not self.resolution:
-                missing.append("resolution")
-            if self.resolved_at is None:
-                missing.append("resolved_at")
-        if self.status == "closed" and self.closed_at is None:
-            missing.append("closed_at")
-        if missing:
-            raise ValueError("needs:" + ",".join(missing))
-        return self
+    def _rules(self) -> Complaint:
+        return complaint_rules(self)
 
 
 class Revisit(RowModel):
@@ -111,14 +103,41 @@ class Revisit(RowModel):
     updated_at: Annotated[dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)] = None  # noqa: E501
     updated_by: Annotated[Text, Col("更新人", "Updated by", system=True)] = None
 
+    rule_fields: ClassVar[tuple[str, ...]] = ("kind", "complaint_id", "reached", "solved")
+
     @model_validator(mode="after")
-    def _followup_rules(self) -> Revisit:
-        missing = []
-        if self.kind == "complaint_followup":
-            if not self.complaint_id:
-                missing.append("complaint_id")
-            if self.reached == "yes" and self.solved is None:
-                missing.append("solved")
-        if missing:
-            raise ValueError("needs:" + ",".join(missing))
-        return self
+    def _rules(self) -> Revisit:
+        return revisit_rules(self)
+
+
+def complaint_rules(row):  # noqa: ANN001, ANN201 - any object with the complaint's fields
+    """A resolved or closed complaint needs its resolution and resolved_at; closed needs
+    closed_at. Raises ValueError("needs:field,field")."""
+    missing = []
+    if row.status in ("resolved", "closed"):
+        if not row.resolution:
+            missing.append("resolution")
+        if row.resolved_at is None:
+            missing.append("resolved_at")
+    if row.status == "closed" and row.closed_at is None:
+        missing.append("closed_at")
+    if missing:
+        raise ValueError("needs:" + ",".join(missing))
+    return row
+
+
+def revisit_rules(row):  # noqa: ANN001, ANN201
+    """A complaint follow-up names its complaint and, when it reached the client, says
+    whether the problem is solved."""
+    missing = []
+    if row.kind == "complaint_followup":
+        if not row.complaint_id:
+            missing.append("complaint_id")
+        if row.reached == "yes" and row.solved is None:
+            missing.append("solved")
+    if missing:
+        raise ValueError("needs:" + ",".join(missing))
+    return row
+
+
+RULES = {"Complaint": complaint_rules, "Revisit": revisit_rules}

@@ -90,7 +90,9 @@ def parse_datetime(value: object) -> dt.datetime | None:
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0, tzinfo=None)
+        if value.microsecond or value.tzinfo:
+            return value.replace(microsecond=0, tzinfo=None)
+        return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     if isinstance(value, bool):
@@ -185,23 +187,28 @@ def parse_column(
     """Parse a whole column, each distinct value once. Returns the parsed values and the
     errors by position."""
     parse = parser_for(column)
-    if bool in set(map(type, values)):  # True == 1 == 1.0 would share a cache slot
-        distinct: dict[object, object] = {}
-        out = [_parse_or_error(parse, v) for v in values]
+    distinct: dict[object, object] = {}
+    failed = False
+    if bool in set(map(type, values)):  # True == 1 == 1.0 would share a slot: no sharing
+        out = []
+        for v in values:
+            try:
+                out.append(parse(v))
+            except CellError as err:
+                out.append(err)
+                failed = True
     else:
-        distinct = {v: _parse_or_error(parse, v) for v in set(values)}
-        out = [distinct[v] for v in values]
+        for v in set(values):
+            try:
+                distinct[v] = parse(v)
+            except CellError as err:
+                distinct[v] = err
+                failed = True
+        out = list(map(distinct.__getitem__, values))
     errors: dict[int, CellError] = {}
-    if any(isinstance(v, CellError) for v in distinct.values()) or not distinct:
+    if failed:
         for i, v in enumerate(out):
             if isinstance(v, CellError):
                 errors[i] = v
                 out[i] = None
     return out, errors
-
-
-def _parse_or_error(parse: Callable[[object], object], value: object) -> object:
-    try:
-        return parse(value)
-    except CellError as err:
-        return err

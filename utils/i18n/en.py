@@ -99,6 +99,87 @@ MESSAGES.update({
 
 # --- workflow ---
 MESSAGES.update({
+    # actions offered on a complaint (names as in utils.workflow.ACTIONS)
+    "workflow.action.assign": "Assign handler",
+    "workflow.action.escalate": "Escalate",
+    "workflow.action.record_progress": "Record progress",
+    "workflow.action.resolve": "Resolve",
+    "workflow.action.record_feedback": "Client informed",
+    "workflow.action.close": "Close",
+    "workflow.action.reopen": "Reopen",
+    # refusals (WorkflowError keys)
+    "workflow.not_yours": (
+        "Complaint {complaint_id} belongs to its first receiver ({first_receiver}) and "
+        "handler ({handler}). Ask one of them or a manager to act on it."
+    ),
+    "workflow.wrong_state.assign": (
+        "Only a received or in-progress complaint can be assigned a handler."
+    ),
+    "workflow.wrong_state.escalate": "Only a received or in-progress complaint can be escalated.",
+    "workflow.wrong_state.record_progress": (
+        "Progress can be recorded only on a received or in-progress complaint; reopen it first."
+    ),
+    "workflow.wrong_state.resolve": (
+        "Only a received or in-progress complaint can be resolved; this one is already "
+        "resolved or closed."
+    ),
+    "workflow.wrong_state.record_feedback": (
+        "Informing the client can be recorded only once the complaint is resolved."
+    ),
+    "workflow.wrong_state.close": "Only a resolved complaint can be closed.",
+    "workflow.wrong_state.reopen": "Only a resolved or closed complaint can be reopened.",
+    "workflow.reassign_manager_only": (
+        "{handler} already handles this complaint; only a manager can reassign it."
+    ),
+    "workflow.same_handler": "{handler} already handles this complaint.",
+    "workflow.top_level": (
+        "The complaint is already with the general manager, the top level; it cannot be "
+        "escalated further."
+    ),
+    "workflow.close_needs_followup": (
+        "A complaint is closed only after a follow-up revisit reached the client and the "
+        "client said it is solved. Unreached attempts so far: {attempts} of {max}."
+    ),
+    "workflow.close_not_solved": (
+        "The last follow-up says the problem is not solved or the client is unsatisfied: "
+        "reopen the complaint instead of closing it."
+    ),
+    "workflow.close_unreachable_manager": (
+        "The client was not reached in {attempts} follow-up attempts: a manager may close "
+        "the complaint with a reason."
+    ),
+    "workflow.need_reason": "Give a reason.",
+    "workflow.need_note": "Write what was done.",
+    "workflow.need_resolution": "Describe how the complaint was resolved.",
+    "workflow.need_description": "Describe the complaint.",
+    "workflow.need_handler": "Choose the handler.",
+    # generated details in the progress log
+    "workflow.log.closed_after": "follow-up {revisit_id}: client reached, problem solved",
+    "workflow.log.closed_unreached": "client not reached after {attempts} attempts; {reason}",
+    "workflow.log.followup_not_solved": (
+        "follow-up {revisit_id}: the client says the problem is not solved"
+    ),
+    "workflow.log.followup_unsatisfied": "follow-up {revisit_id}: the client is unsatisfied",
+    "workflow.log.followup_both": (
+        "follow-up {revisit_id}: the client says the problem is not solved and is unsatisfied"
+    ),
+    "workflow.log.already_top": "already at the top level, not escalated",
+    "workflow.log.unreachable": (
+        "follow-up {revisit_id}: attempt {attempts}, client not reached; a manager may close "
+        "the complaint with a reason"
+    ),
+    # queues
+    "workflow.overdue": "Overdue",
+    "workflow.queue.followups": "Follow-ups to make",
+    "workflow.queue.routine": "Routine revisits due",
+    "workflow.col.attempts": "Unreached attempts",
+    "workflow.col.next_attempt": "Next attempt",
+    "workflow.col.last_attempt_at": "Last attempt",
+    "workflow.col.unreachable": "Needs a manager",
+    "workflow.col.last_reached": "Last reached",
+    "workflow.col.due_on": "Due on",
+    "workflow.col.days_late": "Days late",
+    "workflow.col.late": "Late",
 })  # end workflow
 
 # --- pages ---

@@ -76,6 +76,66 @@ MESSAGES.update({
 
 # --- workflow ---
 MESSAGES.update({
+    # actions offered on a complaint (names as in utils.workflow.ACTIONS)
+    "workflow.action.assign": "指派经办人",
+    "workflow.action.escalate": "层级上报",
+    "workflow.action.record_progress": "记录处理进展",
+    "workflow.action.resolve": "处理完毕",
+    "workflow.action.record_feedback": "已反馈客户",
+    "workflow.action.close": "结案",
+    "workflow.action.reopen": "重新处理",
+    # refusals (WorkflowError keys)
+    "workflow.not_yours": (
+        "投诉 {complaint_id} 由首问责任人（{first_receiver}）和经办人（{handler}）负责。"
+        "请由他们或主管处理。"
+    ),
+    "workflow.wrong_state.assign": "只有已受理或处理中的投诉才能指派经办人。",
+    "workflow.wrong_state.escalate": "只有已受理或处理中的投诉才能层级上报。",
+    "workflow.wrong_state.record_progress": "只有已受理或处理中的投诉才能记录进展；请先重新处理。",
+    "workflow.wrong_state.resolve": (
+        "只有已受理或处理中的投诉才能处理完毕；这条投诉已解决或已结案。"
+    ),
+    "workflow.wrong_state.record_feedback": "投诉解决后才能记录已反馈客户。",
+    "workflow.wrong_state.close": "只有已解决的投诉才能结案。",
+    "workflow.wrong_state.reopen": "只有已解决或已结案的投诉才能重新处理。",
+    "workflow.reassign_manager_only": "这条投诉已由{handler}经办，只有主管才能改派。",
+    "workflow.same_handler": "这条投诉已由{handler}经办。",
+    "workflow.top_level": "这条投诉已上报至总经理（最高层级），不能再上报。",
+    "workflow.close_needs_followup": (
+        "投诉须经回访联系上客户、客户确认问题已解决后才能结案。"
+        "目前未联系上 {attempts} 次（共 {max} 次）。"
+    ),
+    "workflow.close_not_solved": "最近一次回访客户表示问题未解决或不满意：请重新处理，不能结案。",
+    "workflow.close_unreachable_manager": (
+        "已回访 {attempts} 次均未联系上客户：可由主管填写原因后结案。"
+    ),
+    "workflow.need_reason": "请填写原因。",
+    "workflow.need_note": "请填写处理情况。",
+    "workflow.need_resolution": "请填写处理结果。",
+    "workflow.need_description": "请填写投诉内容。",
+    "workflow.need_handler": "请选择经办人。",
+    # generated details in the progress log
+    "workflow.log.closed_after": "回访 {revisit_id}：已联系上客户，问题已解决",
+    "workflow.log.closed_unreached": "回访 {attempts} 次未联系上客户；{reason}",
+    "workflow.log.followup_not_solved": "回访 {revisit_id}：客户表示问题未解决",
+    "workflow.log.followup_unsatisfied": "回访 {revisit_id}：客户不满意",
+    "workflow.log.followup_both": "回访 {revisit_id}：客户表示问题未解决且不满意",
+    "workflow.log.already_top": "已是最高层级，未再上报",
+    "workflow.log.unreachable": (
+        "回访 {revisit_id}：第 {attempts} 次未联系上客户，可由主管填写原因后结案"
+    ),
+    # queues
+    "workflow.overdue": "已超时",
+    "workflow.queue.followups": "待投诉回访",
+    "workflow.queue.routine": "待例行回访",
+    "workflow.col.attempts": "未联系上次数",
+    "workflow.col.next_attempt": "下次为第几次联系",
+    "workflow.col.last_attempt_at": "最近一次联系",
+    "workflow.col.unreachable": "需主管处理",
+    "workflow.col.last_reached": "上次联系上",
+    "workflow.col.due_on": "应回访日期",
+    "workflow.col.days_late": "逾期天数",
+    "workflow.col.late": "已逾期",
 })  # end workflow
 
 # --- pages ---

@@ -14,11 +14,12 @@ way for the local workbook and for Google Sheets:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import threading
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -81,6 +82,17 @@ class Snapshot:
 
     def is_empty(self) -> bool:
         return all(f.empty for f in self.frames.values())
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def row_dict(row: pd.Series) -> dict:
@@ -162,8 +174,9 @@ class Store(ABC):
             version = self._version()
             if not fresh and self._cached and version is not None and self._cached[0] == version:
                 return self._cached[1]
-            raw = self._read_raw()
-            snapshot = self._snapshot(raw)
+            with _no_gc():  # a read allocates millions of small objects and frees none:
+                raw = self._read_raw()  # the cyclic GC would walk them all, for nothing
+                snapshot = self._snapshot(raw)
             self._cached = (version, snapshot)
             return snapshot
 
@@ -234,6 +247,34 @@ class Store(ABC):
             clean = {k: v for k, v in clean.items() if v is not None}
             op = PendingOp("append", tab, clean[table.id_field], clean)
             return self._save(op)
+
+    def append_many(self, tab: str, records: list[dict], *, user: str) -> tuple[list, list]:
+        """Bulk load (import, demo): every valid record is appended in one write. Returns
+        (saved IDs, [(index, problems)] of the records refused)."""
+        from utils.store.ids import new_id
+
+        table = TABLES[tab]
+        stamp = self.clock()
+        taken = set(self.read().frames[tab][table.id_field]) | self._taken_ids(tab)
+        ops, refused = [], []
+        with self._lock:
+            for n, record in enumerate(records):
+                record = {k: v for k, v in record.items() if k in table.by_field}
+                if not record.get(table.id_field):
+                    record[table.id_field] = new_id(table.id_prefix, taken, stamp.date())
+                record.setdefault("updated_at", stamp)
+                record.setdefault("updated_by", user)
+                clean, problems = validate_record(tab, record)
+                if problems:
+                    refused.append((n, problems))
+                    continue
+                taken.add(clean[table.id_field])
+                clean = {k: v for k, v in clean.items() if v is not None}
+                ops.append(PendingOp("append", tab, clean[table.id_field], clean))
+            self.queue.put_many(ops)
+            self.flush()
+            self.invalidate()
+        return [op.record_id for op in ops], refused
 
     def update(
         self,
@@ -337,11 +378,3 @@ def _cell_moment(row: Sequence[object], index: int | None) -> dt.datetime | None
         return None
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Poll `predicate` until true or `timeout` seconds pass (for background flushes)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()

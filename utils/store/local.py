@@ -172,22 +172,21 @@ class LocalWorkbookStore(Store):
     def _write(self, items: list[tuple[Path, PendingOp]]) -> list[Path]:
         """Apply the saves to a copy of the workbook and put it in place. Returns the queue
         files that are now in the workbook (or were already: applying twice is a no-op)."""
-        done: list[Path] = []
         try:
             wb = XlsxWorkbook(str(self.path))
         except XlsxError as exc:
             raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
+        failed: set[Path] = set()
         with wb:
-            date_style, datetime_style = wb.date_styles()
-            for path, op in items:
-                title = _find_sheet(wb, op.tab) or self._add_tab(wb, op.tab)
-                outcome = _apply_op(wb, title, op, date_style, datetime_style)
-                if outcome == "conflict":
-                    self.queue.to_conflicts(path, op, "the row changed in the workbook")
-                elif outcome == "missing":
-                    self.queue.to_conflicts(path, op, "the row is no longer in the workbook")
-                else:
-                    done.append(path)
+            styles = wb.date_styles()
+            for tab in TAB_NAMES:
+                ops = [(path, op) for path, op in items if op.tab == tab]
+                if not ops:
+                    continue
+                title = _find_sheet(wb, tab) or self._add_tab(wb, tab)
+                for path, op, reason in _apply_ops(wb, title, tab, ops, styles):
+                    self.queue.to_conflicts(path, op, reason)
+                    failed.add(path)
             tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
             try:
                 wb.save(str(tmp))
@@ -196,7 +195,7 @@ class LocalWorkbookStore(Store):
                 os.replace(tmp, self.path)
             finally:
                 tmp.unlink(missing_ok=True)
-        return done
+        return list(dict.fromkeys(p for p, _ in items if p not in failed))
 
     def _add_tab(self, wb: XlsxWorkbook, tab: str) -> str:
         title = TABLES[tab].label(self.lang)
@@ -293,50 +292,80 @@ def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id
     return None
 
 
-def _apply_op(wb: XlsxWorkbook, title: str, op: PendingOp, date_style: str, dt_style: str) -> str:
-    """Apply one save to the sheet. Returns 'applied', 'already', 'conflict' or 'missing'."""
-    table = TABLES[op.tab]
-    _add_missing_headers(wb, title, op.tab, "zh" if _looks_chinese(wb.header(title)) else "en")
-    layout, _ = read_layout(op.tab, wb.header(title), title)
+def _apply_ops(
+    wb: XlsxWorkbook, title: str, tab: str, ops: list[tuple[Path, PendingOp]],
+    styles: tuple[str, str],
+) -> list[tuple[Path, PendingOp, str]]:
+    """Apply one tab's saves in order: new rows are added in one edit at the end, updates
+    change their row in place. Returns the saves that could not be applied, with why."""
+    table = TABLES[tab]
+    _add_missing_headers(wb, title, tab, "zh" if _looks_chinese(wb.header(title)) else "en")
+    layout, _ = read_layout(tab, wb.header(title), title)
     sheet = wb.sheet(title)
     id_index = layout.index[table.id_field]
-    number = _find_row(wb, sheet, id_index, op.record_id)
-    if op.kind == "append":
-        if number is not None:
-            return "already"
-        number = sheet.last_data_row() + 1
-        above = sheet.row_cells(number - 1) if number > 2 else {}
-    else:
+    rows_by_id: dict[str, int] = {}
+    for number, cell in sheet.column_cells(id_index).items():
+        value = wb.cell_value(cell)
+        if number > 1 and value is not None:
+            rows_by_id.setdefault(str(value).strip(), number)
+    first_new = sheet.last_data_row() + 1
+    above = sheet.row_cells(first_new - 1) if first_new > 2 else {}
+    new_rows: dict[str, dict[int, object]] = {}
+    new_styles: dict[int, str] = {}
+    failed = []
+    for path, op in ops:
+        if op.kind == "append":
+            if op.record_id in rows_by_id or op.record_id in new_rows:
+                continue  # already written
+            cells, cell_styles = _cells(table, layout.index, op.values, above, styles)
+            new_rows[op.record_id] = cells
+            new_styles.update(cell_styles)
+            continue
+        if op.record_id in new_rows:  # an update of a row added in this same write
+            cells, _ = _cells(table, layout.index, op.values, above, styles)
+            new_rows[op.record_id].update(cells)
+            continue
+        number = rows_by_id.get(op.record_id)
         if number is None:
-            return "missing"
+            failed.append((path, op, "the row is no longer in the workbook"))
+            continue
+        row = sheet.row_cells(number)
         stamp_index = layout.index.get("updated_at")
-        cell = sheet.row_cells(number).get(stamp_index) if stamp_index is not None else None
-        current = wb.cell_value(cell)
+        current = wb.cell_value(row.get(stamp_index)) if stamp_index is not None else None
         current = from_serial(current) if isinstance(current, float) else current
         if same_moment(current, op.values.get("updated_at")):
-            return "already"
+            continue  # already written
         if not same_moment(current, op.expected_updated_at):
-            return "conflict"
-        above = sheet.row_cells(number)  # keep this row's own styles
-    values: dict[int, object] = {}
-    styles: dict[int, str] = {}
-    for fname, value in op.values.items():
-        i = layout.index.get(fname)
+            failed.append((path, op, "the row changed in the workbook"))
+            continue
+        cells, cell_styles = _cells(table, layout.index, op.values, row, styles)
+        sheet.set_row(number, cells, cell_styles)
+    sheet.append_rows(first_new, list(new_rows.values()), new_styles)
+    return failed
+
+
+def _cells(table, index, values, model_row, styles):  # noqa: ANN001, ANN202
+    """Column index → value for one record, and the styles to give the cells: a cell keeps
+    the style of `model_row`'s cell in its column (the row above, or the row itself) so
+    colours and fonts carry on; dates get a date format unless that cell already has one."""
+    date_style, dt_style = styles
+    cells: dict[int, object] = {}
+    cell_styles: dict[int, str] = {}
+    for fname, value in values.items():
+        i = index.get(fname)
         if i is None:
             continue
         kind = table.by_field[fname].kind
+        model = model_row.get(i)
         if kind in (DATE, DATETIME) and isinstance(value, dt.date):
             if kind == DATE and isinstance(value, dt.datetime):
                 value = value.date()
-            prev = above.get(i)
-            numeric_above = prev is not None and prev.type == "n" and prev.style
-            styles[i] = prev.style if numeric_above else (
-                date_style if kind == DATE else dt_style)  # fmt: skip
-        elif i in above and above[i].style:
-            styles[i] = above[i].style
-        values[i] = value
-    sheet.set_row(number, values, styles)
-    return "applied"
+            numeric = model is not None and model.type == "n" and model.inner and model.style
+            cell_styles[i] = model.style if numeric else (date_style if kind == DATE else dt_style)
+        elif model is not None and model.style:
+            cell_styles[i] = model.style
+        cells[i] = value
+    return cells, cell_styles
 
 
 def _looks_chinese(header: list[str]) -> bool:

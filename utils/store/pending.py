@@ -57,7 +57,11 @@ class PendingOp:
 
     @classmethod
     def from_json(cls, text: str) -> PendingOp:
-        data = json.loads(text)
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PendingOp:
+        data = dict(data)
         data["values"] = {k: _decode(v) for k, v in data["values"].items()}
         data["expected_updated_at"] = _decode(data.get("expected_updated_at"))
         return cls(**data)
@@ -81,10 +85,23 @@ class PendingQueue:
         name = f"{int(op.created * 1e6):020d}-{op.op_id}.json"
         _write_durably(self.folder / name, op.to_json())
 
+    def put_many(self, ops: list[PendingOp]) -> None:
+        """Many appends as one file (bulk loads): written, and later removed, as one."""
+        if not ops:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{int(ops[0].created * 1e6):020d}-{ops[0].op_id}-batch.json"
+        _write_durably(self.folder / name, "[" + ",".join(op.to_json() for op in ops) + "]")
+
     def __iter__(self) -> Iterator[tuple[Path, PendingOp]]:
         for path in self._files():
             try:
-                yield path, PendingOp.from_json(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                if text.startswith("["):
+                    for item in json.loads(text):
+                        yield path, PendingOp.from_dict(item)
+                else:
+                    yield path, PendingOp.from_json(text)
             except (OSError, ValueError, TypeError):
                 continue  # a half-written temp file never has the .json name; skip oddities
 

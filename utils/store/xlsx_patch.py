@@ -186,6 +186,36 @@ class SheetXml:
         self.dirty = True
         self._grow_dimension(number, max(values) if values else 0)
 
+    def append_rows(
+        self, first: int, rows: list[Mapping[int, object]], styles: Mapping[int, str]
+    ) -> None:
+        """Add many new rows at once from row `first` on (all after the last existing row:
+        one text edit however many rows)."""
+        if not rows:
+            return
+        existing = [n for n in self.rows() if n >= first]
+        if existing:  # styled empty rows in the way: fall back to one row at a time
+            for k, values in enumerate(rows):
+                self.set_row(first + k, values, styles)
+            return
+        parts = []
+        for k, values in enumerate(rows):
+            number = first + k
+            cells = "".join(
+                cell_xml(f"{column_letter(i)}{number}", values[i], styles.get(i))
+                for i in sorted(values)
+            )
+            parts.append(f'<row r="{number}">{cells}</row>')
+        text = "".join(parts)
+        if re.search(r"<sheetData\s*/>", self.xml):
+            self.xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml, count=1)
+        at = self.xml.index("</sheetData>")
+        self.xml = self.xml[:at] + text + self.xml[at:]
+        self._rows = None
+        self.dirty = True
+        self._grow_dimension(first + len(rows) - 1, max(max(r) for r in rows if r) if any(
+            rows) else 0)  # fmt: skip
+
     def _grow_dimension(self, row: int, col: int) -> None:
         m = re.search(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>', self.xml)
         if not m:

@@ -1,0 +1,475 @@
+"""Complaint lifecycle rules: due dates in working days, overdue, transitions, the progress log.
+
+Pure functions over plain data: a complaint is a `dict` field → value (text "" when missing,
+dates as `datetime`/`date` or None), a tab is a DataFrame with the model's field names as
+columns. Each action returns only the fields it changes (with the new `progress_log`); the
+store stamps `updated_at`/`updated_by`. An action that is not allowed raises `WorkflowError`
+with a catalogue key, so the page can say why in the user's language.
+
+Lifecycle: received → in_progress → resolved → closed; resolved/closed → in_progress (reopen).
+Levels: frontline → department → management → executive, one step at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import annotated_types
+import numpy as np
+import pandas as pd
+
+from sheets_schema import choices as ch
+from sheets_schema.models import Revisit
+from utils.errors import WorkflowError
+from utils.i18n import t
+from utils.settings import Settings
+from utils.workdays import add_working_days
+
+LEVELS: tuple[str, ...] = ch.LEVEL.values  # frontline, department, management, executive
+OPEN_STATUSES = ("received", "in_progress")
+MANAGER_ROLES = frozenset({"manager", "admin"})
+FOLLOWUP = "complaint_followup"
+ACTIONS = (
+    "assign", "escalate", "record_progress", "resolve", "record_feedback", "close", "reopen",
+)  # fmt: skip
+
+
+def _attempt_cap() -> int:
+    """The highest attempt number the revisits tab accepts (the model's `le` bound)."""
+    for meta in Revisit.model_fields["attempt"].metadata:
+        if isinstance(meta, annotated_types.Le):
+            return int(meta.le)
+    return 3
+
+
+ATTEMPT_CAP = _attempt_cap()
+
+
+# --- small value helpers -------------------------------------------------------------------
+
+
+def clean_text(value: Any) -> str:
+    """A record's text value, stripped; None/NaN/NA → ""."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """A record's date or date-time as a naive `datetime`; None/NaT/"" → None."""
+    if value is None or isinstance(value, str) or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return None
+
+
+def _same_person(a: str, b: str) -> bool:
+    a, b = clean_text(a).casefold(), clean_text(b).casefold()
+    return bool(a) and a == b
+
+
+def status_of(complaint: dict) -> str:
+    """The complaint's status; blank counts as received."""
+    return clean_text(complaint.get("status")) or "received"
+
+
+def level_of(complaint: dict) -> str:
+    """The complaint's level; blank (or unknown) counts as frontline."""
+    level = clean_text(complaint.get("level"))
+    return level if level in LEVELS else LEVELS[0]
+
+
+def next_level(level: str) -> str | None:
+    """One level up (blank = frontline), or None at the top."""
+    i = LEVELS.index(level) if level in LEVELS else 0
+    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
+
+
+def is_manager(role: str) -> bool:
+    return clean_text(role).casefold() in MANAGER_ROLES
+
+
+def may_edit(complaint: dict, role: str, actor: str) -> bool:
+    """Managers and admins act on any complaint; staff on those they first-received or handle."""
+    if is_manager(role):
+        return True
+    return _same_person(actor, complaint.get("first_receiver")) or _same_person(
+        actor, complaint.get("handler")
+    )
+
+
+# --- due dates and overdue -----------------------------------------------------------------
+
+
+def _limit(severity: str, settings: Settings) -> int:
+    limits = settings.time_limits
+    return int(limits.get(clean_text(severity) or "normal", limits.get("normal", 3)))
+
+
+def compute_due_at(received_at: dt.datetime, severity: str, settings: Settings) -> dt.datetime:
+    """received_at + the severity's working days (blank severity = normal); the time of day
+    carries over; weekends and holidays are skipped."""
+    return add_working_days(received_at, _limit(severity, settings), settings.holidays)
+
+
+def due_series(received_at: pd.Series, severity: pd.Series, settings: Settings) -> pd.Series:
+    """`compute_due_at` over whole columns at once (NaT where received_at is NaT)."""
+    received = pd.to_datetime(received_at)
+    days = severity.fillna("").astype(str).str.strip().map(lambda s: _limit(s, settings))
+    day = received.dt.normalize().to_numpy().astype("datetime64[D]")
+    hol = [np.datetime64(h, "D") for h in settings.holidays]
+    moved = np.busday_offset(day, days.to_numpy(dtype="int64"), roll="forward", holidays=hol)
+    out = pd.Series(moved, index=received.index).astype("datetime64[ns]")
+    return out + (received - received.dt.normalize())
+
+
+def overdue_mask(complaints: pd.DataFrame, now: dt.datetime, settings: Settings) -> pd.Series:
+    """True for complaints still open (received/in_progress; blank = received) with `now` past
+    their due_at (computed from received_at and severity where due_at is blank)."""
+    status = complaints["status"].fillna("").astype(str).str.strip()
+    open_ = status.isin(OPEN_STATUSES) | (status == "")
+    due = pd.to_datetime(complaints["due_at"])
+    missing = due.isna() & open_
+    if missing.any():
+        part = complaints.loc[missing]
+        due = due.copy()
+        due.loc[missing] = due_series(part["received_at"], part["severity"], settings)
+    return (open_ & due.notna() & (due < pd.Timestamp(now))).astype(bool)
+
+
+def effective_due_at(complaint: dict, settings: Settings) -> dt.datetime | None:
+    """The complaint's due_at, or computed from received_at + severity when blank."""
+    due = as_datetime(complaint.get("due_at"))
+    if due is None:
+        received = as_datetime(complaint.get("received_at"))
+        if received is not None:
+            due = compute_due_at(received, clean_text(complaint.get("severity")), settings)
+    return due
+
+
+def is_overdue(complaint: dict, now: dt.datetime, settings: Settings) -> bool:
+    """The same rule as `overdue_mask`, for one record."""
+    if status_of(complaint) not in OPEN_STATUSES:
+        return False
+    due = effective_due_at(complaint, settings)
+    return due is not None and now > due
+
+
+# --- the progress log ----------------------------------------------------------------------
+
+
+def log_line(now: dt.datetime, actor: str, action: str, detail: str = "") -> str:
+    """`2026-11-23 10:05 王芳 escalate→department: reason` — one line, newlines in the detail
+    folded into spaces."""
+    line = f"{now:%Y-%m-%d %H:%M} {clean_text(actor) or '?'} {action}"
+    detail = " ".join(clean_text(detail).split())
+    return f"{line}: {detail}" if detail else line
+
+
+def append_log(progress_log: str, line: str) -> str:
+    """The log with `line` added at the end; existing (also hand-typed) lines are kept."""
+    existing = clean_text(progress_log)
+    return f"{existing}\n{line}" if existing else line
+
+
+def _log(complaint: dict, now: dt.datetime, actor: str, action: str, detail: str = "") -> str:
+    return append_log(complaint.get("progress_log"), log_line(now, actor, action, detail))
+
+
+# --- follow-ups seen from the complaint ----------------------------------------------------
+
+
+def followup_summary(complaints: pd.DataFrame, revisits: pd.DataFrame) -> pd.DataFrame:
+    """For each complaint (columns complaint_id, resolved_at) its follow-up revisits made since
+    the day it was resolved: `reached` (one reached the client), `closable` (the latest reached
+    one says solved and not unsatisfied), `closing_revisit` (that revisit's ID), `attempts`
+    (unreached attempts: their count or the highest attempt number, whichever is larger) and
+    `last_attempt_at`. Indexed by complaint_id, one row per complaint given."""
+    keys = complaints[["complaint_id", "resolved_at"]].copy()
+    keys["complaint_id"] = keys["complaint_id"].fillna("").astype(str).str.strip()
+    keys = keys.drop_duplicates("complaint_id").set_index("complaint_id")
+    cols = ["revisit_id", "complaint_id", "done_at", "attempt", "reached", "solved", "attitude"]
+    f = revisits.loc[revisits["kind"] == FOLLOWUP, cols]
+    f = f.assign(complaint_id=f["complaint_id"].fillna("").astype(str).str.strip())
+    f = f.join(keys, on="complaint_id", how="inner")
+    since = pd.to_datetime(f["resolved_at"]).dt.normalize()
+    f = f[since.isna() | f["done_at"].isna() | (f["done_at"] >= since)]
+    reached = f["reached"] == "yes"
+    unreached = f[~reached].groupby("complaint_id").agg(
+        n=("revisit_id", "size"), top=("attempt", "max"), last_attempt_at=("done_at", "max")
+    )
+    latest = f[reached].sort_values("done_at", na_position="first")
+    latest = latest.groupby("complaint_id").tail(1).set_index("complaint_id")
+    out = pd.DataFrame(index=keys.index)
+    out["reached"] = out.index.isin(latest.index)
+    ok = (latest["solved"] == "yes") & (latest["attitude"] != "unsatisfied")
+    out["closable"] = ok.reindex(out.index, fill_value=False).astype(bool)
+    out["closing_revisit"] = latest["revisit_id"].where(ok).reindex(out.index).fillna("")
+    n = unreached["n"].reindex(out.index).fillna(0).astype("int64")
+    top = pd.to_numeric(unreached["top"], errors="coerce").reindex(out.index).fillna(0)
+    out["attempts"] = np.maximum(n.to_numpy(), top.to_numpy().astype("int64"))
+    out["last_attempt_at"] = pd.to_datetime(unreached["last_attempt_at"]).reindex(out.index)
+    return out
+
+
+def _followup_state(complaint: dict, revisits: pd.DataFrame) -> pd.Series:
+    one = pd.DataFrame(
+        {
+            "complaint_id": [clean_text(complaint.get("complaint_id"))],
+            "resolved_at": pd.to_datetime([as_datetime(complaint.get("resolved_at"))]),
+        }
+    )
+    return followup_summary(one, revisits).iloc[0]
+
+
+# --- checks: may this action be taken now, by this person? ---------------------------------
+
+
+def _require_edit(complaint: dict, role: str, actor: str) -> None:
+    if not may_edit(complaint, role, actor):
+        raise WorkflowError(
+            "workflow.not_yours",
+            complaint_id=clean_text(complaint.get("complaint_id")),
+            first_receiver=clean_text(complaint.get("first_receiver")) or "?",
+            handler=clean_text(complaint.get("handler")) or "?",
+        )
+
+
+def _require_state(complaint: dict, action: str, allowed: tuple[str, ...]) -> None:
+    status = status_of(complaint)
+    if status not in allowed:
+        raise WorkflowError(f"workflow.wrong_state.{action}", action=action, status=status)
+
+
+def _required(text: str, key: str) -> str:
+    value = clean_text(text)
+    if not value:
+        raise WorkflowError(key)
+    return value
+
+
+def _check_assign(complaint: dict, role: str, actor: str) -> None:
+    _require_edit(complaint, role, actor)
+    _require_state(complaint, "assign", OPEN_STATUSES)
+    current = clean_text(complaint.get("handler"))
+    if current and not is_manager(role):
+        raise WorkflowError("workflow.reassign_manager_only", handler=current)
+
+
+def _check_escalate(complaint: dict, role: str, actor: str) -> None:
+    _require_edit(complaint, role, actor)
+    _require_state(complaint, "escalate", OPEN_STATUSES)
+    if next_level(level_of(complaint)) is None:
+        raise WorkflowError("workflow.top_level")
+
+
+def _check_open(action: str) -> Callable[[dict, str, str], None]:
+    def check(complaint: dict, role: str, actor: str) -> None:
+        _require_edit(complaint, role, actor)
+        _require_state(complaint, action, OPEN_STATUSES)
+
+    return check
+
+
+def _check_feedback(complaint: dict, role: str, actor: str) -> None:
+    _require_edit(complaint, role, actor)
+    _require_state(complaint, "record_feedback", ("resolved",))
+
+
+def _check_reopen(complaint: dict, role: str, actor: str) -> None:
+    _require_edit(complaint, role, actor)
+    _require_state(complaint, "reopen", ("resolved", "closed"))
+
+
+def _check_close(
+    complaint: dict, role: str, actor: str, revisits: pd.DataFrame, settings: Settings
+) -> pd.Series:
+    """Raises unless the complaint may be closed; returns its follow-up state."""
+    _require_edit(complaint, role, actor)
+    _require_state(complaint, "close", ("resolved",))
+    state = _followup_state(complaint, revisits)
+    if state["closable"]:
+        return state
+    if state["reached"]:
+        raise WorkflowError("workflow.close_not_solved")
+    attempts, most = int(state["attempts"]), settings.max_attempts
+    if attempts < most:
+        raise WorkflowError("workflow.close_needs_followup", attempts=attempts, max=most)
+    if not is_manager(role):
+        raise WorkflowError("workflow.close_unreachable_manager", attempts=attempts)
+    return state
+
+
+_SIMPLE_CHECKS: dict[str, Callable[[dict, str, str], None]] = {
+    "assign": _check_assign,
+    "escalate": _check_escalate,
+    "record_progress": _check_open("record_progress"),
+    "resolve": _check_open("resolve"),
+    "record_feedback": _check_feedback,
+    "reopen": _check_reopen,
+}
+
+
+def allowed_actions(
+    complaint: dict, role: str, revisits: pd.DataFrame, settings: Settings, actor: str = ""
+) -> list[str]:
+    """The actions (names from `ACTIONS`) `actor` in `role` may take on the complaint now.
+    Staff need `actor` (they act only on complaints they first-received or handle)."""
+    out = []
+    for action in ACTIONS:
+        try:
+            if action == "close":
+                _check_close(complaint, role, actor, revisits, settings)
+            else:
+                _SIMPLE_CHECKS[action](complaint, role, actor)
+        except WorkflowError:
+            continue
+        out.append(action)
+    return out
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def new_complaint_fields(
+    client_id: str,
+    channel: str,
+    category: str,
+    severity: str,
+    description: str,
+    actor: str,
+    now: dt.datetime,
+    settings: Settings,
+) -> dict:
+    """The fields of a newly logged complaint: the logger is its first receiver (首问负责)."""
+    description = _required(description, "workflow.need_description")
+    severity = clean_text(severity) or "normal"
+    return {
+        "client_id": clean_text(client_id),
+        "channel": clean_text(channel),
+        "category": clean_text(category),
+        "severity": severity,
+        "description": description,
+        "first_receiver": clean_text(actor),
+        "level": LEVELS[0],
+        "status": "received",
+        "received_at": now,
+        "due_at": compute_due_at(now, severity, settings),
+        "progress_log": log_line(now, actor, "receive"),
+    }
+
+
+def assign(
+    complaint: dict, *, actor: str, now: dt.datetime, handler: str, role: str = "staff"
+) -> dict:
+    """Set the handler (经办人). Staff may assign an unassigned complaint they received;
+    changing an existing handler is a manager's reassignment."""
+    _check_assign(complaint, role, actor)
+    handler = _required(handler, "workflow.need_handler")
+    if _same_person(handler, complaint.get("handler")):
+        raise WorkflowError("workflow.same_handler", handler=handler)
+    return {"handler": handler, "progress_log": _log(complaint, now, actor, f"assign→{handler}")}
+
+
+def escalate(
+    complaint: dict, *, actor: str, now: dt.datetime, reason: str, role: str = "staff"
+) -> dict:
+    """One level up (层级上报), with the reason in the log; refused at the top level."""
+    _check_escalate(complaint, role, actor)
+    reason = _required(reason, "workflow.need_reason")
+    level = next_level(level_of(complaint))
+    log = _log(complaint, now, actor, f"escalate→{level}", reason)
+    return {"level": level, "progress_log": log}
+
+
+def record_progress(
+    complaint: dict, *, actor: str, now: dt.datetime, note: str, role: str = "staff"
+) -> dict:
+    """A progress note; the first one moves a received complaint to in_progress."""
+    _check_open("record_progress")(complaint, role, actor)
+    note = _required(note, "workflow.need_note")
+    changes: dict = {"progress_log": _log(complaint, now, actor, "progress", note)}
+    if status_of(complaint) == "received":
+        changes["status"] = "in_progress"
+    return changes
+
+
+def resolve(
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    resolution: str,
+    root_cause: str = "",
+    corrective_action: str = "",
+    role: str = "staff",
+) -> dict:
+    """Resolved now, with the resolution text (required); root cause and corrective action are
+    written only when given."""
+    _check_open("resolve")(complaint, role, actor)
+    resolution = _required(resolution, "workflow.need_resolution")
+    changes: dict = {"status": "resolved", "resolved_at": now, "resolution": resolution}
+    if clean_text(root_cause):
+        changes["root_cause"] = clean_text(root_cause)
+    if clean_text(corrective_action):
+        changes["corrective_action"] = clean_text(corrective_action)
+    changes["progress_log"] = _log(complaint, now, actor, "resolve", resolution)
+    return changes
+
+
+def record_feedback(
+    complaint: dict, *, actor: str, now: dt.datetime, note: str = "", role: str = "staff"
+) -> dict:
+    """The client was told the result (反馈) now; only for a resolved complaint."""
+    _check_feedback(complaint, role, actor)
+    return {"feedback_at": now, "progress_log": _log(complaint, now, actor, "feedback", note)}
+
+
+def close(
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    revisits: pd.DataFrame,
+    settings: Settings,
+    reason: str = "",
+    role: str = "staff",
+    lang: str = "en",
+) -> dict:
+    """结案. Allowed when resolved and the latest follow-up since the resolution reached the
+    client, who said it is solved and was not unsatisfied; or, by a manager/admin with a reason,
+    when the client was not reached after `settings.max_attempts` attempts. `lang` is the
+    language of the generated log detail."""
+    state = _check_close(complaint, role, actor, revisits, settings)
+    if state["closable"]:
+        detail = clean_text(reason) or t("workflow.log.closed_after", lang, revisit_id=state[
+            "closing_revisit"])
+    else:
+        reason = _required(reason, "workflow.need_reason")
+        detail = t("workflow.log.closed_unreached", lang, attempts=int(state["attempts"]),
+                   reason=reason)
+    return {
+        "status": "closed",
+        "closed_at": now,
+        "progress_log": _log(complaint, now, actor, "close", detail),
+    }
+
+
+def reopen(
+    complaint: dict, *, actor: str, now: dt.datetime, reason: str, role: str = "staff"
+) -> dict:
+    """Back to in_progress from resolved or closed, with a reason; clears closed_at."""
+    _check_reopen(complaint, role, actor)
+    reason = _required(reason, "workflow.need_reason")
+    changes: dict = {"status": "in_progress"}
+    if as_datetime(complaint.get("closed_at")) is not None:
+        changes["closed_at"] = None
+    changes["progress_log"] = _log(complaint, now, actor, "reopen", reason)
+    return changes
