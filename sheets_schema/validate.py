@@ -103,6 +103,13 @@ def read_layout(tab: str, header_row: Sequence[object], sheet: str) -> tuple[Lay
     return Layout(headers, index, extra), problems
 
 
+def records_frame(tab: str, records: list[dict]) -> pd.DataFrame:
+    """Normalised records (as from `validate_record`) as a frame shaped like a tab's."""
+    columns = TABLES[tab].columns
+    parsed = {c.field: [r.get(c.field) for r in records] for c in columns}
+    return _frame(columns, parsed, list(range(len(records))), [None] * len(records))
+
+
 def empty_frame(tab: str) -> pd.DataFrame:
     return _frame(TABLES[tab].columns, {}, [], [])
 

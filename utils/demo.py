@@ -255,3 +255,15 @@ def _revisit(rng, n, client, complaint_id, kind, when, attempt, reached, unhappy
         "score": score, "suggestions": rng.choice(SUGGESTIONS) if reached else "",
         "next_revisit_on": None, "updated_at": when, "updated_by": client["owner"],
     }  # fmt: skip
+
+
+def load_demo(store, *, clients: int = 200, complaints: int = 400, revisits: int = 500,  # noqa: ANN001
+              seed: int = 1, today: dt.date | None = None, user: str = "demo") -> dict:  # fmt: skip
+    """Generate demo data and append it through `store` (tabs created if missing). Returns
+    {tab: rows added}."""
+    data = generate(clients, complaints, revisits, seed=seed, today=today)
+    counts = {}
+    for tab in ("clients", "complaints", "revisits"):
+        saved, _refused = store.append_many(tab, getattr(data, tab), user=user)
+        counts[tab] = len(saved)
+    return counts

@@ -77,6 +77,15 @@ def followup_queue(
     return waiting[FOLLOWUP_COLUMNS].reset_index(drop=True)
 
 
+def _cadence(grade: pd.Series, settings: Settings) -> pd.Series:
+    """Days between routine revisits for each grade; blank or unknown grade → D's cadence."""
+    cadence = pd.Series(settings.cadence_days, dtype="int64")
+    default = int(cadence.get("D", cadence.max() if len(cadence) else 365))
+    pos = cadence.index.get_indexer(grade.fillna("").astype(str).str.strip())
+    days = np.where(pos >= 0, cadence.to_numpy()[pos], default)
+    return pd.Series(pd.to_timedelta(days, unit="D"), index=grade.index)
+
+
 def routine_queue(
     clients: pd.DataFrame, revisits: pd.DataFrame, today: dt.date, settings: Settings
 ) -> pd.DataFrame:
@@ -85,23 +94,20 @@ def routine_queue(
     any kind that reached the client, else from registered_on; a client with neither is due
     today. Most overdue first."""
     status = clients["status"].fillna("").astype(str).str.strip()
-    active = clients.loc[status.isin(["active", ""])].copy()
+    keep = ["client_id", "name", "grade", "owner", "registered_on"]
+    active = clients.loc[status.isin(["active", ""]), keep].copy()
     active["client_id"] = active["client_id"].fillna("").astype(str).str.strip()
     reached = revisits.loc[revisits["reached"] == "yes", ["client_id", "done_at"]]
     last = reached.groupby(reached["client_id"].astype(str).str.strip())["done_at"].max()
-    active["last_reached"] = pd.to_datetime(active["client_id"].map(last))
+    last = pd.to_datetime(last).astype("datetime64[ns]").rename("last_reached")
+    active = active.merge(last, left_on="client_id", right_index=True, how="left")
     base = active["last_reached"].dt.normalize()
     base = base.fillna(pd.to_datetime(active["registered_on"]).dt.normalize())
-    cadence = settings.cadence_days
-    default = cadence.get("D", max(cadence.values(), default=365))
-    days = active["grade"].fillna("").astype(str).str.strip().map(cadence).fillna(default)
-    today_ts = pd.Timestamp(today)
-    due = (base + pd.to_timedelta(days.astype("int64"), unit="D")).fillna(today_ts)
-    active["due_on"] = due.astype("datetime64[ns]")
-    active["days_late"] = (today_ts - active["due_on"]).dt.days.astype("int64")
+    active["due_on"] = (base + _cadence(active["grade"], settings)).fillna(pd.Timestamp(today))
+    active["days_late"] = (pd.Timestamp(today) - active["due_on"]).dt.days.astype("int64")
     active["late"] = active["days_late"] > 0
     due_now = active.loc[active["days_late"] >= 0]
-    due_now = due_now.sort_values(["days_late", "client_id"], ascending=[False, True])
+    due_now = due_now.sort_values("days_late", ascending=False, kind="stable")
     return due_now[ROUTINE_COLUMNS].reset_index(drop=True)
 
 

@@ -122,10 +122,12 @@ def compute_due_at(received_at: dt.datetime, severity: str, settings: Settings) 
 def due_series(received_at: pd.Series, severity: pd.Series, settings: Settings) -> pd.Series:
     """`compute_due_at` over whole columns at once (NaT where received_at is NaT)."""
     received = pd.to_datetime(received_at)
-    days = severity.fillna("").astype(str).str.strip().map(lambda s: _limit(s, settings))
+    limits = pd.Series(settings.time_limits, dtype="int64")
+    pos = limits.index.get_indexer(severity.fillna("").astype(str).str.strip())
+    days = np.where(pos >= 0, limits.to_numpy()[pos], _limit("normal", settings))
     day = received.dt.normalize().to_numpy().astype("datetime64[D]")
     hol = [np.datetime64(h, "D") for h in settings.holidays]
-    moved = np.busday_offset(day, days.to_numpy(dtype="int64"), roll="forward", holidays=hol)
+    moved = np.busday_offset(day, days.astype("int64"), roll="forward", holidays=hol)
     out = pd.Series(moved, index=received.index).astype("datetime64[ns]")
     return out + (received - received.dt.normalize())
 
@@ -175,7 +177,7 @@ def log_line(now: dt.datetime, actor: str, action: str, detail: str = "") -> str
 
 def append_log(progress_log: str, line: str) -> str:
     """The log with `line` added at the end; existing (also hand-typed) lines are kept."""
-    existing = clean_text(progress_log)
+    existing = str(progress_log).rstrip() if clean_text(progress_log) else ""
     return f"{existing}\n{line}" if existing else line
 
 
@@ -186,36 +188,68 @@ def _log(complaint: dict, now: dt.datetime, actor: str, action: str, detail: str
 # --- follow-ups seen from the complaint ----------------------------------------------------
 
 
+def _ids(column: pd.Series) -> pd.Series:
+    return column.fillna("").astype(str).str.strip()
+
+
+def _ns(column: pd.Series) -> np.ndarray:
+    """A date column as int64 nanoseconds (NaT = the smallest int64, so it loses every max)."""
+    return pd.to_datetime(column).to_numpy(dtype="datetime64[ns]").view("int64")
+
+
+def _last_per_group(codes: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Positions of the latest row (by `times`) of each group in `codes`."""
+    order = np.lexsort((times, codes))
+    ordered = codes[order]
+    last = np.ones(len(ordered), dtype=bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    return order[last]
+
+
 def followup_summary(complaints: pd.DataFrame, revisits: pd.DataFrame) -> pd.DataFrame:
     """For each complaint (columns complaint_id, resolved_at) its follow-up revisits made since
     the day it was resolved: `reached` (one reached the client), `closable` (the latest reached
     one says solved and not unsatisfied), `closing_revisit` (that revisit's ID), `attempts`
     (unreached attempts: their count or the highest attempt number, whichever is larger) and
-    `last_attempt_at`. Indexed by complaint_id, one row per complaint given."""
-    keys = complaints[["complaint_id", "resolved_at"]].copy()
-    keys["complaint_id"] = keys["complaint_id"].fillna("").astype(str).str.strip()
-    keys = keys.drop_duplicates("complaint_id").set_index("complaint_id")
-    cols = ["revisit_id", "complaint_id", "done_at", "attempt", "reached", "solved", "attitude"]
-    f = revisits.loc[revisits["kind"] == FOLLOWUP, cols]
-    f = f.assign(complaint_id=f["complaint_id"].fillna("").astype(str).str.strip())
-    f = f.join(keys, on="complaint_id", how="inner")
-    since = pd.to_datetime(f["resolved_at"]).dt.normalize()
-    f = f[since.isna() | f["done_at"].isna() | (f["done_at"] >= since)]
-    reached = f["reached"] == "yes"
-    unreached = f[~reached].groupby("complaint_id").agg(
-        n=("revisit_id", "size"), top=("attempt", "max"), last_attempt_at=("done_at", "max")
-    )
-    latest = f[reached].sort_values("done_at", na_position="first")
-    latest = latest.groupby("complaint_id").tail(1).set_index("complaint_id")
-    out = pd.DataFrame(index=keys.index)
-    out["reached"] = out.index.isin(latest.index)
-    ok = (latest["solved"] == "yes") & (latest["attitude"] != "unsatisfied")
-    out["closable"] = ok.reindex(out.index, fill_value=False).astype(bool)
-    out["closing_revisit"] = latest["revisit_id"].where(ok).reindex(out.index).fillna("")
-    n = unreached["n"].reindex(out.index).fillna(0).astype("int64")
-    top = pd.to_numeric(unreached["top"], errors="coerce").reindex(out.index).fillna(0)
-    out["attempts"] = np.maximum(n.to_numpy(), top.to_numpy().astype("int64"))
-    out["last_attempt_at"] = pd.to_datetime(unreached["last_attempt_at"]).reindex(out.index)
+    `last_attempt_at`. Indexed by complaint_id, one row per complaint given.
+
+    Vectorised with numpy on integer codes of complaint_id (no per-row Python)."""
+    ids = _ids(complaints["complaint_id"])
+    first = ~ids.duplicated().to_numpy()
+    index = pd.Index(ids.to_numpy()[first], name="complaint_id")
+    since = _ns(pd.to_datetime(complaints["resolved_at"]).dt.normalize())[first]
+    f = revisits.loc[(revisits["kind"] == FOLLOWUP).to_numpy()]
+    code = index.get_indexer(_ids(f["complaint_id"]))
+    done = _ns(f["done_at"])
+    start = since[np.where(code >= 0, code, 0)] if len(index) else np.zeros(len(code), "int64")
+    nat = np.iinfo("int64").min
+    keep = (code >= 0) & ((start == nat) | (done == nat) | (done >= start))
+    code, done, f = code[keep], done[keep], f.loc[keep]
+    reached = (f["reached"] == "yes").to_numpy()
+    size = len(index)
+    # unreached attempts: count, highest typed number, last time
+    un_code = code[~reached]
+    typed = pd.to_numeric(f["attempt"], errors="coerce").fillna(0).to_numpy(dtype="int64")
+    top = np.zeros(size, dtype="int64")
+    np.maximum.at(top, un_code, typed[~reached])
+    last = np.full(size, nat, dtype="int64")
+    np.maximum.at(last, un_code, done[~reached])
+    # latest reached follow-up: closable when solved and not unsatisfied
+    pick = np.flatnonzero(reached)[_last_per_group(code[reached], done[reached])]
+    latest = f.iloc[pick]
+    ok = ((latest["solved"] == "yes") & (latest["attitude"] != "unsatisfied")).to_numpy()
+    out = pd.DataFrame(index=index)
+    found = np.zeros(size, dtype=bool)
+    found[code[pick]] = True
+    out["reached"] = found
+    closable = np.zeros(size, dtype=bool)
+    closable[code[pick]] = ok
+    out["closable"] = closable
+    closing = np.full(size, "", dtype=object)
+    closing[code[pick]] = np.where(ok, _ids(latest["revisit_id"]).to_numpy(dtype=object), "")
+    out["closing_revisit"] = pd.Series(closing, index=index, dtype=str)
+    out["attempts"] = np.maximum(np.bincount(un_code, minlength=size), top).astype("int64")
+    out["last_attempt_at"] = pd.to_datetime(last.view("datetime64[ns]"))
     return out
 
 
@@ -449,12 +483,14 @@ def close(
     language of the generated log detail."""
     state = _check_close(complaint, role, actor, revisits, settings)
     if state["closable"]:
-        detail = clean_text(reason) or t("workflow.log.closed_after", lang, revisit_id=state[
-            "closing_revisit"])
+        detail = clean_text(reason) or t(
+            "workflow.log.closed_after", lang, revisit_id=state["closing_revisit"]
+        )
     else:
         reason = _required(reason, "workflow.need_reason")
-        detail = t("workflow.log.closed_unreached", lang, attempts=int(state["attempts"]),
-                   reason=reason)
+        detail = t(
+            "workflow.log.closed_unreached", lang, attempts=int(state["attempts"]), reason=reason
+        )
     return {
         "status": "closed",
         "closed_at": now,

@@ -20,7 +20,7 @@ import gc
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -32,6 +32,7 @@ from sheets_schema.validate import (
     TabResult,
     check_references,
     read_layout,
+    records_frame,
     validate_record,
     validate_rows,
 )
@@ -75,6 +76,21 @@ class Snapshot:
         if hits.empty:
             return None
         return row_dict(hits.iloc[0])
+
+    def with_record(self, tab: str, record: dict) -> Snapshot:
+        """A copy with one record added or replaced (our own save, before a re-read)."""
+        id_field = TABLES[tab].id_field
+        frame = self.frames[tab]
+        new = records_frame(tab, [record])
+        at = frame.index[frame[id_field] == record[id_field]]
+        if len(at):
+            new["_row"] = frame.loc[at[0], "_row"]
+            frame = frame.copy()
+            for column in new.columns:
+                frame.loc[at[0], column] = new[column].iloc[0]
+        else:
+            frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
+        return replace(self, frames={**self.frames, tab: frame})
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,8 +153,13 @@ class Store(ABC):
     def __init__(self, queue: PendingQueue, clock: Callable[[], dt.datetime] = now_seconds):
         self.queue = queue
         self.clock = clock
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the cache and the queue
+        self._flush_lock = threading.Lock()  # one writer at a time in this process
         self._cached: tuple[object, Snapshot] | None = None
+        self.background = False
+        self.retry_seconds = 10.0
+        self._wake = threading.Event()
+        self._writer: threading.Thread | None = None
 
     # ---- what a backend supplies ----
     @abstractmethod
@@ -187,13 +208,11 @@ class Store(ABC):
     def _snapshot(self, raw: RawTabs) -> Snapshot:
         ops = self.queue.ops()
         results: dict[str, TabResult] = {}
-        pending_ids: dict[str, set[str]] = {t: set() for t in TAB_NAMES}
         for tab in TAB_NAMES:
             title, rows = raw.get(tab, (TABLES[tab].en, []))
             tab_ops = [op for op in ops if op.tab == tab]
             if rows and tab_ops:
                 rows = overlay(tab, rows, tab_ops)
-                pending_ids[tab] = {op.record_id for op in tab_ops}
             results[tab] = validate_rows(tab, rows, title)
         problems = [p for r in results.values() for p in r.problems]
         problems += check_references(results)
@@ -203,13 +222,20 @@ class Store(ABC):
             read_at=self.clock(),
             source=self.describe(),
             pending=len(ops),
-            pending_ids=pending_ids,
+            pending_ids=_pending_ids(ops),
             conflicts=self.queue.conflicts(),
             layouts={t: r.layout for t, r in results.items()},
         )
 
     def current(self, tab: str, record_id: str) -> dict | None:
-        """One record as it is now in the spreadsheet (pending saves included), parsed."""
+        """One record as it is now in the spreadsheet (pending saves included), parsed. From
+        the cache when the spreadsheet has not changed since it was read."""
+        with self._lock:
+            if self._cached is not None and self._cached[0] == self._version():
+                found = self._cached[1].record(tab, record_id)
+                if found is not None:
+                    found.pop("_row", None)
+                    return found
         raw = self._read_row(tab, record_id)
         for op in self.queue.ops():
             if op.tab == tab and op.record_id == record_id:
@@ -229,7 +255,11 @@ class Store(ABC):
         from utils.store.ids import new_id
 
         table = TABLES[tab]
-        taken = set(self.read().frames[tab][table.id_field]) | self._taken_ids(tab)
+        # the last snapshot is enough, even if stale: IDs this app drew since are in the
+        # queue or (local) in the day's register, and a clash with a hand-typed ID is caught
+        # when the save is written (the row found under that ID is not this save's)
+        snapshot = self._cached[1] if self._cached is not None else self.read()
+        taken = set(snapshot.frames[tab][table.id_field]) | self._taken_ids(tab)
         taken |= {op.record_id for op in self.queue.ops() if op.tab == tab}
         return new_id(table.id_prefix, taken, self.clock().date())
 
@@ -272,8 +302,8 @@ class Store(ABC):
                 clean = {k: v for k, v in clean.items() if v is not None}
                 ops.append(PendingOp("append", tab, clean[table.id_field], clean))
             self.queue.put_many(ops)
-            self.flush()
             self.invalidate()
+        self.flush()
         return [op.record_id for op in ops], refused
 
     def update(
@@ -314,23 +344,70 @@ class Store(ABC):
             return self._save(op, merged={**merged, **values})
 
     def _save(self, op: PendingOp, merged: dict | None = None) -> SaveResult:
-        self.queue.put(op)
+        record = merged or op.values
+        with self._lock:
+            before = self._version()
+            self.queue.put(op)  # durable from here on: nothing the user typed can be lost
+            self._patch_cache(before, [(op.tab, record)])
+        if self.background:
+            self._wake_writer()
+            return SaveResult(op.tab, op.record_id, record, True, "")
         error = self.flush()
-        self.invalidate()
         still_pending = any(o.op_id == op.op_id for o in self.queue.ops())
-        return SaveResult(op.tab, op.record_id, merged or op.values, still_pending, error)
+        return SaveResult(op.tab, op.record_id, record, still_pending, error)
+
+    def _patch_cache(self, before: object, records: list[tuple[str, dict]]) -> None:
+        """Our own save, laid over the cached snapshot — so the writer sees it at once without
+        a re-read — provided the cache was current when the save was queued."""
+        if self._cached is None or before is None or self._cached[0] != before:
+            self._cached = None
+            return
+        snapshot = self._cached[1]
+        for tab, record in records:
+            snapshot = snapshot.with_record(tab, record)
+        ops = self.queue.ops()
+        snapshot = replace(snapshot, pending=len(ops), pending_ids=_pending_ids(ops))
+        self._cached = (self._version(), snapshot)
 
     def flush(self) -> str:
         """Try to write every pending save. Returns '' or why some could not be written."""
-        with self._lock:
-            if not len(self.queue):
-                return ""
+        with self._flush_lock:
+            with self._lock:
+                if not len(self.queue):
+                    return ""
+                before = self._version()
             error = self._apply_pending()
-            self.invalidate()
+            with self._lock:
+                # the spreadsheet now holds what the cached snapshot already showed
+                self._patch_cache(before, [])
             return error
+
+    def _wake_writer(self) -> None:
+        """Background writing (the app): saves return at once, a writer thread puts them in
+        the spreadsheet and retries every `retry_seconds` while it cannot."""
+        self._wake.set()
+        if self._writer is None or not self._writer.is_alive():
+            self._writer = threading.Thread(target=self._write_loop, daemon=True,
+                                            name=f"sheetdesk-writer-{self.kind}")  # fmt: skip
+            self._writer.start()
+
+    def _write_loop(self) -> None:
+        while True:
+            self._wake.clear()
+            error = self.flush()
+            if not len(self.queue):
+                return
+            self._wake.wait(self.retry_seconds if error else 0.05)
 
     def pending_count(self) -> int:
         return len(self.queue)
+
+
+def _pending_ids(ops: list[PendingOp]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {t: set() for t in TAB_NAMES}
+    for op in ops:
+        out[op.tab].add(op.record_id)
+    return out
 
 
 def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]) -> list:

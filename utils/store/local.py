@@ -283,13 +283,7 @@ def _add_missing_headers(wb: XlsxWorkbook, title: str, tab: str, lang: str) -> l
 def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id: str):
     if id_index is None:
         return None
-    for number, cell in sheet.column_cells(id_index).items():
-        if number == 1:
-            continue
-        value = wb.cell_value(cell)
-        if value is not None and str(value).strip() == record_id:
-            return number
-    return None
+    return sheet.find_text(record_id, id_index, wb.shared_index(record_id))
 
 
 def _apply_ops(
@@ -303,11 +297,7 @@ def _apply_ops(
     layout, _ = read_layout(tab, wb.header(title), title)
     sheet = wb.sheet(title)
     id_index = layout.index[table.id_field]
-    rows_by_id: dict[str, int] = {}
-    for number, cell in sheet.column_cells(id_index).items():
-        value = wb.cell_value(cell)
-        if number > 1 and value is not None:
-            rows_by_id.setdefault(str(value).strip(), number)
+    rows_by_id = {op.record_id: _find_row(wb, sheet, id_index, op.record_id) for _, op in ops}
     first_new = sheet.last_data_row() + 1
     above = sheet.row_cells(first_new - 1) if first_new > 2 else {}
     new_rows: dict[str, dict[int, object]] = {}
@@ -315,8 +305,13 @@ def _apply_ops(
     failed = []
     for path, op in ops:
         if op.kind == "append":
-            if op.record_id in rows_by_id or op.record_id in new_rows:
-                continue  # already written
+            number = rows_by_id.get(op.record_id)
+            if op.record_id in new_rows:
+                continue
+            if number is not None:  # already written — unless it is another record's ID
+                if not _same_stamp(wb, sheet, layout.index, number, op):
+                    failed.append((path, op, "another row already has this ID"))
+                continue
             cells, cell_styles = _cells(table, layout.index, op.values, above, styles)
             new_rows[op.record_id] = cells
             new_styles.update(cell_styles)
@@ -330,18 +325,27 @@ def _apply_ops(
             failed.append((path, op, "the row is no longer in the workbook"))
             continue
         row = sheet.row_cells(number)
-        stamp_index = layout.index.get("updated_at")
-        current = wb.cell_value(row.get(stamp_index)) if stamp_index is not None else None
-        current = from_serial(current) if isinstance(current, float) else current
-        if same_moment(current, op.values.get("updated_at")):
+        if _same_stamp(wb, sheet, layout.index, number, op):
             continue  # already written
-        if not same_moment(current, op.expected_updated_at):
+        if not same_moment(_stamp(wb, row, layout.index), op.expected_updated_at):
             failed.append((path, op, "the row changed in the workbook"))
             continue
         cells, cell_styles = _cells(table, layout.index, op.values, row, styles)
         sheet.set_row(number, cells, cell_styles)
     sheet.append_rows(first_new, list(new_rows.values()), new_styles)
     return failed
+
+
+def _stamp(wb: XlsxWorkbook, row: dict, index: dict[str, int]) -> object:
+    stamp_index = index.get("updated_at")
+    current = wb.cell_value(row.get(stamp_index)) if stamp_index is not None else None
+    return from_serial(current) if isinstance(current, float) else current
+
+
+def _same_stamp(wb: XlsxWorkbook, sheet: SheetXml, index: dict[str, int], number: int,
+                op: PendingOp) -> bool:  # fmt: skip
+    """Does row `number` already carry this save (its updated_at is the save's)?"""
+    return same_moment(_stamp(wb, sheet.row_cells(number), index), op.values.get("updated_at"))
 
 
 def _cells(table, index, values, model_row, styles):  # noqa: ANN001, ANN202

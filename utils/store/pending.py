@@ -49,6 +49,10 @@ class PendingOp:
     created: float = field(default_factory=time.time)
     error: str = ""  # why it could not be applied the last time, for people to read
 
+    @property
+    def created_text(self) -> str:
+        return dt.datetime.fromtimestamp(self.created).strftime("%Y-%m-%d %H:%M")
+
     def to_json(self) -> str:
         data = asdict(self)
         data["values"] = {k: _encode(v) for k, v in self.values.items()}

@@ -32,7 +32,7 @@ WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
-_ROW_RE = re.compile(r'<row\b[^>]*?\br="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+_ROW_START_RE = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 _CELL_RE = re.compile(r'<c\b[^>]*?\br="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _ATTR_RE = re.compile(r'\b(\w+)="([^"]*)"')
 _TEXT_RE = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
@@ -114,10 +114,16 @@ class SheetXml:
 
     # --- reading ---
     def rows(self) -> dict[int, tuple[int, int]]:
-        """row number → (start, end) of its <row> element in the text."""
+        """row number → (start, end) of its <row> element in the text. Found from the row
+        starts alone (one light pass); a row ends where the next one starts."""
         if self._rows is None:
-            start = self.xml.find("<sheetData")
-            self._rows = {int(m.group(1)): m.span() for m in _ROW_RE.finditer(self.xml, start)}
+            begin = self.xml.find("<sheetData")
+            starts = [(int(m.group(1)), m.start()) for m in _ROW_START_RE.finditer(self.xml, begin)]
+            end_all = self.xml.find("</sheetData>", begin)
+            self._rows = {}
+            for k, (number, start) in enumerate(starts):
+                end = starts[k + 1][1] if k + 1 < len(starts) else end_all
+                self._rows[number] = (start, end)
         return self._rows
 
     def row_cells(self, number: int) -> dict[int, Cell]:
@@ -139,14 +145,27 @@ class SheetXml:
                 return number
         return 0
 
-    def column_cells(self, index: int) -> dict[int, Cell]:
-        """row number → cell, for one column, in one pass over the sheet."""
-        pattern = re.compile(
-            rf'<c\b[^>]*?\br="{column_letter(index)}(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S
-        )
-        start = self.xml.find("<sheetData")
-        return {int(m.group(1)): Cell(m.group(2), m.group(3))
-                for m in pattern.finditer(self.xml, start)}  # fmt: skip
+    def find_text(self, value: str, index: int, sst_index: int | None) -> int | None:
+        """The row whose cell in column `index` holds the text `value` (an ID), found by plain
+        string search rather than by reading every cell: as an inline string, or as shared
+        string number `sst_index`."""
+        letter = column_letter(index)
+        needles = [f">{escape(value)}</t>"]
+        if sst_index is not None:
+            needles.append(f"<v>{sst_index}</v>")
+        for needle in needles:
+            pos = self.xml.find(needle)
+            while pos != -1:
+                cell_start = self.xml.rfind("<c ", 0, pos)
+                m = _CELL_RE.match(self.xml, cell_start)
+                if m and m.group(1) == letter and m.end() > pos:
+                    inner = m.group(4) or ""
+                    shared = "t=\"s\"" in m.group(3)
+                    if (needle.startswith("<v>") == shared) and int(m.group(2)) > 1:
+                        if shared or unescape(inner).find(value) != -1:
+                            return int(m.group(2))
+                pos = self.xml.find(needle, pos + 1)
+        return None
 
     # --- writing ---
     def set_row(self, number: int, values: Mapping[int, object], styles: Mapping[int, str]) -> None:
@@ -176,11 +195,12 @@ class SheetXml:
             later = [n for n in self.rows() if n > number]
             if later:
                 at = self.rows()[min(later)][0]
-            elif "<sheetData/>" in self.xml or "<sheetData />" in self.xml:
-                self.xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml, 1)
-                at = self.xml.index("</sheetData>")
             else:
-                at = self.xml.index("</sheetData>")
+                at = self.xml.find("</sheetData>")
+                if at == -1:
+                    self.xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml,
+                                      count=1)  # fmt: skip
+                    at = self.xml.index("</sheetData>")
             self.xml = self.xml[:at] + new + self.xml[at:]
         self._rows = None
         self.dirty = True
@@ -207,9 +227,10 @@ class SheetXml:
             )
             parts.append(f'<row r="{number}">{cells}</row>')
         text = "".join(parts)
-        if re.search(r"<sheetData\s*/>", self.xml):
+        at = self.xml.find("</sheetData>")
+        if at == -1:  # <sheetData/>: an empty sheet
             self.xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml, count=1)
-        at = self.xml.index("</sheetData>")
+            at = self.xml.index("</sheetData>")
         self.xml = self.xml[:at] + text + self.xml[at:]
         self._rows = None
         self.dirty = True
@@ -217,7 +238,8 @@ class SheetXml:
             rows) else 0)  # fmt: skip
 
     def _grow_dimension(self, row: int, col: int) -> None:
-        m = re.search(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>', self.xml)
+        head = self.xml[: self.xml.find("<sheetData")]  # the dimension comes before the data
+        m = re.search(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>', head)
         if not m:
             return
         c1, r1 = m.group(1), int(m.group(2))
@@ -289,6 +311,17 @@ class XlsxWorkbook:
                     for si in re.findall(r"<si>(.*?)</si>", xml, re.S)
                 ]
         return self._sst
+
+    def shared_index(self, value: str) -> int | None:
+        """The position of `value` in the shared-string table, or None."""
+        name = "xl/sharedStrings.xml"
+        if name not in self._names:
+            return None
+        xml = self._text(name)
+        pos = xml.find(f">{escape(value)}</t></si>")
+        if pos == -1:
+            return None
+        return xml.count("<si>", 0, pos) + xml.count("<si ", 0, pos) - 1
 
     def cell_value(self, cell: Cell | None) -> object:
         """The cell's value: str, float, bool or None (dates come back as serial floats)."""
@@ -437,7 +470,7 @@ def _bump_count(xml: str, tag: str) -> str:
 def _write_text(out: zipfile.ZipFile, name: str, text: str) -> None:
     info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
-    out.writestr(info, text.encode("utf-8"), compresslevel=3)
+    out.writestr(info, text.encode("utf-8"), compresslevel=1)
 
 
 def _copy_raw(src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

@@ -1,0 +1,51 @@
+"""Data health: every validation problem with tab, row, column and what to do."""
+
+import streamlit as st
+
+from sheets_schema.tables import TAB_NAMES
+from utils import ui
+from utils.errors import SheetdeskError
+from utils.health import problem_table, summary
+
+st.title(ui.tr("health.title"))
+st.caption(ui.tr("health.intro"))
+store = ui.get_store()
+try:
+    snap = store.read()
+except SheetdeskError as err:
+    ui.show_error(err)
+    st.stop()
+lang = ui.lang()
+st.caption(ui.tr("health.where", source=store.describe()))
+
+if snap.conflicts:
+    st.subheader(ui.tr("health.conflicts"))
+    for op in snap.conflicts:
+        cols = st.columns([5, 1])
+        cols[0].warning(ui.tr("health.conflict_line", tab=ui.tr(f"tab.{op.tab}"),
+                              record_id=op.record_id, created=op.created_text,
+                              error=op.error))  # fmt: skip
+        if cols[1].button(ui.tr("health.drop_conflict"), key=f"drop_{op.op_id}"):
+            store.queue.drop_conflict(op.op_id)
+            store.invalidate()
+            st.rerun()
+
+if not snap.problems:
+    st.success(ui.tr("health.none"), icon="✅")
+    st.stop()
+
+counts = summary(snap.problems)
+cols = st.columns(len(TAB_NAMES) + 1)
+cols[0].metric(ui.tr("health.summary", errors=counts["error"], warnings=counts["warning"]),
+               len(snap.problems))  # fmt: skip
+for col, tab in zip(cols[1:], TAB_NAMES, strict=True):
+    col.metric(ui.tr(f"tab.{tab}"), counts.get(tab, 0))
+
+f1, f2, f3 = st.columns([1, 1, 2])
+tabs = f1.multiselect(ui.tr("health.filter_tab"), TAB_NAMES,
+                      format_func=lambda tab: ui.tr(f"tab.{tab}"))  # fmt: skip
+levels = f2.multiselect(ui.tr("health.filter_level"), ["error", "warning"],
+                        format_func=lambda lv: ui.tr(f"level.{lv}"))  # fmt: skip
+text = f3.text_input(ui.tr("health.search"))
+table = problem_table(snap.problems, lang, tabs=tabs, levels=levels, text=text)
+st.dataframe(table, hide_index=True, use_container_width=True)

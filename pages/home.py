@@ -1,0 +1,41 @@
+"""Home: a greeting, the first-run offer of demo data, counts, and the three tables."""
+
+import streamlit as st
+
+from sheets_schema.tables import TAB_NAMES
+from utils import ui
+from utils.demo import load_demo
+from utils.display import labelled
+from utils.errors import SheetdeskError
+
+st.title(ui.tr("home.title"))
+store = ui.get_store()
+try:
+    snap = store.read()
+except SheetdeskError as err:
+    ui.show_error(err)
+    st.stop()
+
+if snap.is_empty():
+    st.info(ui.tr("home.welcome"), icon="👋")
+    if st.button(ui.tr("home.load_demo"), type="primary", key="load_demo"):
+        who = ui.user()
+        with st.spinner():
+            try:
+                counts = load_demo(store, user=who.name if who else "demo")
+            except SheetdeskError as err:
+                ui.show_error(err)
+                st.stop()
+        st.success(ui.tr("home.demo_loaded", **counts))
+        st.rerun()
+else:
+    st.markdown(ui.tr("home.counts", **{k: len(v) for k, v in snap.frames.items()}))
+if snap.problems:
+    st.page_link("pages/health.py", label=ui.tr("home.problems", count=len(snap.problems)),
+                 icon="🩺")  # fmt: skip
+
+st.subheader(ui.tr("home.tables"))
+tabs = st.tabs([ui.tr(f"tab.{tab}") for tab in TAB_NAMES])
+for tab, area in zip(TAB_NAMES, tabs, strict=True):
+    with area:
+        st.dataframe(labelled(tab, snap.frames[tab], ui.lang()), hide_index=True, height=360)

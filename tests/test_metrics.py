@@ -1,0 +1,531 @@
+"""Dashboard figures on a small hand-built fixture; every expected number is worked out by hand
+in the comments next to it.
+
+Calendar: 1 Oct 2026 is a Thursday. Settings: default limits (normal 3, serious 2, critical 1
+working days), no holidays. The report month is October 2026, `now` = 5 Nov 2026, so October
+is complete: open/overdue are taken at 1 Nov 00:00 and the previous period is September.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from utils import metrics as m
+from utils.settings import Settings
+
+NOW = pd.Timestamp("2026-11-05 10:00")
+OCT = m.month_period("2026-10")
+SEP = m.month_period("2026-09")
+SETTINGS = Settings()
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+def fixture_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(clients, complaints, revisits) in the store's data contract."""
+    clients = m.frame_from_records("clients", [
+        {"client_id": "K1", "name": "华润商贸", "grade": "A", "status": "active",
+         "phone": "13800000001", "registered_on": ts("2025-01-01")},
+        {"client_id": "K2", "name": "王小明", "grade": "B", "status": "active",
+         "phone": "13800000002", "registered_on": ts("2026-10-10")},
+        {"client_id": "K3", "name": "李四", "grade": "C", "status": "dormant",
+         "phone": "13800000003", "registered_on": ts("2026-09-05")},
+        {"client_id": "K4", "name": "东方科技", "grade": "A", "status": "lost",
+         "phone": "13800000004", "registered_on": ts("2024-03-01")},
+    ])  # fmt: skip
+    base = {"description": "…", "first_receiver": "李娜", "level": "frontline"}
+    complaints = m.frame_from_records("complaints", [
+        # resolved exactly at due_at → within the limit; 3.0 working days
+        {**base, "complaint_id": "C1", "client_id": "K1", "received_at": ts("2026-10-05 09:00"),
+         "category": "billing", "channel": "phone", "severity": "normal", "handler": "王芳",
+         "due_at": ts("2026-10-08 09:00"), "resolved_at": ts("2026-10-08 09:00"),
+         "status": "closed", "closed_at": ts("2026-10-09 10:00"), "resolution": "退款",
+         "root_cause": "计费错误", "corrective_action": "修正规则"},
+        # late: due 10-07 10:00, resolved 10-09 10:00; 4.0 working days
+        {**base, "complaint_id": "C2", "client_id": "K1", "received_at": ts("2026-10-05 10:00"),
+         "category": "billing", "channel": "web", "severity": "serious", "handler": "李娜",
+         "due_at": ts("2026-10-07 10:00"), "resolved_at": ts("2026-10-09 10:00"),
+         "status": "resolved", "resolution": "退款", "root_cause": "计费错误",
+         "corrective_action": "修正规则"},
+        # due_at blank → computed 10-15 09:00; resolved 10-13 09:00 (1.0 wd); no handler:
+        # the first receiver 张伟 answers for it
+        {**base, "complaint_id": "C3", "client_id": "K2", "received_at": ts("2026-10-12 09:00"),
+         "category": "attitude", "channel": "phone", "severity": "normal", "handler": "",
+         "first_receiver": "张伟", "resolved_at": ts("2026-10-13 09:00"), "status": "closed",
+         "closed_at": ts("2026-10-14 09:00"), "resolution": "致歉", "root_cause": "态度差",
+         "corrective_action": "培训"},
+        # reopened on 10-22 (log line + unhappy follow-up R4): in progress again, its old
+        # resolved_at kept; open and overdue (due 10-23) at 1 Nov
+        {**base, "complaint_id": "C4", "client_id": "K2", "received_at": ts("2026-10-20 09:00"),
+         "category": "service_quality", "channel": "phone", "severity": "normal",
+         "handler": "王芳", "level": "department", "due_at": ts("2026-10-23 09:00"),
+         "resolved_at": ts("2026-10-21 09:00"), "status": "in_progress",
+         "root_cause": "人手不足",
+         "progress_log": "2026-10-20 09:00 李娜 receive\n"
+                         "2026-10-21 09:00 王芳 resolve: 已处理\n"
+                         "2026-10-22 10:00 钱七 reopen: 回访客户表示问题未解决"},
+        # critical, due 10-29 09:00: overdue at 1 Nov
+        {**base, "complaint_id": "C5", "client_id": "K3", "received_at": ts("2026-10-28 09:00"),
+         "category": "billing", "channel": "phone", "severity": "critical", "handler": "王芳",
+         "due_at": ts("2026-10-29 09:00"), "status": "received"},
+        # due 11-04 15:00: open, not overdue at 1 Nov
+        {**base, "complaint_id": "C6", "client_id": "K1", "received_at": ts("2026-10-30 15:00"),
+         "category": "service_quality", "channel": "walk_in", "severity": "normal",
+         "handler": "李娜", "due_at": ts("2026-11-04 15:00"), "status": "received"},
+        # September: within the limit, 2.0 wd; an undated hand-written reopen note
+        {**base, "complaint_id": "C7", "client_id": "K2", "received_at": ts("2026-09-10 09:00"),
+         "category": "attitude", "channel": "phone", "severity": "normal", "handler": "张伟",
+         "due_at": ts("2026-09-15 09:00"), "resolved_at": ts("2026-09-14 09:00"),
+         "status": "closed", "closed_at": ts("2026-09-20 09:00"), "resolution": "致歉",
+         "progress_log": "客户来电要求重开，已解释"},
+        # received in September, resolved 10-02 09:00 (late, 5.0 wd): open and overdue at 1 Oct
+        {**base, "complaint_id": "C8", "client_id": "K4", "received_at": ts("2026-09-25 09:00"),
+         "category": "product", "channel": "email", "severity": "normal", "handler": "李娜",
+         "due_at": ts("2026-09-30 09:00"), "resolved_at": ts("2026-10-02 09:00"),
+         "status": "resolved", "resolution": "更换"},
+    ])  # fmt: skip
+    fu = {"kind": "complaint_followup", "method": "phone", "attempt": 1}
+    revisits = m.frame_from_records("revisits", [
+        {**fu, "revisit_id": "R1", "client_id": "K1", "complaint_id": "C1",
+         "done_at": ts("2026-10-10 10:00"), "staff": "赵敏", "reached": "yes", "solved": "yes",
+         "attitude": "satisfied", "score": 9},
+        {**fu, "revisit_id": "R2", "client_id": "K2", "complaint_id": "C3",
+         "done_at": ts("2026-10-15 10:00"), "staff": "赵敏", "reached": "no"},
+        {**fu, "revisit_id": "R3", "client_id": "K2", "complaint_id": "C3", "attempt": 2,
+         "done_at": ts("2026-10-16 10:00"), "staff": "赵敏", "reached": "yes", "solved": "yes",
+         "attitude": "satisfied", "score": 8},
+        {**fu, "revisit_id": "R4", "client_id": "K2", "complaint_id": "C4",
+         "done_at": ts("2026-10-22 10:00"), "staff": "钱七", "reached": "yes", "solved": "no",
+         "attitude": "unsatisfied", "score": 3},
+        {"revisit_id": "R5", "client_id": "K2", "kind": "routine", "method": "visit",
+         "done_at": ts("2026-10-25 10:00"), "staff": "赵敏", "reached": "yes",
+         "attitude": "average", "score": 6},
+        {**fu, "revisit_id": "R6", "client_id": "K2", "complaint_id": "C7",
+         "done_at": ts("2026-09-22 10:00"), "staff": "赵敏", "reached": "yes", "solved": "yes",
+         "attitude": "satisfied", "score": 10},
+    ])  # fmt: skip
+    return clients, complaints, revisits
+
+
+@pytest.fixture
+def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return fixture_frames()
+
+
+# --- the data contract helper ----------------------------------------------------------------
+
+
+def test_frame_from_records_follows_the_contract(frames):
+    _, complaints, revisits = frames
+    assert list(complaints.columns)[-1] == "_row"
+    assert complaints["_row"].tolist() == list(range(2, 10))
+    assert str(complaints["received_at"].dtype).startswith("datetime64")
+    assert complaints.loc[2, "handler"] == ""  # missing text = ""
+    assert pd.isna(complaints.loc[2, "due_at"])  # missing date = NaT
+    assert str(revisits["score"].dtype) == "Int64" and pd.isna(revisits.loc[1, "score"])
+
+
+def test_conform_adds_missing_columns_blank():
+    out = m.conform(pd.DataFrame({"complaint_id": ["X"]}), "complaints")
+    assert out.loc[0, "status"] == "" and pd.isna(out.loc[0, "received_at"])
+    assert "_row" in out.columns
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+def test_period_helpers():
+    wed = ts("2026-10-21 15:00")
+    week = m.this_week(wed)
+    assert (week.start, week.end) == (ts("2026-10-19"), ts("2026-10-26"))
+    assert m.this_month(wed) == OCT and OCT.is_month and OCT.last_day == dt.date(2026, 10, 31)
+    assert m.last_month(ts("2026-01-15")) == m.month_period("2025-12")
+    custom = m.custom_period(dt.date(2026, 10, 11), dt.date(2026, 10, 5))  # order-proof
+    assert (custom.start, custom.end) == (ts("2026-10-05"), ts("2026-10-12"))
+    assert m.period_for("custom", wed, dt.date(2026, 10, 5), dt.date(2026, 10, 11)) == custom
+    assert m.period_for("last_month", wed) == SEP
+
+
+def test_previous_period_same_length():
+    assert m.previous_period(OCT, NOW) == SEP  # a finished month: the previous month
+    # a month still running on 10 Oct 12:00 is compared with 1–10 Sep 12:00
+    running = m.previous_period(OCT, ts("2026-10-10 12:00"))
+    assert (running.start, running.end) == (ts("2026-09-01"), ts("2026-09-10 12:00"))
+    week = m.custom_period(dt.date(2026, 10, 5), dt.date(2026, 10, 11))
+    prev = m.previous_period(week, NOW)
+    assert (prev.start, prev.end) == (ts("2026-09-28"), ts("2026-10-05"))
+
+
+def test_trend_window_covers_twelve_buckets():
+    w = m.trend_window(OCT, "M")
+    assert (w.start, w.end) == (ts("2025-11-01"), ts("2026-11-01"))
+    w = m.trend_window(m.this_week(ts("2026-10-21")), "W")
+    assert w.end == ts("2026-10-26") and w.start == ts("2026-08-03")  # 12 Mondays
+
+
+# --- complaint figures -------------------------------------------------------------------------
+
+
+def test_complaint_figures_october(frames):
+    _, complaints, _ = frames
+    f = m.complaint_figures(complaints, OCT, NOW, SETTINGS)
+    assert f["received"] == 6  # C1–C6
+    assert f["resolved"] == 4  # C1, C2, C3, C8 (C4 is in progress again)
+    assert f["closed"] == 2  # C1, C3
+    assert f["within_limit"] == pytest.approx(0.5)  # C1 (exactly at due_at) and C3
+    # days to resolve: C3 1.0, C1 3.0, C2 4.0, C8 5.0 → median 3.5, p90 4 + 0.7 × 1 = 4.7
+    assert f["median_days"] == pytest.approx(3.5)
+    assert f["p90_days"] == pytest.approx(4.7)
+    assert f["open"] == 3  # C4, C5, C6 at 1 Nov
+    assert f["overdue"] == 2  # C4 (due 10-23), C5 (due 10-29)
+
+
+def test_complaint_figures_september_as_of_its_end(frames):
+    _, complaints, _ = frames
+    f = m.complaint_figures(complaints, SEP, NOW, SETTINGS)
+    assert (f["received"], f["resolved"], f["closed"]) == (2, 1, 1)  # C7, C8 / C7 / C7
+    assert f["within_limit"] == 1.0 and f["median_days"] == pytest.approx(2.0)
+    # at 1 Oct 00:00 C8 was still open (resolved 2 Oct) and past its due time (30 Sep 09:00)
+    assert (f["open"], f["overdue"]) == (1, 1)
+
+
+def test_resolved_exactly_at_due_counts_within_limit():
+    c = m.frame_from_records("complaints", [{
+        "complaint_id": "X", "received_at": ts("2026-10-05 09:00"), "severity": "normal",
+        "due_at": ts("2026-10-08 09:00"), "resolved_at": ts("2026-10-08 09:00"),
+        "status": "resolved", "resolution": "ok"}])  # fmt: skip
+    assert m.complaint_figures(c, OCT, NOW, SETTINGS)["within_limit"] == 1.0
+    one_minute_late = c.assign(resolved_at=ts("2026-10-08 09:01"))
+    assert m.complaint_figures(one_minute_late, OCT, NOW, SETTINGS)["within_limit"] == 0.0
+
+
+def test_blank_due_at_is_computed_by_the_workflow_rule(frames):
+    _, complaints, _ = frames
+    prepared = m.prepare_complaints(complaints, SETTINGS)
+    assert prepared.loc[2, "_due"] == ts("2026-10-15 09:00")  # C3: Mon + 3 working days
+    assert prepared.loc[2, "_owner"] == "张伟"  # no handler: the first receiver
+
+
+def test_holidays_are_skipped_in_time_to_resolve():
+    c = m.frame_from_records("complaints", [{
+        "complaint_id": "X", "received_at": ts("2026-09-30 09:00"), "severity": "normal",
+        "due_at": ts("2026-10-12 09:00"), "resolved_at": ts("2026-10-09 09:00"),
+        "status": "resolved", "resolution": "ok"}])  # fmt: skip
+    plain = m.complaint_figures(c, OCT, NOW, SETTINGS)["median_days"]
+    golden_week = replace(SETTINGS, holidays=frozenset(
+        dt.date(2026, 10, d) for d in range(1, 8)))
+    # Wed 30 Sep 09:00 → Fri 9 Oct 09:00 = 7 working days; 1–7 Oct off: 2 (30 Sep, 8 Oct)
+    assert plain == pytest.approx(7.0)
+    assert m.complaint_figures(c, OCT, NOW, golden_week)["median_days"] == pytest.approx(2.0)
+
+
+def test_state_at_rewinds_later_resolutions(frames):
+    _, complaints, _ = frames
+    s = m.state_at(complaints, ts("2026-10-01"))
+    assert set(s["complaint_id"]) == {"C7", "C8"}
+    c8 = s.set_index("complaint_id").loc["C8"]
+    assert c8["status"] == "in_progress" and pd.isna(c8["resolved_at"])
+    assert s.set_index("complaint_id").loc["C7", "status"] == "closed"
+
+
+def test_empty_period_gives_zeros_and_none(frames):
+    clients, complaints, revisits = frames
+    jan = m.month_period("2024-01")
+    f = m.period_figures(clients, complaints, revisits, jan, NOW, SETTINGS)
+    assert f["received"] == f["resolved"] == f["closed"] == f["open"] == f["overdue"] == 0
+    assert f["within_limit"] is None and f["median_days"] is None and f["p90_days"] is None
+    assert f["completion"] is None and f["reach_rate"] is None and f["avg_score"] is None
+    assert f["new_clients"] == 0 and f["per_100"] == 0.0  # 2 active clients, no complaints
+
+
+def test_empty_inputs_never_raise():
+    d = m.dashboard(None, None, None, m.Filters.for_period(OCT), NOW, SETTINGS)
+    assert all(k.value in (0, None) for k in d.kpis.values())
+    assert d.star is None and d.overdue.empty and d.reopened.empty and d.staff.empty
+    assert d.over_time["category"].empty and d.top_categories.empty
+    assert d.resolve_hist["count"].sum() == 0
+    empty = [pd.DataFrame(columns=["client_id"]), pd.DataFrame(), pd.DataFrame()]
+    d = m.dashboard(*empty, m.Filters.for_period(OCT), NOW, SETTINGS)
+    assert d.kpis["received"].value == 0
+
+
+# --- reopened ----------------------------------------------------------------------------------
+
+
+def test_reopen_events_from_log_and_unhappy_followup(frames):
+    _, complaints, revisits = frames
+    ev = m.reopen_events(complaints, revisits)
+    c4 = ev[ev["complaint_id"] == "C4"]
+    assert sorted(c4["source"]) == ["log", "revisit"]
+    assert set(c4["at"]) == {ts("2026-10-22 10:00")}
+    c7 = ev[ev["complaint_id"] == "C7"]  # undated hand-written line: reopened, no date
+    assert len(c7) == 1 and pd.isna(c7["at"].iloc[0])
+    assert m.reopened_mask(complaints, revisits).tolist() == [
+        False, False, False, True, False, False, True, False]
+
+
+def test_reopen_detection_variants():
+    c = m.frame_from_records("complaints", [
+        {"complaint_id": "A", "progress_log": "2026/10/03 08:15 Boss REOPEN: client called"},
+        {"complaint_id": "B", "progress_log": "2026年10月3日 主管重新打开"},
+        {"complaint_id": "C", "progress_log": "2026-10-03 09:00 王芳 resolve: done"},
+    ])
+    r = m.frame_from_records("revisits", [
+        # reached, solved, but unsatisfied → reopens; unreached or routine → does not
+        {"revisit_id": "1", "complaint_id": "C", "kind": "complaint_followup", "reached": "yes",
+         "solved": "yes", "attitude": "unsatisfied", "done_at": ts("2026-10-04 10:00")},
+        {"revisit_id": "2", "complaint_id": "A", "kind": "complaint_followup", "reached": "no",
+         "solved": "no", "done_at": ts("2026-10-04 10:00")},
+        {"revisit_id": "3", "kind": "routine", "reached": "yes", "solved": "no",
+         "done_at": ts("2026-10-04 10:00")},
+    ])  # fmt: skip
+    ev = m.reopen_events(c, r).set_index("complaint_id")
+    assert ev.loc["A", "at"] == ts("2026-10-03 08:15") and ev.loc["A", "source"] == "log"
+    assert pd.isna(ev.loc["B", "at"])  # a Chinese date is not a log stamp: undated
+    assert ev.loc["C", "source"] == "revisit"
+    assert len(ev) == 3
+
+
+def test_reopened_list_for_october(frames):
+    clients, complaints, revisits = frames
+    out = m.reopened_list(complaints, revisits, OCT, SETTINGS, clients)
+    assert out["complaint_id"].tolist() == ["C4"]
+    row = out.iloc[0]
+    # logged and recorded by the revisit the same day: one reopen
+    assert row["times"] == 1 and row["reopened_at"] == ts("2026-10-22 10:00")
+    assert row["client_name"] == "王小明" and row["owner"] == "王芳"
+    everything = m.reopened_list(complaints, revisits, None, SETTINGS)
+    assert set(everything["complaint_id"]) == {"C4", "C7"}
+
+
+# --- revisits and clients ----------------------------------------------------------------------
+
+
+def test_revisit_figures_october(frames):
+    _, complaints, revisits = frames
+    f = m.revisit_figures(revisits, complaints, OCT, SETTINGS)
+    assert (f["revisits"], f["reached"]) == (5, 4)  # R1–R5; R2 not reached
+    assert f["reach_rate"] == pytest.approx(0.8)
+    assert f["solved_share"] == pytest.approx(2 / 3)  # R1 yes, R3 yes, R4 no (R5 blank)
+    assert f["satisfied_share"] == pytest.approx(0.5)  # R1, R3 of R1, R3, R4, R5
+    assert f["avg_score"] == pytest.approx(6.5)  # (9 + 8 + 3 + 6) / 4
+    # resolved in Oct: C1, C2, C3, C8; followed up (reached): C1 (R1), C3 (R3)
+    assert (f["followed_up"], f["resolved"]) == (2, 4) and f["completion"] == 0.5
+
+
+def test_kpis_with_previous_period(frames):
+    clients, complaints, revisits = frames
+    k = m.kpis(clients, complaints, revisits, OCT, NOW, SETTINGS)
+    assert (k["received"].value, k["received"].previous, k["received"].change) == (6, 2, 4)
+    assert (k["overdue"].value, k["overdue"].previous) == (2, 1)
+    assert k["overdue"].trend == "bad" and k["resolved"].trend == "good"
+    assert k["received"].trend == "neutral"  # more complaints received is neither
+    assert k["within_limit"].change == pytest.approx(-0.5)  # 0.5 vs 1.0
+    assert (k["reopened"].value, k["reopened"].previous) == (1, 0)  # C4 in Oct
+    assert k["avg_score"].previous == 10 and k["completion"].previous == 1.0
+    assert k["active_clients"].value == 2 and k["active_clients"].previous is None
+    assert (k["new_clients"].value, k["new_clients"].previous) == (1, 1)  # K2 / K3
+    assert k["per_100"].value == pytest.approx(300.0)  # 6 complaints, 2 active clients
+    assert k["per_100"].previous == pytest.approx(100.0)
+
+
+def test_complaints_per_100_by_grade(frames):
+    clients, complaints, _ = frames
+    out = m.complaints_per_100(complaints, clients, OCT).set_index("grade")
+    assert out.loc["A", "active_clients"] == 1 and out.loc["A", "complaints"] == 3  # C1 C2 C6
+    assert out.loc["A", "per_100"] == pytest.approx(300.0)
+    assert out.loc["B", "per_100"] == pytest.approx(200.0)  # C3, C4 / K2
+    assert pd.isna(out.loc["C", "per_100"])  # C5's client is dormant: no active C client
+
+
+def test_clients_by_grade_status_and_new_per_month(frames):
+    clients, _, _ = frames
+    g = m.clients_by_grade_status(clients)
+    assert g.set_index(["grade", "status"])["count"].to_dict() == {
+        ("A", "active"): 1, ("A", "lost"): 1, ("B", "active"): 1, ("C", "dormant"): 1}
+    new = m.new_clients_per_month(clients, m.trend_window(OCT, "M")).set_index("bucket")
+    assert len(new) == 12 and new.loc[ts("2026-10-01"), "count"] == 1
+    assert new.loc[ts("2026-09-01"), "count"] == 1 and new["count"].sum() == 2
+
+
+# --- chart series ------------------------------------------------------------------------------
+
+
+def test_complaints_over_time_weekly(frames):
+    _, complaints, _ = frames
+    window = m.Period(ts("2026-09-28"), ts("2026-11-02"))  # five weeks, Mondays
+    out = m.complaints_over_time(complaints, window, "W", "category")
+    assert out["bucket"].nunique() == 5 and set(out["key"]) == {"billing", "service_quality",
+                                                               "attitude"}
+    cell = out.set_index(["bucket", "key"])["count"]
+    assert cell[(ts("2026-10-05"), "billing")] == 2  # C1, C2
+    assert cell[(ts("2026-10-26"), "billing")] == 1  # C5 (Wed 28 Oct)
+    assert cell[(ts("2026-09-28"), "attitude")] == 0  # zero-filled
+    assert out["count"].sum() == 6
+
+
+def test_counts_open_by_and_histogram(frames):
+    _, complaints, _ = frames
+    by = m.counts_by(complaints, OCT, "channel").set_index("key")
+    assert by.loc["phone", "count"] == 4 and by.loc["phone", "share"] == pytest.approx(4 / 6)
+    lvl = m.open_by(complaints, OCT.as_of(NOW), SETTINGS, "level").set_index("key")
+    assert lvl.loc["department"].tolist() == [1, 1, 0]  # C4: open, overdue, on time
+    assert lvl.loc["frontline"].tolist() == [2, 1, 1]  # C5 overdue, C6 on time
+    own = m.open_by(complaints, OCT.as_of(NOW), SETTINGS, "owner")
+    assert own.iloc[0]["key"] == "王芳" and own.iloc[0]["open"] == 2  # busiest first
+    hist = m.resolve_time_distribution(complaints, OCT, SETTINGS).set_index("bin_start")
+    assert hist["count"].sum() == 4
+    assert hist.loc[1.0, "count"] == 1 and hist.loc[3.0, "count"] == 1  # C3 1.0; C1 3.0
+    assert hist.loc[4.0, "count"] == 1 and hist.loc[5.0, "count"] == 1  # C2 4.0; C8 5.0
+
+
+def test_score_trend_monthly(frames):
+    _, _, revisits = frames
+    out = m.score_trend(revisits, m.Period(SEP.start, OCT.end), "M").set_index("bucket")
+    assert out.loc[ts("2026-10-01"), "avg_score"] == pytest.approx(6.5)
+    assert out.loc[ts("2026-10-01"), "scored"] == 4
+    assert out.loc[ts("2026-10-01"), "satisfied_share"] == pytest.approx(0.5)
+    assert out.loc[ts("2026-09-01"), "avg_score"] == 10
+
+
+def test_chart_series_are_capped_at_5000_rows():
+    many = m.frame_from_records("complaints", [
+        {"complaint_id": f"X{i}", "received_at": ts("1990-01-01") + pd.Timedelta(weeks=i),
+         "category": ("billing", "attitude", "other")[i % 3]} for i in range(2500)])
+    window = m.Period(ts("1990-01-01"), ts("2040-01-01"))
+    out = m.complaints_over_time(many, window, "W", "category")
+    assert 0 < len(out) <= m.MAX_CHART_ROWS
+    assert out["bucket"].max() == ts("2039-12-26")  # the latest weeks are kept
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def test_overdue_list_as_of_month_end(frames):
+    clients, complaints, _ = frames
+    out = m.overdue_list(complaints, OCT.as_of(NOW), SETTINGS, clients)
+    assert out["complaint_id"].tolist() == ["C4", "C5"]  # most overdue first
+    # C4 due Fri 23 Oct 09:00 → Sun 1 Nov 00:00: 0.625 (Fri) + 5 (26–30 Oct) = 5.6
+    assert out["overdue_days"].tolist() == [5.6, 1.6]  # C5: Thu 0.625 + Fri 1 = 1.6
+    assert out.loc[0, "client_name"] == "王小明" and out.loc[1, "owner"] == "王芳"
+
+
+def test_top_categories_with_root_causes(frames):
+    _, complaints, _ = frames
+    top, causes = m.top_categories(complaints, OCT, n=2)
+    assert top["category"].tolist() == ["billing", "service_quality"]
+    assert top["count"].tolist() == [3, 2]
+    assert top["share"].iloc[0] == pytest.approx(0.5)
+    billing = causes[causes["category"] == "billing"]
+    assert billing[["root_cause", "count", "corrective_action"]].values.tolist() == [
+        ["计费错误", 2, "修正规则"]]  # C5 has no root cause: not listed
+    assert causes["category"].tolist() == ["billing", "service_quality"]
+
+
+# --- staff and star ----------------------------------------------------------------------------
+
+
+def test_staff_table(frames):
+    _, complaints, revisits = frames
+    t = m.staff_table(complaints, revisits, OCT, NOW, SETTINGS)
+    assert t["staff"].tolist() == ["李娜", "张伟", "王芳", "赵敏", "钱七"]
+    rows = t.set_index("staff")
+    assert rows.loc["李娜", "handled"] == 2 and rows.loc["李娜", "within_limit"] == 0.0  # C2 C8
+    assert rows.loc["王芳", "within_limit"] == 1.0  # C1, resolved exactly at due_at
+    assert rows.loc["王芳", "open"] == 2 and rows.loc["王芳", "overdue"] == 2  # C4, C5
+    assert rows.loc["李娜", "open"] == 1 and rows.loc["李娜", "overdue"] == 0  # C6
+    assert rows.loc["赵敏", "revisits"] == 4 and rows.loc["赵敏", "reached"] == 3
+    assert rows.loc["赵敏", "avg_score"] == pytest.approx(23 / 3)  # 9, 8, 6
+    assert pd.isna(rows.loc["赵敏", "within_limit"])  # handled none
+
+
+def test_star_of_the_month_needs_enough_reached_revisits(frames):
+    _, _, revisits = frames
+    assert m.star_of_the_month(revisits, "2026-10", 5) is None  # nobody has 5
+    star = m.star_of_the_month(revisits, "2026-10", 2)
+    # 赵敏: 3 reached (9, 8, 6); 钱七 has 1 reached revisit: excluded however high
+    assert star == m.Star("赵敏", pytest.approx(23 / 3), 3, 3)
+    assert m.star_ranking(revisits, "2026-10", 1)["staff"].tolist() == ["赵敏", "钱七"]
+
+
+def test_star_ties_broken_by_count():
+    def visits(staff: str, scores: list[int]) -> list[dict]:
+        return [{"revisit_id": f"{staff}{i}", "staff": staff, "reached": "yes", "score": s,
+                 "done_at": ts("2026-10-10 10:00")} for i, s in enumerate(scores)]
+
+    r = m.frame_from_records("revisits", [
+        *visits("甲", [8, 8, 8]), *visits("乙", [7, 9, 8, 8]), *visits("丙", [10]),
+        {"revisit_id": "x", "staff": "丙", "reached": "no", "done_at": ts("2026-10-11")},
+    ])  # fmt: skip
+    ranking = m.star_ranking(r, "2026-10", 2)
+    assert ranking["staff"].tolist() == ["乙", "甲"]  # both average 8: 4 reached beat 3
+    assert ranking["rank"].tolist() == [1, 2]
+    assert m.star_of_the_month(r, "2026-10", 1).staff == "丙"  # 10 with one is enough at N=1
+    assert m.star_of_the_month(r, "2026-11", 1) is None  # another month: nobody
+
+
+# --- filters and the one-call dashboard --------------------------------------------------------
+
+
+def test_apply_filters(frames):
+    clients, complaints, revisits = frames
+    f = m.apply_filters(clients, complaints, revisits,
+                        m.Filters.for_period(OCT, categories=["billing"]))
+    assert f.complaints["complaint_id"].tolist() == ["C1", "C2", "C5"]
+    assert f.revisits["revisit_id"].tolist() == ["R1"]  # follow-ups of those only
+    f = m.apply_filters(clients, complaints, revisits, m.Filters.for_period(OCT, grades=["A"]))
+    assert f.complaints["complaint_id"].tolist() == ["C1", "C2", "C6", "C8"]
+    assert f.clients["client_id"].tolist() == ["K1", "K4"]
+    f = m.apply_filters(clients, complaints, revisits,
+                        m.Filters.for_period(OCT, handlers=["张伟"]))
+    assert f.complaints["complaint_id"].tolist() == ["C3", "C7"]  # C3 via first receiver
+    assert f.revisits.empty
+
+
+def test_dashboard_with_filters(frames):
+    clients, complaints, revisits = frames
+    d = m.dashboard(clients, complaints, revisits,
+                    m.Filters.for_period(OCT, categories=["billing"]), NOW, SETTINGS, "M")
+    assert d.kpis["received"].value == 3 and d.kpis["overdue"].value == 1  # C5
+    assert d.kpis["completion"].value == pytest.approx(0.5)  # C1 followed up, C2 not
+    assert set(d.over_time["category"]["key"]) == {"billing"}
+    assert d.overdue["complaint_id"].tolist() == ["C5"]
+    assert d.freq == "M" and d.star_month == "2026-10"
+    for name, frame in d.chart_frames().items():
+        assert len(frame) <= m.MAX_CHART_ROWS, name
+
+
+def test_dashboard_handler_filter_keeps_followups_by_others(frames):
+    clients, complaints, revisits = frames
+    d = m.dashboard(clients, complaints, revisits,
+                    m.Filters.for_period(OCT, handlers=["王芳"]), NOW, SETTINGS)
+    # 王芳 owns C1, C4, C5; C1 was resolved in Oct and followed up by 赵敏 (R1)
+    assert d.kpis["completion"].value == 1.0
+    assert d.kpis["reopened"].value == 1  # C4, reopened after 钱七's follow-up
+    assert d.reopened["complaint_id"].tolist() == ["C4"]
+
+
+def test_download_tables(frames):
+    clients, complaints, revisits = frames
+    t = m.download_tables(clients, complaints, revisits,
+                          m.Filters.for_period(OCT, severities=["normal"]))
+    assert t.complaints["complaint_id"].tolist() == ["C1", "C3", "C4", "C6"]
+    assert "_row" not in t.complaints.columns and "_row" not in t.clients.columns
+    assert t.revisits["revisit_id"].tolist() == ["R1", "R2", "R3", "R4"]
+    assert len(t.clients) == 4
+
+
+def test_formatting():
+    assert m.format_value("share", 0.875) == "87.5%" and m.format_value("count", 1234) == "1,234"
+    assert m.format_value("days", None) == "—"
+    assert m.format_change("share", -0.025) == "−2.5 pp"
+    assert m.format_change("count", 3) == "+3" and m.format_change("days", None) == ""
+    assert m.format_change("days", -0.01) == "+0.0"  # no "−0.0"
+    k = m.Kpi("overdue", 4, 2, "count", False)
+    assert (k.change, k.change_pct, k.trend) == (2, 1.0, "bad")

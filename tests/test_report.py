@@ -1,0 +1,125 @@
+"""The monthly report: one self-contained HTML file with the month's figures and charts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from tests.test_metrics import NOW, SETTINGS, fixture_frames
+from utils import metrics as m
+from utils import report
+
+STAR_AT_2 = replace(SETTINGS, star_min_revisits=2)
+
+
+@pytest.fixture(scope="module")
+def html_zh() -> str:
+    return report.build_report(*fixture_frames(), "2026-10", "zh", STAR_AT_2, NOW)
+
+
+@pytest.fixture(scope="module")
+def html_en() -> str:
+    return report.build_report(*fixture_frames(), "2026-10", "en", STAR_AT_2, NOW)
+
+
+def _cells(html: str, label: str) -> list[str]:
+    """The cells of the KPI row whose first cell is `label`."""
+    row = re.search(rf"<tr><td>{re.escape(label)}</td>(.*?)</tr>", html)
+    assert row, label
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+
+
+def test_figures_against_the_previous_month(html_zh):
+    assert "2026年10月 投诉与回访月报" in html_zh
+    assert "对比期间：2026年9月" in html_zh
+    assert _cells(html_zh, "受理")[:2] == ["6", "2"]
+    assert _cells(html_zh, "超时")[:2] == ["2", "1"]
+    assert "▲ +1" in _cells(html_zh, "超时")[2] and "bad" in _cells(html_zh, "超时")[2]
+    assert _cells(html_zh, "按时解决率")[:2] == ["50.0%", "100.0%"]
+    assert "−50.0 pp" in _cells(html_zh, "按时解决率")[2]
+    assert _cells(html_zh, "解决用时中位数（工作日）")[:2] == ["3.5", "2.0"]
+    assert _cells(html_zh, "解决用时90%分位（工作日）")[0] == "4.7"
+    assert _cells(html_zh, "回访接通率")[:2] == ["80.0%", "100.0%"]
+    assert _cells(html_zh, "平均评分")[:2] == ["6.5", "10.0"]
+    assert _cells(html_zh, "每百名活跃客户投诉数")[:2] == ["300.0", "100.0"]
+
+
+def test_lists_staff_star_and_root_causes(html_zh):
+    overdue = html_zh[html_zh.index("超时投诉（截至"):html_zh.index("重新处理的投诉")]
+    assert overdue.index("C4") < overdue.index("C5")  # most overdue first
+    assert "5.6" in overdue and "王小明" in overdue and "C6" not in overdue
+    reopened = html_zh[html_zh.index("重新处理的投诉"):html_zh.index("员工情况")]
+    assert "C4" in reopened and "2026-10-22 10:00" in reopened and "C7" not in reopened
+    staff = html_zh[html_zh.index("员工情况"):html_zh.index("主要投诉类别")]
+    assert "2026年10月 每月之星" in staff and "★ 赵敏" in staff and "7.67" in staff
+    table = staff[staff.index("<table"):]
+    assert table.index("李娜") < table.index("赵敏") and "★</span>" in table
+    top = html_zh[html_zh.index("主要投诉类别"):]
+    assert "计费错误" in top and "(2)" in top and "修正规则" in top and "50.0%" in top
+
+
+def test_charts_are_inline_svg(html_zh):
+    assert html_zh.count("<svg") == 14 and html_zh.count("</svg>") == 14
+    assert "收费" in html_zh[html_zh.index("<svg"):]  # chart labels in Chinese
+    assert "xmlns" not in html_zh  # inline SVG needs no namespace URL
+
+
+def test_svg_ids_are_unique_across_charts():
+    df = pd.DataFrame({"a": [0.0, 0.5, 2.0], "b": [1, 2, 3]})
+    clipped = alt.Chart(df).mark_line(clip=True).encode(
+        x=alt.X("a:Q", scale=alt.Scale(domain=[0, 1])), y="b:Q")
+    page = report.chart_svg(clipped, "c0") + report.chart_svg(clipped, "c1")
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert ids and not [i for i, n in Counter(ids).items() if n > 1]
+    refs = re.findall(r"url\(#([^)]+)\)", page)
+    assert refs and set(refs) <= set(ids)  # each chart points at its own clip path
+
+
+def test_self_contained_no_external_urls(html_zh, html_en):
+    for html in (html_zh, html_en):
+        assert "http://" not in html and "https://" not in html
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.I)
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html, re.I)
+        assert "<script" not in html.lower() and "<link" not in html.lower()
+        assert "<style>" in html and "@media print" in html and "break-before:page" in html
+
+
+def test_english_report(html_en):
+    assert "Complaints and revisits: monthly report, October 2026" in html_en
+    assert _cells(html_en, "Received")[:2] == ["6", "2"]
+    assert "Star of the month, October 2026" in html_en and "赵敏" in html_en
+    assert 'lang="en"' in html_en and "Staff attitude" in html_en
+
+
+def test_no_star_and_empty_month():
+    html = report.build_report(*fixture_frames(), "2024-01", "zh", SETTINGS, NOW)
+    assert "本月暂无每月之星" in html and "无。" in html
+    assert _cells(html, "受理")[:2] == ["0", "0"]
+    assert _cells(html, "按时解决率")[:2] == ["—", "—"]
+    assert html.count("<svg") == 14
+    nothing = report.build_report(None, None, None, "2026-10", "en", SETTINGS, NOW)
+    assert "None." in nothing and _cells(nothing, "Received")[0] == "0"
+
+
+def test_report_applies_filters_but_keeps_the_month():
+    f = m.Filters.for_period(m.month_period("2020-01"), categories=("billing",))
+    html = report.build_report(*fixture_frames(), "2026-10", "en", SETTINGS, NOW, filters=f)
+    assert _cells(html, "Received")[:2] == ["3", "0"]  # C1, C2, C5 / none in September
+    assert "Filtered: Category: Billing" in html
+
+
+def test_user_text_is_escaped():
+    clients, complaints, revisits = fixture_frames()
+    complaints.loc[0, "root_cause"] = "<script>alert(1)</script>"
+    html = report.build_report(clients, complaints, revisits, "2026-10", "en", SETTINGS, NOW)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_file_name_and_default_month():
+    assert report.report_filename("2026-10", "zh") == "sheetdesk-report-2026-10-zh.html"
+    assert report.default_month(NOW) == "2026-10"

@@ -1,0 +1,262 @@
+"""Sheetdesk's command line: `python -m utils.cli COMMAND`.
+
+    init    [--workbook PATH] [--lang zh|en]      create or upgrade the tabs and headers
+    check   [--workbook PATH] [--json]            validate everything; exit 1 on any error
+    demo    [--workbook PATH] [--clients N] [--complaints N] [--revisits N] [--seed S]
+    import  TAB FILE [--workbook PATH]            bulk-load a legacy register (CSV or XLSX)
+    report  --month YYYY-MM [--out FILE.html] [--lang zh|en] [--workbook PATH]
+
+Without --workbook the configured store is used (SHEETDESK_SPREADSHEET for Google Sheets,
+else SHEETDESK_WORKBOOK, else data/sheetdesk.xlsx). A thin layer over the library: it turns
+arguments into calls and the library's errors into messages; it never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+
+from utils.errors import SheetdeskError
+from utils.i18n import t
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
+
+
+def _lang(args: argparse.Namespace) -> str:
+    import os
+
+    from utils.i18n import normalise_lang
+
+    given = getattr(args, "lang", None)
+    return normalise_lang(given or os.environ.get("SHEETDESK_LANGUAGE") or "en")
+
+
+def _store(args: argparse.Namespace):  # noqa: ANN202 - a Store
+    from utils.store import load_config, open_store
+
+    config = load_config(workbook=getattr(args, "workbook", None))
+    if getattr(args, "lang", None):
+        from dataclasses import replace
+
+        config = replace(config, lang=_lang(args))
+    return open_store(config)
+
+
+# ---- commands ----
+def cmd_init(args: argparse.Namespace) -> int:
+    store = _store(args)
+    added = store.init(_lang(args))
+    print(t("cli.init_done", _lang(args), path=store.describe(),
+            added=", ".join(added) or t("cli.init_nothing", _lang(args))))  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    store = _store(args)
+    snapshot = store.read()
+    problems = snapshot.problems
+    if args.json:
+        print(json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=1))
+    else:
+        for p in problems:
+            print(p.line(lang))
+        errors = sum(p.level == "error" for p in problems)
+        if problems:
+            print(t("cli.check_summary", lang, errors=errors, warnings=len(problems) - errors))
+        else:
+            print(t("cli.check_ok", lang, path=store.describe(),
+                    **{k: len(v) for k, v in snapshot.frames.items()}))  # fmt: skip
+    return EXIT_PROBLEMS if any(p.level == "error" for p in problems) else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from utils.demo import generate
+
+    store = _store(args)
+    store.init(_lang(args))
+    data = generate(args.clients, args.complaints, args.revisits, seed=args.seed,
+                    today=args.today)  # fmt: skip
+    counts = {}
+    for tab in ("clients", "complaints", "revisits"):
+        saved, refused = store.append_many(tab, getattr(data, tab), user="demo")
+        counts[tab] = len(saved)
+        for index, problems in refused:
+            for p in problems:
+                print(f"{tab}[{index}] {p.message(_lang(args))}", file=sys.stderr)
+    print(t("cli.demo_done", _lang(args), path=store.describe(), **counts))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from sheets_schema.tables import TABLES, match_tab
+    from sheets_schema.validate import validate_rows
+
+    lang = _lang(args)
+    tab = match_tab(args.tab)
+    if tab is None:
+        print(t("cli.unknown_tab", lang, tab=args.tab), file=sys.stderr)
+        return EXIT_FAILURE
+    path = Path(args.file)
+    if not path.exists():
+        print(t("cli.file_missing", lang, path=path), file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        rows = read_table_file(path, tab)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        print(t("cli.file_unreadable", lang, path=path, detail=exc), file=sys.stderr)
+        return EXIT_FAILURE
+    rows = fill_missing_ids(tab, rows)
+    result = validate_rows(tab, rows, path.name)
+    rejected_rows = {p.row for p in result.problems if p.level == "error"}
+    for p in result.problems:
+        print(p.line(lang))
+    if result.layout is None or (result.problems and not len(result.frame) and
+                                 any(p.row is None for p in result.problems)):  # fmt: skip
+        return EXIT_PROBLEMS
+    store = _store(args)
+    existing = set(store.read().frames[tab][TABLES[tab].id_field])
+    from utils.store.base import row_dict
+
+    fields = [c.field for c in TABLES[tab].columns]
+    records, skipped = [], 0
+    for _, row in result.frame.iterrows():
+        record = row_dict(row)
+        if record[TABLES[tab].id_field] in existing:
+            skipped += 1
+            continue
+        records.append({f: record[f] for f in fields if record.get(f) not in (None, "")})
+    saved, refused = store.append_many(tab, records, user="import")
+    for _, problems in refused:
+        for p in problems:
+            print(p.line(lang))
+    rejected = len(rejected_rows) + len(refused)
+    print(t("cli.import_done", lang, tab=tab, added=len(saved), skipped=skipped,
+            rejected=rejected))  # fmt: skip
+    return EXIT_PROBLEMS if rejected else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from utils.report import build_report
+    from utils.settings import load_settings
+
+    lang = _lang(args)
+    snapshot = _store(args).read()
+    html = build_report(snapshot.clients, snapshot.complaints, snapshot.revisits,
+                        month=args.month, lang=lang, settings=load_settings(),
+                        now=dt.datetime.now())  # fmt: skip
+    out = Path(args.out or f"sheetdesk-report-{args.month}.html")
+    out.write_text(html, encoding="utf-8")
+    print(t("cli.report_done", lang, path=out))
+    return EXIT_OK
+
+
+# ---- helpers ----
+def read_table_file(path: Path, tab: str) -> list[list[object]]:
+    """The rows (header first) of a CSV or XLSX file: for a workbook, the sheet named like the
+    table, else the first sheet. CSV: UTF-8 (with or without BOM), else GB18030."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        from python_calamine import CalamineWorkbook
+
+        from sheets_schema.tables import match_tab
+
+        wb = CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+        name = next((n for n in names if match_tab(n) == tab), names[0])
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("not UTF-8 or GB18030 text")
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def fill_missing_ids(tab: str, rows: list[list[object]]) -> list[list[object]]:
+    """Legacy registers often have no IDs. A row without one gets an ID made from its content,
+    so importing the same file twice finds the same IDs and adds nothing."""
+    from sheets_schema.tables import TABLES, match_header
+
+    if not rows:
+        return rows
+    table = TABLES[tab]
+    header = list(rows[0])
+    fields = [match_header(tab, h) for h in header]
+    if table.id_field not in fields:
+        header.append(table.en + " ID")
+        fields.append(table.id_field)
+        rows = [header] + [list(r) + [None] for r in rows[1:]]
+    i = fields.index(table.id_field)
+    out = [rows[0]]
+    for row in rows[1:]:
+        row = list(row)
+        if all(v in (None, "") for k, v in enumerate(row) if k != i):
+            out.append(row)
+            continue
+        if row[i] in (None, ""):
+            digest = hashlib.sha1(repr(row).encode("utf-8")).hexdigest()[:8].upper()
+            row[i] = f"{table.id_prefix}-IMP-{digest}"
+        out.append(row)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m utils.cli", description=__doc__.split(
+        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--workbook", help="path of a local .xlsx workbook (default: configured)")
+        p.add_argument("--lang", choices=["zh", "en"], help="language of messages and headers")
+
+    p = sub.add_parser("init", help="create or upgrade the tabs and headers (never deletes)")
+    common(p)
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("check", help="validate everything; exit status 1 on any error")
+    common(p)
+    p.add_argument("--json", action="store_true", help="print problems as a JSON list")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("demo", help="add realistic demo data in Chinese")
+    common(p)
+    p.add_argument("--clients", type=int, default=200)
+    p.add_argument("--complaints", type=int, default=400)
+    p.add_argument("--revisits", type=int, default=500)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                   help="reference day (YYYY-MM-DD; default today)")  # fmt: skip
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("import", help="bulk-load a legacy register from CSV or XLSX")
+    common(p)
+    p.add_argument("tab", help="clients, complaints or revisits (or their labels)")
+    p.add_argument("file", help="a .csv or .xlsx file; headers by field name or either label")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("report", help="the monthly report as one offline HTML file")
+    common(p)
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--out", help="output file (default sheetdesk-report-YYYY-MM.html)")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SheetdeskError as exc:
+        print(exc.message(_lang(args)), file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

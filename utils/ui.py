@@ -1,0 +1,115 @@
+"""Streamlit glue shared by the pages: the process-wide store, the session's language and
+user, and a few display helpers. The only module under utils/ that imports streamlit; no
+business rule lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from utils import auth
+from utils.errors import SheetdeskError
+from utils.i18n import LANGUAGES, default_lang, t
+from utils.settings import Settings, load_settings
+from utils.store import Snapshot, Store, load_config, open_store
+
+LANG_KEY = "sheetdesk_lang"
+
+
+def secrets() -> Mapping:
+    """The app's secrets (`.streamlit/secrets.toml`), or {} when there is no such file."""
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """One store per process, shared by every session: one read cache, one writer."""
+    store = open_store(load_config(secrets()))
+    store.background = True  # saves return at once; a writer thread puts them in the sheet
+    return store
+
+
+@st.cache_resource(show_spinner=False)
+def get_settings() -> Settings:
+    return load_settings(secrets().get("sheetdesk", {}))
+
+
+def snapshot() -> Snapshot:
+    return get_store().read()
+
+
+def lang() -> str:
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = default_lang(st.context.locale)
+    return st.session_state[LANG_KEY]
+
+
+def tr(key: str, **params: object) -> str:
+    """`t()` in the session's language."""
+    return t(key, lang(), **params)
+
+
+def user() -> auth.User | None:
+    return auth.current_user(st.session_state)
+
+
+def roles() -> dict[str, str]:
+    return auth.role_map(secrets().get("sheetdesk", {}).get("roles"))
+
+
+def show_error(err: SheetdeskError) -> None:
+    st.error(err.message(lang()), icon="⚠️")
+
+
+def sidebar() -> None:
+    """Who is signed in, the language switch, and the store's state."""
+    with st.sidebar:
+        current = lang()
+        choice = st.segmented_control(
+            "🌐", options=list(LANGUAGES), default=current, key="lang_switch",
+            format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+            label_visibility="collapsed",
+        )  # fmt: skip
+        if choice and choice != current:
+            st.session_state[LANG_KEY] = choice
+            st.rerun()
+        who = user()
+        if who is None:
+            with st.form("sign_in", border=False):
+                name = st.text_input(tr("ui.your_name"), placeholder=tr("ui.your_name_hint"))
+                if st.form_submit_button(tr("ui.sign_in"), type="primary"):
+                    if auth.sign_in(st.session_state, name, roles()):
+                        st.rerun()
+                    st.warning(tr("ui.name_required"))
+        else:
+            st.markdown(tr("ui.signed_in_as", name=who.name, role=tr(f"role.{who.role}")))
+            if st.button(tr("ui.sign_out"), key="sign_out"):
+                auth.sign_out(st.session_state)
+                st.rerun()
+        st.divider()
+        store_status()
+
+
+def store_status() -> None:
+    store = get_store()
+    try:
+        snap = store.read()
+    except SheetdeskError as err:
+        show_error(err)
+        return
+    st.caption(tr("ui.store_" + store.kind, source=store.describe()))
+    st.caption(tr("ui.read_at", time=f"{snap.read_at:%H:%M:%S}"))
+    waiting = store.pending_count()
+    if waiting:
+        st.warning(tr("ui.pending", count=waiting), icon="⏳")
+    if snap.conflicts:
+        st.error(tr("ui.conflicts", count=len(snap.conflicts)), icon="⚠️")
+    if st.button(tr("ui.refresh"), key="refresh_store", icon="🔄"):
+        store.flush()
+        store.read(fresh=True)
+        st.rerun()
