@@ -78,6 +78,8 @@ class TabResult:
 
 
 def _cell_str(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return "" if value is None else str(value).strip()
 
 
@@ -196,10 +198,20 @@ def validate_rows(
     reported = {(p.row, p.column) for p in problems}
     fields = [f for f in _adapter(tab)[1] if f in parsed]
     records = [dict(zip(fields, values)) for values in zip(*(parsed[f] for f in fields))]
+    blanked: set[int] = set()
     for i, fname, err in _model_errors(tab, records):
         if fname is not None and (row_numbers[i], fname) in reported:
             continue
         _model_problem(table.by_field, i, fname, err, parsed, bad, report)
+        if fname is not None and i not in bad:
+            blanked.add(i)
+    # a row whose bad optional cells were blanked gets its cross-cell rules checked now
+    # (pydantic runs those only once every cell is valid)
+    again = sorted(blanked)
+    recheck = [{f: parsed[f][i] for f in fields} for i in again]
+    for pos, fname, err in _model_errors(tab, recheck):
+        if fname is None:
+            _model_problem(table.by_field, again[pos], None, err, parsed, bad, report)
 
     # duplicate IDs: the first row keeps the ID, later rows are errors
     id_field = table.id_field

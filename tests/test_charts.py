@@ -49,11 +49,11 @@ def test_titles_axes_and_legends_are_translated(dash):
     zh = ch.dashboard_charts(dash, "zh")
     en = ch.dashboard_charts(dash, "en")
     text = _spec_text(zh["over_time_category"])
-    assert "投诉趋势（按投诉类别）" in text and "投诉数" in text and "周" in text
+    assert "投诉趋势（按类别）" in text and "投诉数" in text and "周" in text
     assert "收费" in text and "服务态度" in text  # legend labels: Chinese choice labels
     assert '"billing"' in text  # the value travels along for a stable order, not as a label
     en_text = _spec_text(en["over_time_category"])
-    assert "Complaints over time by Category" in en_text and "Billing" in en_text
+    assert "Complaints over time, by category" in en_text and "Billing" in en_text
     assert "一线" in _spec_text(zh["open_by_level"]) and "已超时" in _spec_text(zh["open_by_level"])
     assert "中位数 3.5" in _spec_text(zh["resolve_time"])  # median marked with its value
     assert "90%分位 4.7" in _spec_text(zh["resolve_time"])

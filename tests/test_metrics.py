@@ -426,6 +426,9 @@ def test_top_categories_with_root_causes(frames):
     assert billing[["root_cause", "count", "corrective_action"]].values.tolist() == [
         ["计费错误", 2, "修正规则"]]  # C5 has no root cause: not listed
     assert causes["category"].tolist() == ["billing", "service_quality"]
+    assert causes.iloc[1][["root_cause", "corrective_action"]].tolist() == ["人手不足", ""]
+    no_actions = complaints.assign(corrective_action="")
+    assert m.top_categories(no_actions, OCT)[1]["corrective_action"].tolist() == ["", "", ""]
 
 
 # --- staff and star ----------------------------------------------------------------------------
@@ -529,3 +532,29 @@ def test_formatting():
     assert m.format_change("days", -0.01) == "+0.0"  # no "−0.0"
     k = m.Kpi("overdue", 4, 2, "count", False)
     assert (k.change, k.change_pct, k.trend) == (2, 1.0, "bad")
+    assert m.Kpi("median_days", 1.42, 1.40, "days", False).trend == "neutral"  # shows +0.0
+    assert m.Kpi("within_limit", 0.9, 0.8, "share", True).trend == "good"
+
+
+def test_benchmark_snapshot_follows_the_contract():
+    """The benchmark's generator (bench/bench_dashboard.py) at a small size: contract dtypes,
+    and the whole dashboard runs on it within the row limit."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_dashboard.py"
+    spec = importlib.util.spec_from_file_location("bench_dashboard", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    clients, complaints, revisits = bench.synthetic_snapshot(200, 600, 600, settings=SETTINGS)
+    assert (len(clients), len(complaints), len(revisits)) == (200, 600, 600)
+    for frame in (clients, complaints, revisits):
+        kinds = {str(t) for t in frame.dtypes}
+        assert kinds <= {"object", "datetime64[ns]", "Int64"}, kinds
+    assert set(complaints["status"]) <= {"received", "in_progress", "resolved", "closed"}
+    assert revisits["score"].dropna().between(1, 10).all()
+    now = bench.NOW
+    d = m.dashboard(clients, complaints, revisits, m.Filters.for_period(m.this_month(now)), now,
+                    SETTINGS)
+    assert d.kpis["received"].value > 0 and d.kpis["reopened"].value > 0
+    assert all(len(f) <= m.MAX_CHART_ROWS for f in d.chart_frames().values())

@@ -123,3 +123,49 @@ def test_user_text_is_escaped():
 def test_file_name_and_default_month():
     assert report.report_filename("2026-10", "zh") == "sheetdesk-report-2026-10-zh.html"
     assert report.default_month(NOW) == "2026-10"
+
+
+def _chromium() -> str | None:
+    import os
+    import shutil
+
+    return os.environ.get("SHEETDESK_CHROMIUM") or next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None)
+
+
+@pytest.mark.browser
+def test_report_opens_offline_in_headless_chromium(tmp_path, html_zh, ci):
+    """The file loads from disk with no request leaving it and no console error; every chart
+    is drawn with a size; print media keeps the page breaks. Screenshots go to tmp_path."""
+    exe = _chromium()
+    if exe is None:
+        if ci:
+            pytest.fail("Chromium is needed for the browser tests (apt-get install chromium)")
+        pytest.skip("no Chromium on this machine")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html_zh, encoding="utf-8")
+    problems: list[str] = []
+    requests: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 1200})
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        sizes = page.eval_on_selector_all(
+            "figure svg", "els => els.map(e => [e.getBoundingClientRect().width,"
+            " e.getBoundingClientRect().height])")
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        page.emulate_media(media="print")
+        breaks = page.eval_on_selector_all(
+            "section.page-break", "els => els.map(e => getComputedStyle(e).breakBefore)")
+        page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
+        browser.close()
+    assert problems == []
+    assert [u for u in requests if not u.startswith("file:")] == []
+    assert len(sizes) == 14 and all(w > 100 and h > 50 for w, h in sizes)
+    assert breaks and set(breaks) == {"page"}
+    assert (tmp_path / "report.pdf").stat().st_size > 10_000

@@ -102,7 +102,7 @@ def _bucket_labels(buckets: pd.Series, freq: str, lang: str) -> tuple[pd.Series,
 
 
 def _x_period_axis(n: int, title: str) -> alt.Axis:
-    return alt.Axis(title=title, labelAngle=0 if n <= 8 else -45, labelOverlap=True,
+    return alt.Axis(title=title, labelAngle=0 if n <= 13 else -45, labelOverlap=True,
                     labelLimit=80)
 
 
@@ -154,7 +154,7 @@ def over_time_chart(
             alt.Tooltip("sum(count):Q", title=t("dash.axis.complaints", lang), format=","),
         ],
     )
-    title = t("dash.chart.over_time", lang, dimension=_dim_title(by, lang))
+    title = t(f"dash.chart.over_time.{by}", lang)
     return _props(chart, title, width, height)
 
 

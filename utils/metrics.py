@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sheets_schema import choices as ch
 from sheets_schema.columns import DATE, DATETIME, INT
 from sheets_schema.tables import TABLES
 from utils.settings import Settings
@@ -304,8 +305,6 @@ def filter_options(
 ) -> dict[str, list[str]]:
     """Choices for the filter widgets: the choice values of each field plus the people who own
     complaints or made revisits (sorted)."""
-    from sheets_schema import choices as ch
-
     co = conform(complaints, "complaints")
     rv = conform(revisits, "revisits")
     people = set(owner_of(co)) | set(rv["staff"].astype(str).str.strip())
@@ -473,8 +472,11 @@ class Kpi:
 
     @property
     def trend(self) -> str:
-        """good / bad / neutral, for colouring the change."""
+        """good / bad / neutral, for colouring the change; a change too small to show at the
+        displayed precision (`format_change`) is neutral."""
         ch = self.change
+        if ch is not None and self.kind != "count":
+            ch = round(ch * 100, 1) if self.kind == "share" else round(ch, 1)
         if ch is None or ch == 0 or self.higher_is_better is None:
             return "neutral"
         return "good" if (ch > 0) == self.higher_is_better else "bad"
@@ -1038,28 +1040,32 @@ def top_categories(
                           "corrective_action": pd.Series(dtype=object)})
     mask = period.contains(c["received_at"]) & c["category"].isin(top["category"])
     g = c.loc[mask, ["category", "root_cause", "corrective_action"]]
-    g = g.assign(root_cause=g["root_cause"].fillna("").astype(str).str.strip(),
-                 action=g["corrective_action"].fillna("").astype(str).str.strip())
-    g = g[g["root_cause"] != ""]
+    g = g[g["root_cause"].fillna("").astype(object) != ""]
     if g.empty:
         return top, empty
-    counts = g.groupby(["category", "root_cause"]).size().rename("count").reset_index()
-    counts = counts.sort_values(["category", "count", "root_cause"],
-                                ascending=[True, False, True])
-    counts = counts.groupby("category").head(causes)
-    acts = g[g["action"] != ""].groupby(["category", "root_cause", "action"]).size()
-    acts = acts.rename("n").reset_index().sort_values(
-        ["n", "action"], ascending=[False, True]).drop_duplicates(["category", "root_cause"])
-    out = counts.merge(acts[["category", "root_cause", "action"]], how="left",
-                       on=["category", "root_cause"])
-    out = out.rename(columns={"action": "corrective_action"})
-    out["corrective_action"] = out["corrective_action"].fillna("").astype(object)
+    sep = "\x1f"  # pairs of text as one key: one value_counts instead of a groupby + merge
+    pair = g["category"].astype(object) + sep + g["root_cause"].astype(object)
+    counts = pair.value_counts()
+    counts = counts[counts > 0]
+    out = pd.DataFrame({"pair": counts.index.astype(object), "count": counts.to_numpy("int64")})
+    out[["category", "root_cause"]] = out["pair"].str.split(sep, n=1, expand=True)
+    out = out.sort_values(["category", "count", "root_cause"], ascending=[True, False, True])
+    out = out.groupby("category", sort=False).head(causes)
+    act = g["corrective_action"].fillna("").astype(object)
+    acts = (pair[act != ""] + sep + act[act != ""]).value_counts()
+    acts = acts[acts > 0]
+    out["corrective_action"] = ""
+    if len(acts):
+        best = pd.DataFrame({"key": acts.index.astype(object), "n": acts.to_numpy()})
+        best[["pair", "action"]] = best["key"].str.rsplit(sep, n=1, expand=True)
+        best = best.sort_values(["n", "action"], ascending=[False, True])
+        best = best.drop_duplicates("pair").set_index("pair")["action"]
+        out["corrective_action"] = out["pair"].map(best).fillna("")
     out["_order"] = out["category"].map({k: i for i, k in enumerate(top["category"])})
     out = out.sort_values(["_order", "count", "root_cause"], ascending=[True, False, True])
-    out = out.drop(columns="_order").reset_index(drop=True)
-    out["category"] = out["category"].astype(object)
-    out["root_cause"] = out["root_cause"].astype(object)
-    out["count"] = out["count"].astype("int64")
+    out = out[["category", "root_cause", "count", "corrective_action"]].reset_index(drop=True)
+    for col in ("category", "root_cause", "corrective_action"):
+        out[col] = out[col].astype(object)
     return top, out
 
 

@@ -147,7 +147,8 @@ OVERDUE_COLUMNS = ["complaint_id", "client_name", "received_at", "due_at", "cate
                    "level", "owner", "overdue_days"]  # fmt: skip
 REOPENED_COLUMNS = ["complaint_id", "client_name", "received_at", "category", "severity",
                     "level", "owner", "status", "reopened_at", "times"]  # fmt: skip
-NOWRAP = {"complaint_id", "received_at", "due_at", "reopened_at"}
+NOWRAP = {"complaint_id", "received_at", "due_at", "reopened_at", "category", "severity",
+          "level", "owner", "status"}
 
 
 def _list_cell(col: str, value: Any, lang: str) -> str:

@@ -256,8 +256,8 @@ class Store(ABC):
 
         table = TABLES[tab]
         # the last snapshot is enough, even if stale: IDs this app drew since are in the
-        # queue or (local) in the day's register, and a clash with a hand-typed ID is caught
-        # when the save is written (the row found under that ID is not this save's)
+        # queue or (local) in the day's register; a person would have to type one of our
+        # random IDs by hand to collide
         snapshot = self._cached[1] if self._cached is not None else self.read()
         taken = set(snapshot.frames[tab][table.id_field]) | self._taken_ids(tab)
         taken |= {op.record_id for op in self.queue.ops() if op.tab == tab}

@@ -308,10 +308,8 @@ def _apply_ops(
             number = rows_by_id.get(op.record_id)
             if op.record_id in new_rows:
                 continue
-            if number is not None:  # already written — unless it is another record's ID
-                if not _same_stamp(wb, sheet, layout.index, number, op):
-                    failed.append((path, op, "another row already has this ID"))
-                continue
+            if number is not None:  # already written (IDs are drawn under the lock and
+                continue  # recorded in the day's register, so no other record has it)
             cells, cell_styles = _cells(table, layout.index, op.values, above, styles)
             new_rows[op.record_id] = cells
             new_styles.update(cell_styles)
