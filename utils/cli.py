@@ -194,7 +194,7 @@ def fill_missing_ids(tab: str, rows: list[list[object]]) -> list[list[object]]:
     header = list(rows[0])
     fields = [match_header(tab, h) for h in header]
     if table.id_field not in fields:
-        header.append(table.en + " ID")
+        header.append(table.by_field[table.id_field].label("en"))
         fields.append(table.id_field)
         rows = [header] + [list(r) + [None] for r in rows[1:]]
     i = fields.index(table.id_field)
