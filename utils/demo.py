@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from utils.settings import Settings
-from utils.workdays import add_working_days
+from utils.workflow import compute_due_at
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红晓东海燕鹏辉玉兰丹萍斌浩宇欣怡子涵梓轩雨彤"  # noqa: E501
@@ -147,7 +147,7 @@ def generate(
         severity = _pick(rng, SEVERITY_WEIGHTS)
         receiver = rng.choice(STAFF)
         handler = rng.choice(STAFF)
-        due = add_working_days(received, settings.time_limits[severity], settings.holidays)
+        due = compute_due_at(received, severity, settings)
         cid = f"TS-{received:%Y%m%d}-{n:04d}"
         log = [f"{received:%Y-%m-%d %H:%M} {receiver} receive: 登记投诉"]
         rec = {

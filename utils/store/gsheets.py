@@ -39,9 +39,10 @@ from sheets_schema.columns import DATE, DATETIME
 from sheets_schema.parse import parse_datetime, parse_id, parser_for
 from sheets_schema.tables import TAB_NAMES, TABLES, match_tab
 from sheets_schema.validate import Layout, read_layout
-from utils.errors import SheetdeskError, StoreError
+from utils.errors import StoreError
 from utils.store.base import RawTabs, Snapshot, Store, now_seconds
 from utils.store.gsheets_api import (
+    OutOfGrid,
     RetryPolicy,
     SheetsApi,
     TabGone,
@@ -56,7 +57,6 @@ from utils.store.gsheets_api import (
 from utils.store.pending import PendingOp, PendingQueue
 from utils.store.read_cache import SpreadsheetCache, shared_cache
 
-APPEND_CHUNK = 2000  # rows per append request (bulk loads): well under Google's payload limit
 HINT_SECONDS = 5.0  # a row just read may be written without reading it again
 LOCK_TIMEOUT = 30.0
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
@@ -251,7 +251,7 @@ class GoogleSheetsStore(Store):
                 return None
             title = info["title"]
             q = quote_title(title)
-            guess = self._guess_row(tab, record_id)
+            guess = self._guess_row(tab, record_id) if attempt == 0 else None
             cached = self.cache.header(tab)
             known = read_layout(tab, cached[0], title)[0].index.get(id_field) if cached else None
             ranges = [f"{q}!1:1"]
@@ -280,7 +280,7 @@ class GoogleSheetsStore(Store):
                     return None
                 row = self.api.batch_get([f"{q}!{number}:{number}"])[0]
                 return RowRef(title, number, layout, list(row[0]) if row else [])
-            except TabGone:
+            except (TabGone, OutOfGrid):  # tab renamed or deleted; rows deleted below the guess
                 continue
         return None
 
@@ -379,4 +379,4 @@ def open_gsheets_store(config: Any, **kwargs: Any) -> GoogleSheetsStore:
     return store
 
 
-__all__ = ["GoogleSheetsStore", "RetryPolicy", "SheetdeskError", "moment", "open_gsheets_store"]
+__all__ = ["GoogleSheetsStore", "RetryPolicy", "RowRef", "moment", "open_gsheets_store"]

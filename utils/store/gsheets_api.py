@@ -59,6 +59,10 @@ class TabGone(Exception):
     """A range named a tab that is no longer in the spreadsheet."""
 
 
+class OutOfGrid(Exception):
+    """A range lies below or right of the tab's grid (rows were deleted meanwhile)."""
+
+
 @dataclass
 class RetryPolicy:
     """Exponential backoff with jitter: try `attempts` times, waiting about base·2ⁿ seconds
@@ -200,6 +204,8 @@ class SheetsApi:
             return Transient(f"{code} {message}".strip(), ambiguous=code >= 500, code=code)
         if code == 400 and "Unable to parse range" in message:
             return TabGone(message)
+        if code == 400 and "exceeds grid limits" in message:
+            return OutOfGrid(message)
         if code == 401:
             return ConfigError("gsheets.credentials_rejected", detail=message)
         if code == 403:

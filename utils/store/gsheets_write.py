@@ -1,0 +1,315 @@
+"""Writing the pending saves to the Google Sheet, idempotently.
+
+`apply_ops(store, items)` writes the queue's saves in order, tab by tab:
+
+- a run of appends is one `values:append` request (RAW, INSERT_ROWS, `'Tab'!A1`; bulk loads in
+  chunks of `APPEND_CHUNK` rows), laid out by the tab's header (reordered or extra columns are
+  fine; a missing column is added to the header first);
+- an update is one read of the row (or none, when the conflict check read it a moment ago) and
+  one write of the cells it changes, the cells in between sent as null (left as they are).
+
+Before a request is sent, a marker `<queue file>.sent` is written beside the queue file. When a
+save whose marker exists is written again — after a timeout, a 5xx, a crash — its IDs are looked
+up first: an append whose ID is in the tab with the save's `updated_at` is already there; an
+update whose row already has the save's `updated_at` is already there. So a save is applied
+once, however often it is tried. A row that changed meanwhile (or an ID taken by another row)
+sends the save to the queue's conflicts, for a person to decide.
+
+Transient failures are retried a bounded number of times (backoff with jitter); after that the
+saves stay in the queue with the reason, and the next flush tries again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sheets_schema.tables import TAB_NAMES, TABLES
+from sheets_schema.validate import Layout, read_layout
+from utils.errors import SheetdeskError
+from utils.store.base import same_moment
+from utils.store.gsheets_api import TabGone, Transient, encode, letter, quote_title, row_number
+from utils.store.pending import PendingOp
+
+if TYPE_CHECKING:
+    from utils.store.gsheets import GoogleSheetsStore
+
+APPEND_CHUNK = 2000  # rows per append request: well under Google's request size limit
+Outcomes = dict[str, tuple[str, str]]  # op_id → ("done" | "conflict", reason)
+
+
+@dataclass
+class Target:
+    title: str
+    layout: Layout
+
+
+def apply_ops(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]]) -> str:
+    """Write the saves; '' when all are written, else why some are still pending."""
+    if not items:
+        return ""
+    outcomes: Outcomes = {}
+    error = ""
+    try:
+        for tab in TAB_NAMES:
+            ops = [(p, op) for p, op in items if op.tab == tab]
+            k = 0
+            while k < len(ops):
+                if ops[k][1].kind == "append":
+                    j = k
+                    while j < len(ops) and ops[j][1].kind == "append" and j - k < APPEND_CHUNK:
+                        j += 1
+                    _append(store, tab, ops[k:j], outcomes)
+                    k = j
+                else:
+                    _update(store, tab, ops[k][0], ops[k][1], outcomes)
+                    k += 1
+    except Transient as exc:
+        error = f"Google Sheets cannot be reached: {exc.reason}"
+    except SheetdeskError as exc:
+        error = exc.message("en")
+    _settle(store, items, outcomes, error)
+    return error
+
+
+# ---- appends ----
+def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingOp]],
+            outcomes: Outcomes) -> None:  # fmt: skip
+    table = TABLES[tab]
+    fields = {f for _, op in chunk for f in op.values} | {table.id_field, "updated_at"}
+    target = _target(store, tab, fields)
+    todo = chunk
+    look = any(_was_sent(p) for p, _ in chunk)  # tried before: it may be in the sheet
+    attempt = 0
+    while todo:
+        if look:
+            todo = _drop_present(store, tab, target, todo, outcomes)
+            look = False
+            if not todo:
+                return
+        rows = [_row(tab, target.layout, op.values) for _, op in todo]
+        for path in dict.fromkeys(p for p, _ in todo):
+            _mark_sent(path)
+        try:
+            reply = store.api.append(f"{quote_title(target.title)}!A1", rows)
+        except Transient as exc:
+            attempt += 1
+            if attempt >= store.api.retry.attempts:
+                raise
+            look = exc.ambiguous  # a timeout or 5xx may have landed: look before appending
+            store.api.retry.wait(attempt - 1)
+            continue
+        except TabGone:
+            attempt += 1
+            if attempt >= store.api.retry.attempts:
+                raise
+            store.cache.forget_metadata()
+            target = _target(store, tab, fields)
+            continue
+        first = row_number((reply.get("updates") or {}).get("updatedRange", ""))
+        from utils.store.gsheets import RowRef
+
+        for k, ((_, op), cells) in enumerate(zip(todo, rows, strict=True)):
+            outcomes[op.op_id] = ("done", "")
+            if first:
+                store._hint(tab, op.record_id, RowRef(target.title, first + k, target.layout,
+                                                      list(cells)))  # fmt: skip
+        store.cache.note_applied([op for _, op in todo])
+        return
+
+
+def _drop_present(store: GoogleSheetsStore, tab: str, target: Target,
+                  todo: list[tuple[Path, PendingOp]], outcomes: Outcomes) -> list:  # fmt: skip
+    """Look the IDs up (one read: the ID and updated_at columns); keep the saves not there."""
+    from utils.store.gsheets import moment
+
+    index = target.layout.index
+    q = quote_title(target.title)
+    cols = [index[TABLES[tab].id_field], index.get("updated_at")]
+    ranges = [f"{q}!{letter(i)}:{letter(i)}" for i in cols if i is not None]
+    got = store.api.batch_get(ranges)
+    ids = [str(r[0]).strip() if r else "" for r in got[0]]
+    stamps = [r[0] if r else None for r in got[1]] if len(got) > 1 else []
+    found = {}
+    for n, value in enumerate(ids):
+        if n and value and value not in found:
+            found[value] = moment(stamps[n]) if n < len(stamps) else None
+    still, present = [], []
+    for path, op in todo:
+        if op.record_id not in found:
+            still.append((path, op))
+        elif same_moment(found[op.record_id], op.values.get("updated_at")):
+            outcomes[op.op_id] = ("done", "")  # it landed the last time
+            present.append(op)
+        else:
+            outcomes[op.op_id] = ("conflict", "another row already has this ID")
+    store.cache.note_applied(present)
+    return still
+
+
+def _row(tab: str, layout: Layout, values: dict[str, Any]) -> list[object]:
+    table = TABLES[tab]
+    cells: dict[int, object] = {}
+    for fname, value in values.items():
+        i = layout.index.get(fname)
+        if i is not None:
+            cells[i] = encode(value, table.by_field[fname].kind)
+    width = max((i for i, v in cells.items() if v != ""), default=-1) + 1
+    return [cells.get(i, "") for i in range(width)]
+
+
+# ---- updates ----
+def _update(store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp,
+            outcomes: Outcomes) -> None:  # fmt: skip
+    from utils.store.gsheets import moment
+
+    table = TABLES[tab]
+    attempt = 0
+    while True:
+        ref = None if _was_sent(path) else store._fresh_hint(tab, op.record_id)
+        if ref is None:
+            ref = store._locate(tab, op.record_id)
+        if ref is None:
+            outcomes[op.op_id] = ("conflict", "the row is no longer in the spreadsheet")
+            return
+        stamp_index = ref.layout.index.get("updated_at")
+        stamp = moment(ref.cells[stamp_index]) if stamp_index is not None and \
+            stamp_index < len(ref.cells) else None  # fmt: skip
+        if same_moment(stamp, op.values.get("updated_at")):
+            outcomes[op.op_id] = ("done", "")  # already written
+            store.cache.note_applied([op])
+            return
+        if not same_moment(stamp, op.expected_updated_at):
+            outcomes[op.op_id] = ("conflict", "the row changed in the spreadsheet")
+            return
+        missing = [f for f in op.values if f not in ref.layout.index]
+        if missing:
+            ref.layout = _target(store, tab, set(op.values) | {table.id_field}).layout
+        cells = {ref.layout.index[f]: encode(v, table.by_field[f].kind)
+                 for f, v in op.values.items() if f in ref.layout.index}  # fmt: skip
+        lo, hi = min(cells), max(cells)
+        _mark_sent(path)
+        try:
+            store.api.update(f"{quote_title(ref.title)}!{letter(lo)}{ref.number}:"
+                             f"{letter(hi)}{ref.number}",
+                             [[cells.get(i) for i in range(lo, hi + 1)]])  # fmt: skip
+        except (Transient, TabGone) as exc:
+            attempt += 1
+            if attempt >= store.api.retry.attempts:
+                raise
+            if isinstance(exc, TabGone):
+                store.cache.forget_metadata()
+            store.api.retry.wait(attempt - 1)
+            continue  # the marker is set: the row is read again before writing again
+        outcomes[op.op_id] = ("done", "")
+        row = list(ref.cells) + [""] * (hi + 1 - len(ref.cells))
+        for i, v in cells.items():
+            row[i] = v
+        ref.cells = row
+        store._hint(tab, op.record_id, ref)
+        store.cache.note_applied([op])
+        return
+
+
+# ---- the tab, its header ----
+def _target(store: GoogleSheetsStore, tab: str, fields: set[str]) -> Target:
+    """The tab to write to and its header layout (from the last read when it is recent, else
+    read now); a missing tab is created, missing columns are added to the header."""
+    for attempt in range(2):
+        info = store._sheets(force=attempt > 0).get(tab)
+        if info is None:
+            info = _add_tab(store, tab)
+            header: list[object] = list(TABLES[tab].header(store.lang))
+        else:
+            cached = store.cache.header(tab)
+            if cached is not None and cached[1] < store.cache_seconds:
+                header = cached[0]
+            else:
+                try:
+                    got = store.api.batch_get([f"{quote_title(info['title'])}!1:1"])[0]
+                except TabGone:
+                    continue
+                header = list(got[0]) if got else []
+        layout = read_layout(tab, header, info["title"])[0]
+        missing = [c for c in TABLES[tab].columns
+                   if c.field in fields and c.field not in layout.index]  # fmt: skip
+        if missing:
+            header = _extend_header(store, info, header, missing)
+            layout = read_layout(tab, header, info["title"])[0]
+        return Target(info["title"], layout)
+    raise TabGone(tab)
+
+
+def _add_tab(store: GoogleSheetsStore, tab: str) -> dict[str, Any]:
+    """The tab was deleted (or never made): create it with its header, as the local store
+    does, so the save is not lost."""
+    header = TABLES[tab].header(store.lang)
+    title = TABLES[tab].label(store.lang)
+    reply = store.api.structure([{"addSheet": {"properties": {
+        "title": title,
+        "gridProperties": {"frozenRowCount": 1, "columnCount": max(26, len(header))},
+    }}}])  # fmt: skip
+    store.cache.forget_metadata()
+    store.api.update(f"{quote_title(title)}!A1", [list(header)])
+    return reply["replies"][0]["addSheet"]["properties"]
+
+
+def _extend_header(store: GoogleSheetsStore, info: dict[str, Any], header: list[object],
+                   missing: list) -> list[object]:  # fmt: skip
+    start = len(header)
+    while start and (header[start - 1] is None or not str(header[start - 1]).strip()):
+        start -= 1
+    lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for h in header for ch in str(h)) else "en"
+    labels = [c.label(lang) for c in missing]
+    need = start + len(labels)
+    columns = int((info.get("gridProperties") or {}).get("columnCount", 26))
+    if need > columns:
+        store.api.structure([{"appendDimension": {
+            "sheetId": info.get("sheetId", 0), "dimension": "COLUMNS", "length": need - columns}}])
+        store.cache.forget_metadata()
+    q = quote_title(info["title"])
+    store.api.update(f"{q}!{letter(start)}1:{letter(need - 1)}1", [labels])
+    store.cache.expire()  # the header held in the cache is out of date
+    return list(header[:start]) + labels
+
+
+# ---- the queue files ----
+def _settle(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]], outcomes: Outcomes,
+            error: str) -> None:  # fmt: skip
+    groups: dict[Path, list[PendingOp]] = {}
+    for path, op in items:
+        groups.setdefault(path, []).append(op)
+    for path, ops in groups.items():
+        results = [outcomes.get(op.op_id) for op in ops]
+        if all(r is not None for r in results):
+            for op, result in zip(ops, results, strict=True):
+                assert result is not None
+                if result[0] == "conflict":
+                    # one conflict file per save, also for a bulk file of many saves
+                    where = path if len(ops) == 1 else path.with_name(
+                        f"{path.stem}-{op.op_id}.json")
+                    store.queue.to_conflicts(where, op, result[1])
+            store.queue.done(path)
+            _sent(path).unlink(missing_ok=True)
+        elif error and len(ops) == 1 and ops[0].error != error:
+            store.queue.set_error(path, ops[0], error)  # (never on a bulk file: it holds many)
+
+
+def _sent(path: Path) -> Path:
+    return path.with_name(path.name + ".sent")
+
+
+def _was_sent(path: Path) -> bool:
+    return _sent(path).exists()
+
+
+def _mark_sent(path: Path) -> None:
+    marker = _sent(path)
+    if marker.exists():
+        return
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write("sent\n")
+        fh.flush()
+        os.fsync(fh.fileno())
