@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from python_calamine import CalamineWorkbook  # noqa: E402
+from python_calamine import CalamineWorkbook
 
-from utils.demo import generate  # noqa: E402
-from utils.store.local import LocalWorkbookStore  # noqa: E402
+from utils.demo import generate
+from utils.store.local import LocalWorkbookStore
 
 
 def build(path: Path, clients: int, complaints: int, revisits: int) -> None:
@@ -44,7 +44,7 @@ def bare_read(path: Path) -> None:
         wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
-def timed(fn, runs: int) -> float:  # noqa: ANN001
+def timed(fn, runs: int) -> float:
     out = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -72,18 +72,24 @@ def main() -> None:
     path = folder / "bench.xlsx"
     t0 = time.perf_counter()
     build(path, args.clients, args.complaints, args.revisits)
-    print(f"workbook: {args.clients}/{args.complaints}/{args.revisits} rows, "
-          f"{os.path.getsize(path) / 1e6:.1f} MB, built in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"workbook: {args.clients}/{args.complaints}/{args.revisits} rows, "
+        f"{os.path.getsize(path) / 1e6:.1f} MB, built in {time.perf_counter() - t0:.1f} s"
+    )
 
     store = LocalWorkbookStore(path)
     bare = timed(lambda: bare_read(path), args.runs)
     full = timed(lambda: store.read(fresh=True), args.runs)
-    print(f"read: bare calamine {bare:.2f} s | read + validate {full:.2f} s | "
-          f"ratio {full / bare:.2f}x (target <= 2.5x)")
+    print(
+        f"read: bare calamine {bare:.2f} s | read + validate {full:.2f} s | "
+        f"ratio {full / bare:.2f}x (target <= 2.5x)"
+    )
 
     snapshot = store.read()
-    print(f"  valid rows: {[len(f) for f in snapshot.frames.values()]}, "
-          f"problems: {len(snapshot.problems)}")
+    print(
+        f"  valid rows: {[len(f) for f in snapshot.frames.values()]}, "
+        f"problems: {len(snapshot.problems)}"
+    )
 
     store.background = True
     returns, lands = [], []
@@ -95,9 +101,11 @@ def main() -> None:
         }, user="bench")  # fmt: skip
         returns.append(time.perf_counter() - t0)
         lands.append(in_file(store, "complaints", res.record_id, t0))
-    print(f"append (app, background write): returns in {statistics.median(returns):.3f} s "
-          f"(target < 0.5 s), in the workbook after {statistics.median(lands):.2f} s "
-          "(target < 5 s)")
+    print(
+        f"append (app, background write): returns in {statistics.median(returns):.3f} s "
+        f"(target < 0.5 s), in the workbook after {statistics.median(lands):.2f} s "
+        "(target < 5 s)"
+    )
 
     returns, lands = [], []
     for i in range(args.runs):
@@ -114,8 +122,10 @@ def main() -> None:
                 break
             time.sleep(0.05)
         lands.append(t_land)
-    print(f"update (app, background write): returns in {statistics.median(returns):.3f} s, "
-          f"in the workbook after {statistics.median(lands):.2f} s")
+    print(
+        f"update (app, background write): returns in {statistics.median(returns):.3f} s, "
+        f"in the workbook after {statistics.median(lands):.2f} s"
+    )
 
     store.background = False
     sync = timed(lambda: store.append("complaints", {

@@ -43,7 +43,9 @@ def _c(name: str, *options: tuple) -> Choices:
     return Choices(name, tuple(Choice(o[0], o[1], o[2], tuple(o[3:])) for o in options))
 
 
-CLIENT_TYPE = _c("client_type", ("individual", "Individual", "个人"), ("company", "Company", "企业"))
+CLIENT_TYPE = _c(
+    "client_type", ("individual", "Individual", "个人"), ("company", "Company", "企业")
+)
 GRADE = _c(
     "grade",
     ("A", "A – key client", "A 重点客户", "key client", "重点客户", "A类"),

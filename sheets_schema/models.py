@@ -22,7 +22,7 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Text = str | None
 
 
-def _choice(c: ch.Choices):  # noqa: ANN202 - a typing construct
+def _choice(c: ch.Choices):
     return Literal[c.values] | None  # type: ignore[valid-type]
 
 
@@ -35,46 +35,142 @@ class RowModel(BaseModel):
 
 class Client(RowModel):
     client_id: Annotated[str, Col("客户编号", "Client ID", ID, True, aliases=("编号", "ID"))]
-    name: Annotated[str, Col("客户名称", "Name", required=True, aliases=("客户姓名", "姓名", "名称", "client name", "客户"))]  # noqa: E501
-    client_type: Annotated[_choice(ch.CLIENT_TYPE), Col("客户类型", "Client type", CHOICE, choices=ch.CLIENT_TYPE, aliases=("type", "类型"))] = None  # noqa: E501
-    grade: Annotated[_choice(ch.GRADE), Col("客户等级", "Grade", CHOICE, choices=ch.GRADE, aliases=("等级", "级别"))] = None  # noqa: E501
+    name: Annotated[
+        str,
+        Col(
+            "客户名称",
+            "Name",
+            required=True,
+            aliases=("客户姓名", "姓名", "名称", "client name", "客户"),
+        ),
+    ]
+    client_type: Annotated[
+        _choice(ch.CLIENT_TYPE),
+        Col("客户类型", "Client type", CHOICE, choices=ch.CLIENT_TYPE, aliases=("type", "类型")),
+    ] = None
+    grade: Annotated[
+        _choice(ch.GRADE),
+        Col("客户等级", "Grade", CHOICE, choices=ch.GRADE, aliases=("等级", "级别")),
+    ] = None
     contact_person: Annotated[Text, Col("联系人", "Contact person", aliases=("contact",))] = None
-    phone: Annotated[str, Field(pattern=PHONE_PATTERN), Col("联系电话", "Phone", PHONE, True, aliases=("电话", "手机", "手机号", "telephone", "mobile", "tel"))]  # noqa: E501
-    email: Annotated[Text, Field(pattern=EMAIL_PATTERN), Col("电子邮箱", "Email", EMAIL, aliases=("邮箱", "e-mail", "mail"))] = None  # noqa: E501
+    phone: Annotated[
+        str,
+        Field(pattern=PHONE_PATTERN),
+        Col(
+            "联系电话",
+            "Phone",
+            PHONE,
+            True,
+            aliases=("电话", "手机", "手机号", "telephone", "mobile", "tel"),
+        ),
+    ]
+    email: Annotated[
+        Text,
+        Field(pattern=EMAIL_PATTERN),
+        Col("电子邮箱", "Email", EMAIL, aliases=("邮箱", "e-mail", "mail")),
+    ] = None
     address: Annotated[Text, Col("地址", "Address", aliases=("联系地址",))] = None
     region: Annotated[Text, Col("地区", "Region", aliases=("区域", "area"))] = None
-    source: Annotated[_choice(ch.CLIENT_SOURCE), Col("客户来源", "Source", CHOICE, choices=ch.CLIENT_SOURCE, aliases=("来源",))] = None  # noqa: E501
-    owner: Annotated[Text, Col("客服负责人", "Owner", aliases=("负责人", "客服", "account owner"))] = None  # noqa: E501
-    status: Annotated[_choice(ch.CLIENT_STATUS), Col("状态", "Status", CHOICE, choices=ch.CLIENT_STATUS, aliases=("客户状态",))] = None  # noqa: E501
-    registered_on: Annotated[dt.date | None, Col("登记日期", "Registered on", DATE, aliases=("登记时间", "registered", "registration date"))] = None  # noqa: E501
+    source: Annotated[
+        _choice(ch.CLIENT_SOURCE),
+        Col("客户来源", "Source", CHOICE, choices=ch.CLIENT_SOURCE, aliases=("来源",)),
+    ] = None
+    owner: Annotated[
+        Text, Col("客服负责人", "Owner", aliases=("负责人", "客服", "account owner"))
+    ] = None
+    status: Annotated[
+        _choice(ch.CLIENT_STATUS),
+        Col("状态", "Status", CHOICE, choices=ch.CLIENT_STATUS, aliases=("客户状态",)),
+    ] = None
+    registered_on: Annotated[
+        dt.date | None,
+        Col(
+            "登记日期",
+            "Registered on",
+            DATE,
+            aliases=("登记时间", "registered", "registration date"),
+        ),
+    ] = None
     notes: Annotated[Text, Col("备注", "Notes", aliases=("note", "remarks", "说明"))] = None
-    updated_at: Annotated[dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)] = None  # noqa: E501
+    updated_at: Annotated[
+        dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)
+    ] = None
     updated_by: Annotated[Text, Col("更新人", "Updated by", system=True)] = None
 
 
 class Complaint(RowModel):
     complaint_id: Annotated[str, Col("投诉编号", "Complaint ID", ID, True, aliases=("编号", "ID"))]
     client_id: Annotated[Text, Col("客户编号", "Client ID", ID)] = None
-    received_at: Annotated[dt.datetime, Col("受理时间", "Received at", DATETIME, True, aliases=("投诉时间", "received", "接收时间"))]  # noqa: E501
-    channel: Annotated[_choice(ch.CHANNEL), Col("投诉渠道", "Channel", CHOICE, choices=ch.CHANNEL, aliases=("渠道",))] = None  # noqa: E501
-    category: Annotated[_choice(ch.CATEGORY), Col("投诉类别", "Category", CHOICE, choices=ch.CATEGORY, aliases=("类别", "投诉类型"))] = None  # noqa: E501
-    severity: Annotated[_choice(ch.SEVERITY), Col("严重程度", "Severity", CHOICE, choices=ch.SEVERITY, aliases=("等级", "严重性"))] = None  # noqa: E501
-    description: Annotated[str, Col("投诉内容", "Description", required=True, aliases=("内容", "投诉事项", "details"))]  # noqa: E501
-    first_receiver: Annotated[str, Col("首问责任人", "First receiver", required=True, aliases=("首问负责人", "受理人", "received by"))]  # noqa: E501
+    received_at: Annotated[
+        dt.datetime,
+        Col(
+            "受理时间", "Received at", DATETIME, True, aliases=("投诉时间", "received", "接收时间")
+        ),
+    ]
+    channel: Annotated[
+        _choice(ch.CHANNEL),
+        Col("投诉渠道", "Channel", CHOICE, choices=ch.CHANNEL, aliases=("渠道",)),
+    ] = None
+    category: Annotated[
+        _choice(ch.CATEGORY),
+        Col("投诉类别", "Category", CHOICE, choices=ch.CATEGORY, aliases=("类别", "投诉类型")),
+    ] = None
+    severity: Annotated[
+        _choice(ch.SEVERITY),
+        Col("严重程度", "Severity", CHOICE, choices=ch.SEVERITY, aliases=("等级", "严重性")),
+    ] = None
+    description: Annotated[
+        str, Col("投诉内容", "Description", required=True, aliases=("内容", "投诉事项", "details"))
+    ]
+    first_receiver: Annotated[
+        str,
+        Col(
+            "首问责任人",
+            "First receiver",
+            required=True,
+            aliases=("首问负责人", "受理人", "received by"),
+        ),
+    ]
     handler: Annotated[Text, Col("经办人", "Handler", aliases=("处理人", "负责人"))] = None
-    level: Annotated[_choice(ch.LEVEL), Col("处理层级", "Level", CHOICE, choices=ch.LEVEL, aliases=("层级", "escalation level"))] = None  # noqa: E501
-    status: Annotated[_choice(ch.COMPLAINT_STATUS), Col("处理状态", "Status", CHOICE, choices=ch.COMPLAINT_STATUS, aliases=("状态",))] = None  # noqa: E501
-    due_at: Annotated[dt.datetime | None, Col("处理时限", "Due at", DATETIME, aliases=("时限", "due", "deadline"))] = None  # noqa: E501
-    resolved_at: Annotated[dt.datetime | None, Col("解决时间", "Resolved at", DATETIME, aliases=("resolved",))] = None  # noqa: E501
+    level: Annotated[
+        _choice(ch.LEVEL),
+        Col("处理层级", "Level", CHOICE, choices=ch.LEVEL, aliases=("层级", "escalation level")),
+    ] = None
+    status: Annotated[
+        _choice(ch.COMPLAINT_STATUS),
+        Col("处理状态", "Status", CHOICE, choices=ch.COMPLAINT_STATUS, aliases=("状态",)),
+    ] = None
+    due_at: Annotated[
+        dt.datetime | None, Col("处理时限", "Due at", DATETIME, aliases=("时限", "due", "deadline"))
+    ] = None
+    resolved_at: Annotated[
+        dt.datetime | None, Col("解决时间", "Resolved at", DATETIME, aliases=("resolved",))
+    ] = None
     resolution: Annotated[Text, Col("处理结果", "Resolution", aliases=("结果", "处理意见"))] = None
     root_cause: Annotated[Text, Col("原因分析", "Root cause", aliases=("原因", "cause"))] = None
-    corrective_action: Annotated[Text, Col("改进措施", "Corrective action", aliases=("整改措施", "纠正措施"))] = None  # noqa: E501
-    feedback_at: Annotated[dt.datetime | None, Col("反馈客户时间", "Feedback at", DATETIME, aliases=("反馈时间", "client informed at"))] = None  # noqa: E501
-    responsible_staff: Annotated[Text, Col("被投诉人员", "Responsible staff", aliases=("被投诉人", "staff complained about"))] = None  # noqa: E501
-    verified: Annotated[_choice(ch.YES_NO), Col("查证属实", "Verified", CHOICE, choices=ch.YES_NO, aliases=("是否属实",))] = None  # noqa: E501
-    closed_at: Annotated[dt.datetime | None, Col("结案时间", "Closed at", DATETIME, aliases=("closed",))] = None  # noqa: E501
-    progress_log: Annotated[Text, Col("处理记录", "Progress log", aliases=("处理过程", "log"), system=True)] = None  # noqa: E501
-    updated_at: Annotated[dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)] = None  # noqa: E501
+    corrective_action: Annotated[
+        Text, Col("改进措施", "Corrective action", aliases=("整改措施", "纠正措施"))
+    ] = None
+    feedback_at: Annotated[
+        dt.datetime | None,
+        Col("反馈客户时间", "Feedback at", DATETIME, aliases=("反馈时间", "client informed at")),
+    ] = None
+    responsible_staff: Annotated[
+        Text, Col("被投诉人员", "Responsible staff", aliases=("被投诉人", "staff complained about"))
+    ] = None
+    verified: Annotated[
+        _choice(ch.YES_NO),
+        Col("查证属实", "Verified", CHOICE, choices=ch.YES_NO, aliases=("是否属实",)),
+    ] = None
+    closed_at: Annotated[
+        dt.datetime | None, Col("结案时间", "Closed at", DATETIME, aliases=("closed",))
+    ] = None
+    progress_log: Annotated[
+        Text, Col("处理记录", "Progress log", aliases=("处理过程", "log"), system=True)
+    ] = None
+    updated_at: Annotated[
+        dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)
+    ] = None
     updated_by: Annotated[Text, Col("更新人", "Updated by", system=True)] = None
 
     rule_fields: ClassVar[tuple[str, ...]] = ("status", "resolution", "resolved_at", "closed_at")
@@ -88,19 +184,61 @@ class Revisit(RowModel):
     revisit_id: Annotated[str, Col("回访编号", "Revisit ID", ID, True, aliases=("编号", "ID"))]
     client_id: Annotated[str, Col("客户编号", "Client ID", ID, True)]
     complaint_id: Annotated[Text, Col("投诉编号", "Complaint ID", ID)] = None
-    kind: Annotated[_choice(ch.REVISIT_KIND), Col("回访类型", "Kind", CHOICE, choices=ch.REVISIT_KIND, aliases=("类型", "type"))] = None  # noqa: E501
-    done_at: Annotated[dt.datetime, Col("回访时间", "Done at", DATETIME, True, aliases=("时间", "revisit time", "date"))]  # noqa: E501
-    method: Annotated[_choice(ch.METHOD), Col("回访方式", "Method", CHOICE, choices=ch.METHOD, aliases=("方式",))] = None  # noqa: E501
-    staff: Annotated[str, Col("回访人", "Staff", required=True, aliases=("回访人员", "回访员", "revisited by"))]  # noqa: E501
-    attempt: Annotated[int | None, Field(ge=1, le=3), Col("第几次联系", "Attempt", INT, aliases=("联系次数", "次数", "attempt no"))] = None  # noqa: E501
-    reached: Annotated[Literal["yes", "no"], Col("是否联系上", "Reached", CHOICE, True, choices=ch.YES_NO, aliases=("联系上", "接通"))]  # noqa: E501
-    solved: Annotated[_choice(ch.YES_NO), Col("问题是否解决", "Solved", CHOICE, choices=ch.YES_NO, aliases=("是否解决", "已解决"))] = None  # noqa: E501
-    attitude: Annotated[_choice(ch.ATTITUDE), Col("服务态度评价", "Attitude", CHOICE, choices=ch.ATTITUDE, aliases=("满意度", "服务态度", "satisfaction"))] = None  # noqa: E501
-    charged: Annotated[_choice(ch.YES_NO), Col("是否收费", "Charged", CHOICE, choices=ch.YES_NO, aliases=("收费",))] = None  # noqa: E501
-    score: Annotated[int | None, Field(ge=1, le=10), Col("服务评分", "Score", INT, aliases=("评分", "分数", "rating"))] = None  # noqa: E501
-    suggestions: Annotated[Text, Col("意见建议", "Suggestions", aliases=("意见", "建议", "comments"))] = None  # noqa: E501
-    next_revisit_on: Annotated[dt.date | None, Col("下次回访日期", "Next revisit on", DATE, aliases=("下次回访", "next revisit"))] = None  # noqa: E501
-    updated_at: Annotated[dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)] = None  # noqa: E501
+    kind: Annotated[
+        _choice(ch.REVISIT_KIND),
+        Col("回访类型", "Kind", CHOICE, choices=ch.REVISIT_KIND, aliases=("类型", "type")),
+    ] = None
+    done_at: Annotated[
+        dt.datetime,
+        Col("回访时间", "Done at", DATETIME, True, aliases=("时间", "revisit time", "date")),
+    ]
+    method: Annotated[
+        _choice(ch.METHOD), Col("回访方式", "Method", CHOICE, choices=ch.METHOD, aliases=("方式",))
+    ] = None
+    staff: Annotated[
+        str, Col("回访人", "Staff", required=True, aliases=("回访人员", "回访员", "revisited by"))
+    ]
+    attempt: Annotated[
+        int | None,
+        Field(ge=1, le=3),
+        Col("第几次联系", "Attempt", INT, aliases=("联系次数", "次数", "attempt no")),
+    ] = None
+    reached: Annotated[
+        Literal["yes", "no"],
+        Col("是否联系上", "Reached", CHOICE, True, choices=ch.YES_NO, aliases=("联系上", "接通")),
+    ]
+    solved: Annotated[
+        _choice(ch.YES_NO),
+        Col("问题是否解决", "Solved", CHOICE, choices=ch.YES_NO, aliases=("是否解决", "已解决")),
+    ] = None
+    attitude: Annotated[
+        _choice(ch.ATTITUDE),
+        Col(
+            "服务态度评价",
+            "Attitude",
+            CHOICE,
+            choices=ch.ATTITUDE,
+            aliases=("满意度", "服务态度", "satisfaction"),
+        ),
+    ] = None
+    charged: Annotated[
+        _choice(ch.YES_NO), Col("是否收费", "Charged", CHOICE, choices=ch.YES_NO, aliases=("收费",))
+    ] = None
+    score: Annotated[
+        int | None,
+        Field(ge=1, le=10),
+        Col("服务评分", "Score", INT, aliases=("评分", "分数", "rating")),
+    ] = None
+    suggestions: Annotated[
+        Text, Col("意见建议", "Suggestions", aliases=("意见", "建议", "comments"))
+    ] = None
+    next_revisit_on: Annotated[
+        dt.date | None,
+        Col("下次回访日期", "Next revisit on", DATE, aliases=("下次回访", "next revisit")),
+    ] = None
+    updated_at: Annotated[
+        dt.datetime | None, Col("更新时间", "Updated at", DATETIME, system=True)
+    ] = None
     updated_by: Annotated[Text, Col("更新人", "Updated by", system=True)] = None
 
     rule_fields: ClassVar[tuple[str, ...]] = ("kind", "complaint_id", "reached", "solved")
@@ -110,7 +248,7 @@ class Revisit(RowModel):
         return revisit_rules(self)
 
 
-def complaint_rules(row):  # noqa: ANN001, ANN201 - any object with the complaint's fields
+def complaint_rules(row):
     """A resolved or closed complaint needs its resolution and resolved_at; closed needs
     closed_at. Raises ValueError("needs:field,field")."""
     missing = []
@@ -126,7 +264,7 @@ def complaint_rules(row):  # noqa: ANN001, ANN201 - any object with the complain
     return row
 
 
-def revisit_rules(row):  # noqa: ANN001, ANN201
+def revisit_rules(row):
     """A complaint follow-up names its complaint and, when it reached the client, says
     whether the problem is solved."""
     missing = []

@@ -16,8 +16,18 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from sheets_schema.choices import Choices
-from sheets_schema.columns import CHOICE, DATE, DATETIME, EMAIL, ID, INT, PHONE, TEXT, Column
-from sheets_schema.columns import name_key
+from sheets_schema.columns import (
+    CHOICE,
+    DATE,
+    DATETIME,
+    EMAIL,
+    ID,
+    INT,
+    PHONE,
+    TEXT,
+    Column,
+    name_key,
+)
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 

@@ -29,7 +29,7 @@ class Problem:
     letter: str | None = None
     header: str | None = None
 
-    def _column(self):  # noqa: ANN202 - Column | None
+    def _column(self):
         from sheets_schema.tables import TABLES  # late: tables imports models
 
         table = TABLES.get(self.tab)

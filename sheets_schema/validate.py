@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError, create_model, model_validator
 
-from sheets_schema.models import RULES, RowModel
 from sheets_schema.columns import CHOICE, DATE, DATETIME, INT, Column, column_letter
+from sheets_schema.models import RULES, RowModel
 from sheets_schema.parse import CellError, parse_column, parser_for
 from sheets_schema.problems import ERROR, WARNING, Problem, parser_key
 from sheets_schema.tables import TABLES, match_header
@@ -41,13 +41,17 @@ def _adapter(tab: str) -> tuple[TypeAdapter, tuple[str, ...]]:
     if tab not in _ADAPTERS:
         model = TABLES[tab].model
         rule_fields = set(getattr(model, "rule_fields", ()))
-        keep = {name: (info.annotation, info) for name, info in model.model_fields.items()
-                if info.is_required() or len(info.metadata) > 1 or name in rule_fields}
+        keep = {
+            name: (info.annotation, info)
+            for name, info in model.model_fields.items()
+            if info.is_required() or len(info.metadata) > 1 or name in rule_fields
+        }
         validators = {}
         if model.__name__ in RULES:
             validators["rules"] = model_validator(mode="after")(RULES[model.__name__])
-        check = create_model(f"{model.__name__}Check", __base__=RowModel,
-                             __validators__=validators, **keep)  # type: ignore[call-overload]
+        check = create_model(
+            f"{model.__name__}Check", __base__=RowModel, __validators__=validators, **keep
+        )  # type: ignore[call-overload]
         _ADAPTERS[tab] = (TypeAdapter(list[check]), tuple(keep))
     return _ADAPTERS[tab]
 
@@ -95,13 +99,29 @@ def read_layout(tab: str, header_row: Sequence[object], sheet: str) -> tuple[Lay
                 extra.append(i)
             continue
         if fname in index:  # the same column twice: the later one wins, say so
-            problems.append(Problem(WARNING, tab, 1, fname, "problem.duplicate_column", {
-                "letter": column_letter(index[fname]), "other": column_letter(i)}))
+            problems.append(
+                Problem(
+                    WARNING,
+                    tab,
+                    1,
+                    fname,
+                    "problem.duplicate_column",
+                    {"letter": column_letter(index[fname]), "other": column_letter(i)},
+                )
+            )
         index[fname] = i
     for c in TABLES[tab].columns:
         if c.required and c.field not in index:
-            problems.append(Problem(ERROR, tab, None, c.field, "problem.missing_column",
-                                    {"sheet": sheet, "field": c.field}))
+            problems.append(
+                Problem(
+                    ERROR,
+                    tab,
+                    None,
+                    c.field,
+                    "problem.missing_column",
+                    {"sheet": sheet, "field": c.field},
+                )
+            )
     return Layout(headers, index, extra), problems
 
 
@@ -142,8 +162,21 @@ def validate_rows(
     table = TABLES[tab]
     sheet = sheet or table.name
     if not rows:
-        return TabResult(tab, empty_frame(tab), [Problem(ERROR, tab, None, None,
-                         "problem.missing_tab", {"label": table.zh + " / " + table.en})], None)
+        return TabResult(
+            tab,
+            empty_frame(tab),
+            [
+                Problem(
+                    ERROR,
+                    tab,
+                    None,
+                    None,
+                    "problem.missing_tab",
+                    {"label": table.zh + " / " + table.en},
+                )
+            ],
+            None,
+        )
     layout, problems = read_layout(tab, rows[0], sheet)
     if any(p.level == ERROR for p in problems):
         return TabResult(tab, empty_frame(tab), problems, layout)
@@ -165,14 +198,23 @@ def validate_rows(
     parsed: dict[str, list] = {}
 
     def report(i: int, column: Column, level: str, key: str, value: object, **extra: object):
-        problems.append(Problem(level, tab, row_numbers[i], column.field, key,
-                                {"value": _cell_str(value), **extra},
-                                layout.letter(column.field), layout.header(column.field)))
+        problems.append(
+            Problem(
+                level,
+                tab,
+                row_numbers[i],
+                column.field,
+                key,
+                {"value": _cell_str(value), **extra},
+                layout.letter(column.field),
+                layout.header(column.field),
+            )
+        )
 
     width = len(layout.headers)
     if any(len(r) != width for r in body):  # ragged rows (hand-made lists): pad or cut
         body = [(list(r) + [None] * width)[:width] for r in body]
-    by_position = list(zip(*body)) if body else [()] * width
+    by_position = list(zip(*body, strict=True)) if body else [()] * width
     for c in table.columns:
         idx = layout.index.get(c.field)
         if idx is None:
@@ -197,7 +239,8 @@ def validate_rows(
     # shows everything wrong in it; errors on cells already reported are not repeated)
     reported = {(p.row, p.column) for p in problems}
     fields = [f for f in _adapter(tab)[1] if f in parsed]
-    records = [dict(zip(fields, values)) for values in zip(*(parsed[f] for f in fields))]
+    columns = (parsed[f] for f in fields)
+    records = [dict(zip(fields, values, strict=True)) for values in zip(*columns, strict=True)]
     blanked: set[int] = set()
     for i, fname, err in _model_errors(tab, records):
         if fname is not None and (row_numbers[i], fname) in reported:
@@ -244,17 +287,19 @@ def _model_errors(tab: str, records: list[dict]) -> list[tuple[int, str | None, 
     return []
 
 
-def _model_problem(by_field, i, fname, err, parsed, bad, report) -> None:  # noqa: ANN001
+def _model_problem(by_field, i, fname, err, parsed, bad, report) -> None:
     if fname is None:  # a rule across cells: "needs:resolution,resolved_at"
         msg = str(err.get("msg", ""))
         needed = msg.split("needs:", 1)[1].split(",") if "needs:" in msg else []
         status = parsed.get("status", [None] * (i + 1))[i] or ""
         for name in needed:
-            key = {"resolution": "problem.needs_resolution",
-                   "resolved_at": "problem.needs_resolution",
-                   "closed_at": "problem.needs_closed_at",
-                   "solved": "problem.needs_solved",
-                   "complaint_id": "problem.needs_complaint"}[name]
+            key = {
+                "resolution": "problem.needs_resolution",
+                "resolved_at": "problem.needs_resolution",
+                "closed_at": "problem.needs_closed_at",
+                "solved": "problem.needs_solved",
+                "complaint_id": "problem.needs_complaint",
+            }[name]
             report(i, by_field[name], ERROR, key, None, status=status)
         bad.add(i)
         return
@@ -285,9 +330,11 @@ def check_references(results: dict[str, TabResult]) -> list[Problem]:
     complaint_ids = (
         set(results["complaints"].frame["complaint_id"]) if "complaints" in results else set()
     )
-    checks = [("complaints", "client_id", client_ids, "problem.unknown_client"),
-              ("revisits", "client_id", client_ids, "problem.unknown_client"),
-              ("revisits", "complaint_id", complaint_ids, "problem.unknown_complaint")]
+    checks = [
+        ("complaints", "client_id", client_ids, "problem.unknown_client"),
+        ("revisits", "client_id", client_ids, "problem.unknown_client"),
+        ("revisits", "complaint_id", complaint_ids, "problem.unknown_complaint"),
+    ]
     for tab, fname, known, key in checks:
         res = results.get(tab)
         if res is None or res.layout is None or fname not in res.layout.index:
@@ -298,8 +345,18 @@ def check_references(results: dict[str, TabResult]) -> list[Problem]:
         missing = col[(col != "") & ~col.isin(known)]
         for pos, value in missing.items():
             row = int(res.frame["_row"].iat[pos])
-            out.append(Problem(WARNING, tab, row, fname, key, {"value": value},
-                               res.layout.letter(fname), res.layout.header(fname)))
+            out.append(
+                Problem(
+                    WARNING,
+                    tab,
+                    row,
+                    fname,
+                    key,
+                    {"value": value},
+                    res.layout.letter(fname),
+                    res.layout.header(fname),
+                )
+            )
     return out
 
 
@@ -316,8 +373,16 @@ def validate_record(tab: str, raw: dict, *, partial: bool = False) -> tuple[dict
         try:
             out[c.field] = parser_for(c)(raw[c.field])
         except CellError as err:
-            problems.append(Problem(ERROR, tab, None, c.field, parser_key(err.key),
-                                    {"value": _cell_str(raw[c.field])}))
+            problems.append(
+                Problem(
+                    ERROR,
+                    tab,
+                    None,
+                    c.field,
+                    parser_key(err.key),
+                    {"value": _cell_str(raw[c.field])},
+                )
+            )
             out[c.field] = None
     if problems:
         return out, problems
@@ -331,15 +396,24 @@ def validate_record(tab: str, raw: dict, *, partial: bool = False) -> tuple[dict
     bad: set[int] = set()
     parsed = {k: [v] for k, v in out.items()}
 
-    def report(i, column, level, key, value, **extra):  # noqa: ANN001, ANN202
+    def report(i, column, level, key, value, **extra):
         extra.pop("ignored", None)
-        problems.append(Problem(ERROR, tab, None, column.field, key,
-                                {"value": _cell_str(value), **extra}))
+        problems.append(
+            Problem(ERROR, tab, None, column.field, key, {"value": _cell_str(value), **extra})
+        )
 
     for _pos, fname, err in _model_errors(tab, [out]):
         _model_problem(table.by_field, 0, fname, err, parsed, bad, report)
     return out, problems
 
 
-__all__ = ["CHOICE", "Layout", "TabResult", "check_references", "empty_frame", "read_layout",
-           "validate_record", "validate_rows"]
+__all__ = [
+    "CHOICE",
+    "Layout",
+    "TabResult",
+    "check_references",
+    "empty_frame",
+    "read_layout",
+    "validate_record",
+    "validate_rows",
+]

@@ -16,7 +16,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never touch the internet: any outgoing connection except loopback fails."""
     real = socket.socket.connect
 
-    def guarded(self, address):  # noqa: ANN001, ANN202
+    def guarded(self, address):
         host = address[0] if isinstance(address, tuple) else address
         if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")
                                           or host.startswith("/")):  # fmt: skip
@@ -27,7 +27,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def workbook_path(tmp_path):  # noqa: ANN001, ANN201
+def workbook_path(tmp_path):
     return tmp_path / "sheetdesk.xlsx"
 
 
@@ -48,7 +48,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def fresh_store(workbook_path, clock):  # noqa: ANN001, ANN201
+def fresh_store(workbook_path, clock):
     store = LocalWorkbookStore(workbook_path, clock=clock)
     store.init("en")
     return store

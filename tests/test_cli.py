@@ -77,7 +77,9 @@ def test_check_reports_problems_and_is_read_only(tmp_path: Path) -> None:
     problems = json.loads(as_json.stdout)
     assert {"level", "tab", "row", "column", "message"} == set(problems[0])
     assert {(p["tab"], p["row"], p["column"]) for p in problems} == {
-        ("clients", 2, "name"), ("clients", 2, "grade")}
+        ("clients", 2, "name"),
+        ("clients", 2, "grade"),
+    }
     zh = cli("check", "--workbook", str(wb), "--lang", "zh")
     assert "为空" in zh.stdout
     assert md5(wb) == before  # byte for byte unchanged

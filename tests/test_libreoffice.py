@@ -62,8 +62,9 @@ def test_store_reads_and_writes_a_workbook_libreoffice_saved(soffice: list[str],
     after = store.read()
     assert after.problems == []
     for tab in before.frames:
-        assert before.frames[tab].drop(columns="_row").equals(
-            after.frames[tab].drop(columns="_row")), tab
+        assert (
+            before.frames[tab].drop(columns="_row").equals(after.frames[tab].drop(columns="_row"))
+        ), tab
     rid = store.append("complaints", {"client_id": after.clients.client_id.iloc[0],
                                       "received_at": "2026-11-23 10:00",
                                       "description": "保存后追加", "first_receiver": "王芳"},

@@ -18,11 +18,11 @@ from utils.store.local import LocalWorkbookStore
 CLIENT = {"name": "张三", "phone": "0138 0000 1111", "grade": "重点客户"}
 
 
-def sheet(path, title):  # noqa: ANN001, ANN201
+def sheet(path, title):
     return openpyxl.load_workbook(path)[title]
 
 
-def test_new_workbook_has_three_tabs_with_headers_in_the_language(tmp_path) -> None:  # noqa: ANN001
+def test_new_workbook_has_three_tabs_with_headers_in_the_language(tmp_path) -> None:
     store = LocalWorkbookStore(tmp_path / "zh.xlsx")
     assert store.init("zh") == ["客户档案", "投诉记录", "回访记录"]
     wb = openpyxl.load_workbook(tmp_path / "zh.xlsx")
@@ -32,7 +32,7 @@ def test_new_workbook_has_three_tabs_with_headers_in_the_language(tmp_path) -> N
     assert store.init("zh") == []  # nothing to add the second time
 
 
-def test_append_then_read(fresh_store) -> None:  # noqa: ANN001
+def test_append_then_read(fresh_store) -> None:
     result = fresh_store.append("clients", CLIENT, user="王芳")
     assert not result.pending
     assert result.record_id.startswith("KH-20261123-")
@@ -44,7 +44,7 @@ def test_append_then_read(fresh_store) -> None:  # noqa: ANN001
     assert {**fresh, "_row": None} == record and fresh["_row"] == 2
 
 
-def test_text_is_stored_as_text_never_as_a_formula(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_text_is_stored_as_text_never_as_a_formula(fresh_store, workbook_path) -> None:
     tricky = ["=1+1", "+86 138 0000 1111", "-5", "@SUM(A1)", "0012"]
     for i, text in enumerate(tricky):
         fresh_store.append("clients", {"name": text, "phone": "+86 138" if i else "0138",
@@ -59,7 +59,7 @@ def test_text_is_stored_as_text_never_as_a_formula(fresh_store, workbook_path) -
     assert names == tricky
 
 
-def test_dates_are_real_dates(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_dates_are_real_dates(fresh_store, workbook_path) -> None:
     fresh_store.append("clients", {**CLIENT, "registered_on": "2026年10月5日"}, user="w")
     ws = sheet(workbook_path, "Clients")
     cell = ws.cell(2, 13)
@@ -67,7 +67,7 @@ def test_dates_are_real_dates(fresh_store, workbook_path) -> None:  # noqa: ANN0
     assert ws.cell(2, 15).is_date  # updated_at
 
 
-def test_invalid_record_is_refused_and_nothing_written(fresh_store) -> None:  # noqa: ANN001
+def test_invalid_record_is_refused_and_nothing_written(fresh_store) -> None:
     with pytest.raises(InvalidRecord) as err:
         fresh_store.append("clients", {"name": "", "phone": "call me"}, user="w")
     assert {p.column for p in err.value.problems} == {"name"}
@@ -76,7 +76,7 @@ def test_invalid_record_is_refused_and_nothing_written(fresh_store) -> None:  # 
     assert fresh_store.pending_count() == 0
 
 
-def test_update_and_conflict_carry_both_versions(fresh_store) -> None:  # noqa: ANN001
+def test_update_and_conflict_carry_both_versions(fresh_store) -> None:
     rid = fresh_store.append("clients", CLIENT, user="王芳").record_id
     opened = fresh_store.read().record("clients", rid)
     # someone else saves first
@@ -96,7 +96,7 @@ def test_update_and_conflict_carry_both_versions(fresh_store) -> None:  # noqa: 
     assert (record["name"], record["notes"]) == ("张三丰", "changed elsewhere")
 
 
-def test_hand_edit_in_the_workbook_is_a_conflict(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_hand_edit_in_the_workbook_is_a_conflict(fresh_store, workbook_path) -> None:
     rid = fresh_store.append("clients", CLIENT, user="王芳").record_id
     opened = fresh_store.read().record("clients", rid)
     wb = openpyxl.load_workbook(workbook_path)
@@ -107,7 +107,7 @@ def test_hand_edit_in_the_workbook_is_a_conflict(fresh_store, workbook_path) -> 
                            expected_updated_at=opened["updated_at"], user="王芳")  # fmt: skip
 
 
-def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, workbook_path) -> None:  # noqa: ANN001, E501
+def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, workbook_path) -> None:
     rid = fresh_store.append("clients", CLIENT, user="w").record_id
     wb = openpyxl.load_workbook(workbook_path)
     ws = wb["Clients"]
@@ -134,7 +134,7 @@ def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, work
     assert list(wb["统计"].values) == [("自己的表", 42)]
 
 
-def test_blank_rows_and_hand_typed_rows_are_read(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_blank_rows_and_hand_typed_rows_are_read(fresh_store, workbook_path) -> None:
     wb = openpyxl.load_workbook(workbook_path)
     ws = wb["Clients"]
     ws.append(["KH-A", "手工录入", "个人", "b", None, 13900000000, None, None, None, None,
@@ -151,7 +151,7 @@ def test_blank_rows_and_hand_typed_rows_are_read(fresh_store, workbook_path) -> 
     assert sheet(workbook_path, "Clients").max_row == 5
 
 
-def test_locked_workbook_queues_the_save_and_applies_it_once(fresh_store, workbook_path) -> None:  # noqa: ANN001, E501
+def test_locked_workbook_queues_the_save_and_applies_it_once(fresh_store, workbook_path) -> None:
     owner = workbook_path.parent / f"~${workbook_path.name}"  # Excel's "file is open" marker
     owner.write_text("王芳")
     result = fresh_store.append("clients", CLIENT, user="w")
@@ -170,7 +170,9 @@ def test_locked_workbook_queues_the_save_and_applies_it_once(fresh_store, workbo
     assert ids == [result.record_id]
 
 
-def test_a_crash_after_writing_before_dequeuing_does_not_duplicate(fresh_store, workbook_path) -> None:  # noqa: ANN001, E501
+def test_a_crash_after_writing_before_dequeuing_does_not_duplicate(
+    fresh_store, workbook_path
+) -> None:
     result = fresh_store.append("clients", CLIENT, user="w")
     rid = result.record_id
     opened = fresh_store.read().record("clients", rid)
@@ -186,7 +188,7 @@ def test_a_crash_after_writing_before_dequeuing_does_not_duplicate(fresh_store, 
     assert fresh_store.read().conflicts == []
 
 
-def test_read_only_workbook_queues(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_read_only_workbook_queues(fresh_store, workbook_path) -> None:
     os.chmod(workbook_path, stat.S_IRUSR | stat.S_IRGRP)
     try:
         result = fresh_store.append("clients", CLIENT, user="w")
@@ -204,7 +206,7 @@ def _append_many_times(path: str, n: int, tag: str) -> list[str]:
             for i in range(n)]  # fmt: skip
 
 
-def test_concurrent_appends_from_several_processes_lose_nothing(fresh_store, workbook_path) -> None:  # noqa: ANN001, E501
+def test_concurrent_appends_from_several_processes_lose_nothing(fresh_store, workbook_path) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(3) as pool:
         results = pool.starmap(_append_many_times,
@@ -217,7 +219,7 @@ def test_concurrent_appends_from_several_processes_lose_nothing(fresh_store, wor
     openpyxl.load_workbook(workbook_path)  # still a valid workbook
 
 
-def test_corrupt_workbook_gives_a_clear_error(tmp_path) -> None:  # noqa: ANN001
+def test_corrupt_workbook_gives_a_clear_error(tmp_path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"this is not a zip file")
     from utils.errors import BadWorkbookError
@@ -227,7 +229,7 @@ def test_corrupt_workbook_gives_a_clear_error(tmp_path) -> None:  # noqa: ANN001
     assert "broken.xlsx" in err.value.message("zh")
 
 
-def test_init_upgrades_an_old_workbook_without_touching_data(tmp_path) -> None:  # noqa: ANN001
+def test_init_upgrades_an_old_workbook_without_touching_data(tmp_path) -> None:
     path = tmp_path / "old.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -37,7 +37,7 @@ def _lang(args: argparse.Namespace) -> str:
     return normalise_lang(given or os.environ.get("SHEETDESK_LANGUAGE") or "en")
 
 
-def _store(args: argparse.Namespace):  # noqa: ANN202 - a Store
+def _store(args: argparse.Namespace):
     from utils.store import load_config, open_store
 
     config = load_config(workbook=getattr(args, "workbook", None))
@@ -196,7 +196,7 @@ def fill_missing_ids(tab: str, rows: list[list[object]]) -> list[list[object]]:
     if table.id_field not in fields:
         header.append(table.by_field[table.id_field].label("en"))
         fields.append(table.id_field)
-        rows = [header] + [list(r) + [None] for r in rows[1:]]
+        rows = [header] + [[*r, None] for r in rows[1:]]
     i = fields.index(table.id_field)
     out = [rows[0]]
     for row in rows[1:]:

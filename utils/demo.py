@@ -15,10 +15,30 @@ from dataclasses import dataclass, field
 from utils.settings import Settings
 from utils.workflow import compute_due_at
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈"  # noqa: E501
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红晓东海燕鹏辉玉兰丹萍斌浩宇欣怡子涵梓轩雨彤"  # noqa: E501
-COMPANY_HEADS = ["华润", "恒通", "金鼎", "新宇", "东方", "瑞丰", "嘉和", "中泰", "锦程", "宏达", "天成", "博远"]  # noqa: E501
-COMPANY_TAILS = ["贸易有限公司", "科技有限公司", "餐饮管理有限公司", "商贸行", "文化传媒有限公司", "设计工作室"]  # noqa: E501
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红晓东海燕鹏辉玉兰丹萍斌浩宇欣怡子涵梓轩雨彤"
+COMPANY_HEADS = [
+    "华润",
+    "恒通",
+    "金鼎",
+    "新宇",
+    "东方",
+    "瑞丰",
+    "嘉和",
+    "中泰",
+    "锦程",
+    "宏达",
+    "天成",
+    "博远",
+]
+COMPANY_TAILS = [
+    "贸易有限公司",
+    "科技有限公司",
+    "餐饮管理有限公司",
+    "商贸行",
+    "文化传媒有限公司",
+    "设计工作室",
+]
 REGIONS = ["城东区", "城西区", "高新区", "滨江区", "开发区", "老城区"]
 STREETS = ["人民路", "解放路", "建设路", "中山路", "长江路", "和平街", "文化路", "新华路"]
 STAFF = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
@@ -199,7 +219,7 @@ def generate(
     return out
 
 
-def _follow_up(rng, rec, client, out, log, now) -> int:  # noqa: ANN001
+def _follow_up(rng, rec, client, out, log, now) -> int:
     """Follow-up revisits of one resolved complaint; updates the complaint. Returns how many
     revisits were recorded."""
     when = rec["feedback_at"] + dt.timedelta(days=rng.randint(1, 3))
@@ -234,7 +254,7 @@ def _follow_up(rng, rec, client, out, log, now) -> int:  # noqa: ANN001
     return made
 
 
-def _revisit(rng, n, client, complaint_id, kind, when, attempt, reached, unhappy=False):  # noqa: ANN001, ANN202, E501
+def _revisit(rng, n, client, complaint_id, kind, when, attempt, reached, unhappy=False):
     score = None
     attitude = solved = ""
     if reached:
@@ -257,7 +277,7 @@ def _revisit(rng, n, client, complaint_id, kind, when, attempt, reached, unhappy
     }  # fmt: skip
 
 
-def load_demo(store, *, clients: int = 200, complaints: int = 400, revisits: int = 500,  # noqa: ANN001
+def load_demo(store, *, clients: int = 200, complaints: int = 400, revisits: int = 500,
               seed: int = 1, today: dt.date | None = None, user: str = "demo") -> dict:  # fmt: skip
     """Generate demo data and append it through `store` (tabs created if missing). Returns
     {tab: rows added}."""

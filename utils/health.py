@@ -32,7 +32,7 @@ def problem_table(
     rows = []
     needle = text.strip().casefold()
     for p in problems:
-        if tabs and p.tab not in tabs or levels and p.level not in levels:
+        if (tabs and p.tab not in tabs) or (levels and p.level not in levels):
             continue
         message = p.message(lang)
         if needle and needle not in message.casefold():

@@ -47,8 +47,14 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     o = dict(overrides or {})
     if "holidays" in o:
         hol = o["holidays"]
-        s = replace(s, holidays=_parse_dates(hol) if isinstance(hol, str) else frozenset(
-            h if isinstance(h, dt.date) else dt.date.fromisoformat(str(h)) for h in hol))
+        s = replace(
+            s,
+            holidays=_parse_dates(hol)
+            if isinstance(hol, str)
+            else frozenset(
+                h if isinstance(h, dt.date) else dt.date.fromisoformat(str(h)) for h in hol
+            ),
+        )
     for key in ("time_limits", "cadence_days"):
         if key in o:
             s = replace(s, **{key: {**getattr(s, key), **dict(o[key])}})

@@ -374,4 +374,61 @@ MESSAGES.update({
 
 # --- gsheets ---
 MESSAGES.update({
+    "gsheets.bad_spreadsheet": (
+        "“{value}” is not a Google Sheets address or spreadsheet key. Copy the spreadsheet's "
+        "address from the browser (https://docs.google.com/spreadsheets/d/…) into "
+        "SHEETDESK_SPREADSHEET or `spreadsheet` in .streamlit/secrets.toml."
+    ),
+    "gsheets.credentials_missing": (
+        "Google Sheets is configured but no credentials were found. Set "
+        "GOOGLE_APPLICATION_CREDENTIALS to the path of the service account's JSON key file, or "
+        "put the key's fields under [connections.gsheets] in .streamlit/secrets.toml."
+    ),
+    "gsheets.credentials_not_found": (
+        "The service-account key file {path} does not exist. Check the path in "
+        "GOOGLE_APPLICATION_CREDENTIALS."
+    ),
+    "gsheets.credentials_bad_json": (
+        "{where} is not a readable JSON key file ({detail}). Download the service account's "
+        "key again (Google Cloud console → IAM → Service accounts → Keys → Add key → JSON)."
+    ),
+    "gsheets.credentials_not_service_account": (
+        "The credentials in {where} are not a service account's key (type “{kind}”). Create a "
+        "service account and download its JSON key (Google Cloud console → IAM → Service "
+        "accounts → Keys → Add key → JSON)."
+    ),
+    "gsheets.credentials_incomplete": (
+        "The service-account key in {where} lacks {fields}. Copy every field of the JSON key "
+        "file there."
+    ),
+    "gsheets.credentials_invalid": (
+        "The service-account key in {where} cannot be used ({detail}). The private key may "
+        "have been cut or changed when it was copied: copy it again from the JSON key file."
+    ),
+    "gsheets.credentials_rejected": (
+        "Google refused the service-account key ({detail}). The key may have been deleted or "
+        "disabled: create a new key for the service account."
+    ),
+    "gsheets.api_disabled": (
+        "The Google Sheets API is not enabled in the service account's Google Cloud project. "
+        "Enable it (console.cloud.google.com → APIs & Services → Library → Google Sheets API) "
+        "and try again in a few minutes. ({detail})"
+    ),
+    "gsheets.not_shared": (
+        "The service account {email} may not open the spreadsheet {key}. In Google Sheets, "
+        "click Share and add {email} as an Editor."
+    ),
+    "gsheets.not_found": (
+        "There is no Google spreadsheet {key}, or it was deleted. Check SHEETDESK_SPREADSHEET "
+        "or `spreadsheet` in .streamlit/secrets.toml."
+    ),
+    "gsheets.unavailable": (
+        "Google Sheets cannot be reached right now ({detail}). Saves are kept on this computer "
+        "and written as soon as it can be reached; try reading again in a minute."
+    ),
+    "gsheets.api_error": "Google Sheets refused the request: {detail}",
+    "gsheets.stale": (
+        "Showing the data as read {age} seconds ago: Google Sheets could not be read just now "
+        "({detail})."
+    ),
 })  # end gsheets

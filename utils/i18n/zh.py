@@ -317,4 +317,55 @@ MESSAGES.update({
 
 # --- gsheets ---
 MESSAGES.update({
+    "gsheets.bad_spreadsheet": (
+        "“{value}”不是 Google 表格的网址或表格 ID。请从浏览器地址栏复制表格网址"
+        "（https://docs.google.com/spreadsheets/d/…），填到 SHEETDESK_SPREADSHEET 或 "
+        ".streamlit/secrets.toml 的 `spreadsheet` 中。"
+    ),
+    "gsheets.credentials_missing": (
+        "已配置使用 Google 表格，但没有找到凭据。请把 GOOGLE_APPLICATION_CREDENTIALS 设为服务账号 "
+        "JSON 密钥文件的路径，或把密钥中的各项填到 .streamlit/secrets.toml 的 "
+        "[connections.gsheets] 下。"
+    ),
+    "gsheets.credentials_not_found": (
+        "服务账号密钥文件 {path} 不存在。请检查 GOOGLE_APPLICATION_CREDENTIALS 中的路径。"
+    ),
+    "gsheets.credentials_bad_json": (
+        "{where} 不是可读取的 JSON 密钥文件（{detail}）。请重新下载服务账号的密钥"
+        "（Google Cloud 控制台 → IAM → 服务账号 → 密钥 → 添加密钥 → JSON）。"
+    ),
+    "gsheets.credentials_not_service_account": (
+        "{where} 中的凭据不是服务账号密钥（类型为“{kind}”）。请创建服务账号并下载其 JSON 密钥"
+        "（Google Cloud 控制台 → IAM → 服务账号 → 密钥 → 添加密钥 → JSON）。"
+    ),
+    "gsheets.credentials_incomplete": (
+        "{where} 中的服务账号密钥缺少 {fields}。请把 JSON 密钥文件中的每一项都复制过去。"
+    ),
+    "gsheets.credentials_invalid": (
+        "{where} 中的服务账号密钥无法使用（{detail}）。私钥可能在复制时被截断或改动，"
+        "请从 JSON 密钥文件重新复制。"
+    ),
+    "gsheets.credentials_rejected": (
+        "Google 拒绝了该服务账号密钥（{detail}）。密钥可能已被删除或停用，请为服务账号新建一个密钥。"
+    ),
+    "gsheets.api_disabled": (
+        "服务账号所在的 Google Cloud 项目尚未启用 Google Sheets API。请启用它（console.cloud.google.com"
+        " → API 和服务 → 库 → Google Sheets API），几分钟后再试。（{detail}）"
+    ),
+    "gsheets.not_shared": (
+        "服务账号 {email} 无权打开表格 {key}。请在 Google 表格中点击“共享”，把 {email} "
+        "添加为编辑者。"
+    ),
+    "gsheets.not_found": (
+        "找不到 Google 表格 {key}，它可能已被删除。请检查 SHEETDESK_SPREADSHEET 或 "
+        ".streamlit/secrets.toml 中的 `spreadsheet`。"
+    ),
+    "gsheets.unavailable": (
+        "暂时无法连接 Google 表格（{detail}）。保存的内容已留在本机，连接恢复后会自动写入；"
+        "请稍后再刷新数据。"
+    ),
+    "gsheets.api_error": "Google 表格拒绝了请求：{detail}",
+    "gsheets.stale": (
+        "当前显示的是 {age} 秒前读取的数据：刚才未能读取 Google 表格（{detail}）。"
+    ),
 })  # end gsheets

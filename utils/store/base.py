@@ -433,12 +433,10 @@ def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]
             continue
         row = out[n]
         row.extend([None] * (width - len(row)))
-        if op.kind == "update" and not same_moment(
-            _cell_moment(row, layout.index.get("updated_at")), op.expected_updated_at
-        ):
-            if not same_moment(_cell_moment(row, layout.index.get("updated_at")),
-                               op.values.get("updated_at")):  # fmt: skip
-                continue  # would conflict when applied: show the sheet's version
+        stamp = _cell_moment(row, layout.index.get("updated_at"))
+        if (op.kind == "update" and not same_moment(stamp, op.expected_updated_at)
+                and not same_moment(stamp, op.values.get("updated_at"))):  # fmt: skip
+            continue  # would conflict when applied: show the sheet's version
         for fname, value in op.values.items():
             i = layout.index.get(fname)
             if i is not None:
@@ -453,5 +451,3 @@ def _cell_moment(row: Sequence[object], index: int | None) -> dt.datetime | None
         return parse_datetime(row[index])
     except ValueError:
         return None
-
-

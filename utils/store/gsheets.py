@@ -46,15 +46,12 @@ from utils.store.gsheets_api import (
     RetryPolicy,
     SheetsApi,
     TabGone,
-    Transient,
     decode_serial,
-    encode,
     letter,
     quote_title,
-    row_number,
     spreadsheet_key,
 )
-from utils.store.pending import PendingOp, PendingQueue
+from utils.store.pending import PendingQueue
 from utils.store.read_cache import SpreadsheetCache, shared_cache
 
 HINT_SECONDS = 5.0  # a row just read may be written without reading it again

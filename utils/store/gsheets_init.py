@@ -104,7 +104,7 @@ def _new_sheet_id(taken: set[Any]) -> int:
             return value
 
 
-def _missing_headers(tab: str, title: str, header: list[object], lang: str):  # noqa: ANN202
+def _missing_headers(tab: str, title: str, header: list[object], lang: str):
     """The layout once the missing header cells are added, the write that adds them (or None)
     and their labels. They go after the last header cell in use."""
     layout = read_layout(tab, header, title)[0]

@@ -287,7 +287,10 @@ def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id
 
 
 def _apply_ops(
-    wb: XlsxWorkbook, title: str, tab: str, ops: list[tuple[Path, PendingOp]],
+    wb: XlsxWorkbook,
+    title: str,
+    tab: str,
+    ops: list[tuple[Path, PendingOp]],
     styles: tuple[str, str],
 ) -> list[tuple[Path, PendingOp, str]]:
     """Apply one tab's saves in order: new rows are added in one edit at the end, updates
@@ -346,7 +349,7 @@ def _same_stamp(wb: XlsxWorkbook, sheet: SheetXml, index: dict[str, int], number
     return same_moment(_stamp(wb, sheet.row_cells(number), index), op.values.get("updated_at"))
 
 
-def _cells(table, index, values, model_row, styles):  # noqa: ANN001, ANN202
+def _cells(table, index, values, model_row, styles):
     """Column index → value for one record, and the styles to give the cells: a cell keeps
     the style of `model_row`'s cell in its column (the row above, or the row itself) so
     colours and fonts carry on; dates get a date format unless that cell already has one."""

@@ -132,8 +132,7 @@ class SheetXml:
             return {}
         text = self.xml[span[0] : span[1]]
         return {
-            col_index(m.group(1)): Cell(m.group(3), m.group(4))
-            for m in _CELL_RE.finditer(text)
+            col_index(m.group(1)): Cell(m.group(3), m.group(4)) for m in _CELL_RE.finditer(text)
         }
 
     def last_data_row(self) -> int:
@@ -160,10 +159,10 @@ class SheetXml:
                 m = _CELL_RE.match(self.xml, cell_start)
                 if m and m.group(1) == letter and m.end() > pos:
                     inner = m.group(4) or ""
-                    shared = "t=\"s\"" in m.group(3)
-                    if (needle.startswith("<v>") == shared) and int(m.group(2)) > 1:
-                        if shared or unescape(inner).find(value) != -1:
-                            return int(m.group(2))
+                    shared = 't="s"' in m.group(3)
+                    right_kind = needle.startswith("<v>") == shared
+                    if right_kind and int(m.group(2)) > 1 and (shared or value in unescape(inner)):
+                        return int(m.group(2))
                 pos = self.xml.find(needle, pos + 1)
         return None
 
@@ -272,8 +271,8 @@ class XlsxWorkbook:
             name = unescape(attrs.get("name", ""))
             rid = attrs.get("id")
             target = targets.get(rid, "")
-            part = target.lstrip("/") if target.startswith("/") else str(
-                PurePosixPath("xl") / target
+            part = (
+                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
             )
             self.sheet_parts[name] = part
         self._sheets: dict[str, SheetXml] = {}
@@ -408,7 +407,8 @@ class XlsxWorkbook:
         part = f"xl/worksheets/sheet{max(numbers, default=0) + 1}.xml"
         cells = "".join(cell_xml(f"{column_letter(i)}1", h, None) for i, h in enumerate(header))
         self.changed[part] = (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">'
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{MAIN_NS}">'
             f'<dimension ref="A1:{column_letter(len(header) - 1)}1"/><sheetViews><sheetView '
             'workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'

@@ -1,0 +1,344 @@
+"""Streamlit widgets the staff pages share: sign-in and snapshot guards, messages that survive a
+rerun, form fields built from the schema with a place for their validation messages, the row
+picker of a table, the "which version do you keep?" dialog after a conflict, and a memo of
+computations per snapshot. Glue only: every rule is in a plain module under utils/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sheets_schema.columns import CHOICE, DATE, DATETIME, EMAIL, INT, PHONE
+from sheets_schema.tables import TABLES
+from utils import auth, ui
+from utils.errors import ConflictError, InvalidRecord, SheetdeskError
+from utils.forms import conflict_table, field_messages, format_value
+from utils.operations import save_state
+from utils.store import SaveResult, Snapshot
+
+FLASH_KEY = "sheetdesk_flash"
+CONFLICT_KEY = "sheetdesk_conflict"
+BLANK = ""
+LONG_TEXT = {"notes", "description", "resolution", "root_cause", "corrective_action",
+             "suggestions", "address"}  # fmt: skip
+
+_MEMO: weakref.WeakKeyDictionary[Snapshot, dict] = weakref.WeakKeyDictionary()
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+def require_user() -> auth.User:
+    """The signed-in person; without one, say so and stop the page."""
+    who = ui.user()
+    if who is None:
+        st.info(ui.tr("ui.sign_in_first"), icon="👤")
+        st.stop()
+    return who
+
+
+def read_snapshot() -> Snapshot:
+    """The store's snapshot; a store error is shown and stops the page."""
+    try:
+        return ui.get_store().read()
+    except SheetdeskError as err:
+        ui.show_error(err)
+        st.stop()
+
+
+def memo(snapshot: Snapshot, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per snapshot (process-wide: it depends only on the data). A save or a
+    re-read makes a new snapshot, so nothing stale is served."""
+    store = _MEMO.setdefault(snapshot, {})
+    if name not in store:
+        store[name] = compute()
+    return store[name]
+
+
+# --- messages that survive a rerun ----------------------------------------------------------
+
+
+def flash(kind: str, text: str, *, tab: str = "", record_id: str = "") -> None:
+    """Show `text` (success/info/warning/error) on the next run. With a record, the message
+    also says whether the save is in the spreadsheet yet."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text, tab, record_id))
+
+
+def saved(result: SaveResult, text: str) -> None:
+    flash("success", text, tab=result.tab, record_id=result.record_id)
+
+
+def show_flash() -> None:
+    for kind, text, tab, record_id in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(text, icon={"success": "✅", "info": "ℹ️", "warning": "⚠️",
+                                      "error": "⚠️"}[kind])  # fmt: skip
+        if tab and record_id:
+            show_save_state(tab, record_id)
+
+
+def show_save_state(tab: str, record_id: str) -> None:
+    """Says plainly when a save is not in the spreadsheet yet."""
+    state, error = save_state(ui.get_store(), tab, record_id)
+    if state == "pending" and error:
+        st.warning(ui.tr("save.kept", record_id=record_id, error=error), icon="⏳")
+    elif state == "pending":
+        st.caption(ui.tr("save.writing", record_id=record_id))
+    elif state == "conflict":
+        st.error(ui.tr("save.conflict_queued", record_id=record_id), icon="⚠️")
+
+
+# --- the record being looked at -------------------------------------------------------------
+
+
+def current_id(param: str = "id") -> str:
+    value = st.query_params.get(param)
+    return str(value).strip() if value else ""
+
+
+def open_record(record_id: str, param: str = "id", **others: str) -> None:
+    """Show a record (its ID goes in the URL, so the page can be linked) and rerun."""
+    st.query_params[param] = record_id
+    for key, value in others.items():
+        st.query_params[key] = value
+    st.rerun()
+
+
+def close_record(*params: str) -> None:
+    for param in params or ("id",):
+        if param in st.query_params:
+            del st.query_params[param]
+    st.rerun()
+
+
+def back_button(label_key: str, *params: str, key: str) -> None:
+    if st.button(ui.tr(label_key), icon="⬅️", key=key):
+        close_record(*params)
+
+
+def seen_version(tab: str, record: dict) -> dict:
+    """The record as the page showed it on the previous run — what the user's form is based
+    on — and remember this run's version for the next run. Saves compare against it, so a
+    change made in the spreadsheet meanwhile is caught as a conflict."""
+    key = f"sheetdesk_seen:{tab}:{record[TABLES[tab].id_field]}"
+    before = st.session_state.get(key)
+    st.session_state[key] = record
+    return before if before is not None else record
+
+
+def forget_seen(tab: str, record_id: str) -> None:
+    st.session_state.pop(f"sheetdesk_seen:{tab}:{record_id}", None)
+
+
+def generation(name: str) -> int:
+    """A counter in a form's key: bumping it gives a fresh, empty form after a save."""
+    return int(st.session_state.get(f"sheetdesk_gen:{name}", 0))
+
+
+def bump(name: str) -> None:
+    st.session_state[f"sheetdesk_gen:{name}"] = generation(name) + 1
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def pick_row(
+    display: pd.DataFrame | Any, ids: Sequence[str], key: str, **kwargs: Any
+) -> str | None:
+    """A table whose rows can be clicked to open a record: the chosen row's ID, or None."""
+    gen = generation(key)
+    event = st.dataframe(display, key=f"{key}_{gen}", on_select="rerun",
+                         selection_mode="single-row", hide_index=True, **kwargs)  # fmt: skip
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(ids):
+        bump(key)  # the next time the table is shown, nothing is selected
+        return ids[rows[0]]
+    return None
+
+
+def count_caption(shown: int, total: int) -> None:
+    if total == 0:
+        st.caption(ui.tr("list.none"))
+    elif shown < total:
+        st.caption(ui.tr("list.count_some", shown=shown, total=total))
+    else:
+        st.caption(ui.tr("list.count_all", total=total))
+
+
+# --- form fields ----------------------------------------------------------------------------
+
+
+def choice_options(tab: str, field: str, blank: bool = True) -> list[str]:
+    values = list(TABLES[tab].by_field[field].choices.values)
+    return [BLANK, *values] if blank else values
+
+
+def choice_label(tab: str, field: str) -> Callable[[str], str]:
+    lang = ui.lang()
+    choices = TABLES[tab].by_field[field].choices
+
+    def label(value: str) -> str:
+        return choices.label(value, lang) if value else ui.tr("form.blank")
+
+    return label
+
+
+def field_label(tab: str, field: str, required: bool | None = None) -> str:
+    column = TABLES[tab].by_field[field]
+    text = column.label(ui.lang())
+    return f"{text} *" if (column.required if required is None else required) else text
+
+
+def field_input(tab: str, field: str, value: Any, *, key: str, required: bool | None = None,
+                help: str | None = None) -> Any:  # fmt: skip
+    """One input for a field of the table, chosen by the column's kind, showing `value`."""
+    column = TABLES[tab].by_field[field]
+    label = field_label(tab, field, required)
+    if column.kind == CHOICE:
+        blank = not (column.required if required is None else required)
+        options = choice_options(tab, field, blank=blank)
+        current = "" if value is None else str(value)
+        index = options.index(current) if current in options else (0 if blank else None)
+        return st.selectbox(label, options, index=index, key=key, help=help,
+                            format_func=choice_label(tab, field))  # fmt: skip
+    if column.kind == DATE:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return st.date_input(label, value=day, key=key, help=help, format="YYYY-MM-DD")
+    if column.kind == DATETIME:
+        return st.datetime_input(label, value=value, key=key, help=help, format="YYYY-MM-DD",
+                                 step=dt.timedelta(minutes=5))  # fmt: skip
+    if column.kind == INT:
+        return st.number_input(label, value=value, step=1, key=key, help=help)
+    text = "" if value is None else str(value)
+    if field in LONG_TEXT:
+        return st.text_area(label, value=text, key=key, help=help, height=90)
+    kind_help = help or (ui.tr("form.help.phone") if column.kind == PHONE else
+                         ui.tr("form.help.email") if column.kind == EMAIL else None)  # fmt: skip
+    return st.text_input(label, value=text, key=key, help=kind_help)
+
+
+def fields_block(
+    tab: str,
+    fields: Sequence[str],
+    record: dict,
+    *,
+    key: str,
+    columns: int = 2,
+    required: Sequence[str] = (),
+) -> tuple[dict, dict]:
+    """Inputs for `fields` laid out in `columns`, each followed by an empty slot for its
+    validation message. Returns (values by field, slots by field)."""
+    values, slots = {}, {}
+    cols = st.columns(columns)
+    for n, field in enumerate(fields):
+        with cols[n % columns]:
+            values[field] = field_input(tab, field, record.get(field), key=f"{key}_{field}",
+                                        required=True if field in required else None)  # fmt: skip
+            slots[field] = st.empty()
+    return values, slots
+
+
+def show_problems(err: InvalidRecord, slots: dict, general: Any = None) -> None:
+    """Each validation message next to its field; the rest in `general` (or on the page)."""
+    lang = ui.lang()
+    rest = []
+    for field, messages in field_messages(err.problems, lang).items():
+        slot = slots.get(field)
+        if slot is None:
+            rest.extend(messages)
+        else:
+            slot.error("\n\n".join(messages), icon="⚠️")
+    (general or st).error(ui.tr("form.not_saved") + ("\n\n" + "\n\n".join(rest) if rest else ""),
+                          icon="⚠️")  # fmt: skip
+
+
+def details(tab: str, record: dict, fields: Sequence[str], columns: int = 2) -> None:
+    """A record's fields as label/value pairs (blank fields left out)."""
+    lang = ui.lang()
+    table = TABLES[tab]
+    pairs = [(table.by_field[f].label(lang), format_value(tab, f, record.get(f), lang))
+             for f in fields]  # fmt: skip
+    pairs = [(label, text) for label, text in pairs if text]
+    cols = st.columns(columns)
+    for n, (label, text) in enumerate(pairs):
+        cols[n % columns].markdown(f"**{label}**  \n{_md(text)}")
+
+
+def _md(text: str) -> str:
+    """Plain text for markdown: special characters escaped, line breaks kept."""
+    for ch in "\\`*_{}[]<>#|~$":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", "  \n")
+
+
+def plain(text: str) -> str:
+    return _md(text)
+
+
+# --- conflicts ------------------------------------------------------------------------------
+
+
+def start_conflict(
+    err: ConflictError, mine: dict, keep_mine: Callable[[dict], SaveResult], done: str
+) -> None:
+    """Remember a conflict for the dialog: `mine` is the version the user wanted to save,
+    `keep_mine(theirs)` saves it over the spreadsheet's version, `done` is the message after."""
+    st.session_state[CONFLICT_KEY] = {
+        "tab": err.tab, "record_id": err.record_id, "mine": mine, "theirs": err.theirs,
+        "keep_mine": keep_mine, "done": done, "error": "",
+    }  # fmt: skip
+
+
+def conflict_dialog() -> None:
+    """The open conflict, if any, as a dialog: both versions, keep mine / take the sheet's /
+    cancel. Nothing is overwritten unless the user chooses to keep their version."""
+    if CONFLICT_KEY in st.session_state:
+        _conflict_dialog()
+
+
+@st.dialog(" ", width="large", dismissible=False)
+def _conflict_dialog() -> None:
+    conflict = st.session_state.get(CONFLICT_KEY)
+    if not conflict:
+        return
+    lang = ui.lang()
+    tab, rid, theirs = conflict["tab"], conflict["record_id"], conflict["theirs"]
+    st.subheader(ui.tr("conflict.title"))
+    st.warning(ui.tr("conflict.intro", record_id=rid,
+                     by=theirs.get("updated_by") or "?",
+                     at=format_value(tab, "updated_at", theirs.get("updated_at"), lang)),
+               icon="⚠️")  # fmt: skip
+    st.dataframe(conflict_table(tab, conflict["mine"], theirs, lang), hide_index=True,
+                 use_container_width=True)  # fmt: skip
+    if conflict.get("error"):
+        st.error(conflict["error"], icon="⚠️")
+    a, b, c = st.columns(3)
+    if a.button(ui.tr("conflict.keep_mine"), type="primary", key="conflict_keep_mine"):
+        try:
+            result = conflict["keep_mine"](theirs)
+        except ConflictError as err:  # changed once more meanwhile: show the newest version
+            conflict.update(theirs=err.theirs, error=ui.tr("conflict.again"))
+            st.rerun()
+        except InvalidRecord as err:
+            conflict["error"] = err.message(lang)
+            st.rerun()
+        except SheetdeskError as err:
+            conflict["error"] = err.message(lang)
+            st.rerun()
+        st.session_state.pop(CONFLICT_KEY, None)
+        forget_seen(tab, rid)
+        saved(result, conflict["done"])
+        st.rerun()
+    if b.button(ui.tr("conflict.take_theirs"), key="conflict_take_theirs"):
+        st.session_state.pop(CONFLICT_KEY, None)
+        forget_seen(tab, rid)
+        flash("info", ui.tr("conflict.took_theirs", record_id=rid))
+        st.rerun()
+    if c.button(ui.tr("conflict.cancel"), key="conflict_cancel"):
+        st.session_state.pop(CONFLICT_KEY, None)
+        st.rerun()
