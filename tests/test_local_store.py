@@ -250,3 +250,21 @@ def test_init_upgrades_an_old_workbook_without_touching_data(tmp_path) -> None:
                                 "description": "电梯坏了", "first_receiver": "王芳"},
                  user="王芳")  # fmt: skip
     assert store.read().complaints["description"].iloc[0] == "电梯坏了"
+
+
+def test_a_workbook_not_created_yet_reads_as_empty_without_problems(tmp_path) -> None:  # noqa: ANN001
+    store = LocalWorkbookStore(tmp_path / "new" / "sheetdesk.xlsx")
+    snap = store.read()
+    assert snap.is_empty() and snap.problems == []
+    store.append("clients", CLIENT, user="w")  # the first save creates it
+    assert (tmp_path / "new" / "sheetdesk.xlsx").exists()
+    assert len(store.read(fresh=True).clients) == 1
+
+
+def test_a_renamed_tab_is_one_clear_error(fresh_store, workbook_path) -> None:  # noqa: ANN001
+    wb = openpyxl.load_workbook(workbook_path)
+    wb["Revisits"].title = "回访资料"
+    wb.save(workbook_path)
+    problems = fresh_store.read().problems
+    assert [(p.tab, p.key) for p in problems] == [("revisits", "problem.missing_tab")]
+    assert "init" in problems[0].message("en")

@@ -211,7 +211,10 @@ class Store(ABC):
         for tab in TAB_NAMES:
             title, rows = raw.get(tab, (TABLES[tab].en, []))
             tab_ops = [op for op in ops if op.tab == tab]
-            if rows and tab_ops:
+            if not rows and (tab_ops or not raw):
+                # nothing created yet (a new workbook): an empty tab, not a problem
+                rows = [TABLES[tab].header("en")]
+            if tab_ops:
                 rows = overlay(tab, rows, tab_ops)
             results[tab] = validate_rows(tab, rows, title)
         problems = [p for r in results.values() for p in r.problems]

@@ -1,0 +1,230 @@
+"""The store contract: what every backend must do, written once against the `Store` interface.
+
+A backend's test module runs these tests by subclassing `StoreContract` (pytest collects the
+subclass, not this module) and providing a fixture `store_factory` that returns a *harness*
+for one fresh, empty spreadsheet per test:
+
+    harness()              -> Store   a new store on that spreadsheet (another session, or
+                                      another process: it must see what the others saved)
+    harness.unavailable()  -> a context manager; while inside, saves cannot reach the
+                                      spreadsheet (network down, quota, workbook open in Excel)
+
+For the local workbook, for example:
+
+    import contextlib
+    import pytest
+    from tests.store_contract import StoreContract
+    from utils.store.local import LocalWorkbookStore
+
+    class LocalHarness:
+        def __init__(self, folder):
+            self.path = folder / "desk.xlsx"
+
+        def __call__(self):
+            return LocalWorkbookStore(self.path)
+
+        @contextlib.contextmanager
+        def unavailable(self):  # Excel's owner file: the workbook is open elsewhere
+            owner = self.path.with_name(f"~${self.path.name}")
+            owner.write_text("someone")
+            try:
+                yield
+            finally:
+                owner.unlink()
+
+    @pytest.fixture
+    def store_factory(tmp_path):
+        return LocalHarness(tmp_path)
+
+    class TestLocalContract(StoreContract):
+        pass
+
+The Google Sheets backend runs them on the offline fake (tests/test_gsheets_store.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sheets_schema.tables import TABLES
+from utils.errors import ConflictError, InvalidRecord, RecordNotFound
+
+CLIENT = {
+    "name": "Ann Lee",
+    "phone": "13800138000",
+    "client_type": "individual",
+    "grade": "A",
+    "status": "active",
+    "registered_on": dt.date(2026, 1, 5),
+}
+
+
+def _complaint(client_id: str, **extra: object) -> dict:
+    return {
+        "client_id": client_id,
+        "received_at": dt.datetime(2026, 11, 20, 9, 41, 17),
+        "description": "The heating in flat 3-201 has been off for two days.",
+        "first_receiver": "王芳",
+        "severity": "serious",
+        "channel": "phone",
+        "category": "service_quality",
+        "status": "received",
+        **extra,
+    }
+
+
+def _ids(store, tab: str = "clients") -> list[str]:  # noqa: ANN001
+    return list(store.read(fresh=True).frames[tab][TABLES[tab].id_field])
+
+
+class StoreContract:
+    """Subclass as `TestXxxContract` next to a `store_factory` fixture (see the module doc)."""
+
+    @pytest.fixture
+    def store(self, store_factory):  # noqa: ANN001, ANN201
+        store = store_factory()
+        store.init("en")
+        return store
+
+    # ---- appending and reading ----
+    def test_append_then_read(self, store, store_factory) -> None:  # noqa: ANN001
+        saved = store.append("clients", CLIENT, user="ann")
+        assert not saved.pending and saved.error == ""
+        assert saved.record_id.startswith("KH-")
+        record = store.read().record("clients", saved.record_id)
+        assert record is not None
+        assert record["name"] == "Ann Lee" and record["grade"] == "A"
+        assert record["registered_on"].date() == dt.date(2026, 1, 5)
+        assert record["updated_by"] == "ann" and record["updated_at"] is not None
+        again = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert again is not None and again["name"] == "Ann Lee"
+
+    def test_dates_and_times_round_trip_to_the_second(self, store, store_factory) -> None:  # noqa: ANN001
+        client = store.append("clients", CLIENT, user="ann").record_id
+        saved = store.append("complaints", _complaint(client), user="ann")
+        record = store_factory().read(fresh=True).record("complaints", saved.record_id)
+        assert record is not None
+        assert record["received_at"] == dt.datetime(2026, 11, 20, 9, 41, 17)
+        assert record["updated_at"] == saved.record["updated_at"]
+
+    def test_another_session_sees_a_save(self, store, store_factory) -> None:  # noqa: ANN001
+        other = store_factory()
+        assert other.read().is_empty()
+        saved = store.append("clients", CLIENT, user="ann")
+        assert saved.record_id in set(other.read().clients.client_id)
+
+    def test_formula_looking_text_stays_text(self, store, store_factory) -> None:  # noqa: ANN001
+        saved = store.append("clients", {**CLIENT, "notes": "=1+1", "name": "=HYPERLINK(\"x\")"},
+                             user="ann")  # fmt: skip
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None
+        assert record["notes"] == "=1+1" and record["name"] == "=HYPERLINK(\"x\")"
+
+    @pytest.mark.parametrize("phone", ["01381234567", "+86 138 0013 8000", "0086-10-8888 1234"])
+    def test_phone_numbers_stay_text(self, store, store_factory, phone) -> None:  # noqa: ANN001
+        saved = store.append("clients", {**CLIENT, "phone": phone}, user="ann")
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None and record["phone"] == phone
+
+    def test_ids_are_unique_across_sessions(self, store, store_factory) -> None:  # noqa: ANN001
+        other = store_factory()
+        other.read()
+        ids = []
+        for n in range(12):
+            who = store if n % 2 else other
+            ids.append(who.append("clients", {**CLIENT, "name": f"Client {n}"}, user="x").record_id)
+        assert len(set(ids)) == 12
+        assert sorted(_ids(store_factory())) == sorted(ids)
+
+    def test_append_many_gives_unique_ids_and_refuses_bad_records(self, store) -> None:  # noqa: ANN001
+        records = [{**CLIENT, "name": f"Bulk {n}"} for n in range(30)] + [{"name": "no phone"}]
+        saved, refused = store.append_many("clients", records, user="import")
+        assert len(saved) == 30 and len(set(saved)) == 30
+        assert [n for n, _ in refused] == [30]
+        assert sorted(_ids(store)) == sorted(saved)
+
+    def test_invalid_record_is_refused_and_nothing_is_written(self, store) -> None:  # noqa: ANN001
+        with pytest.raises(InvalidRecord) as err:
+            store.append("clients", {"name": "No phone"}, user="ann")
+        assert any(p.column == "phone" for p in err.value.problems)
+        with pytest.raises(InvalidRecord):
+            store.append("clients", {**CLIENT, "email": "not an address"}, user="ann")
+        assert store.pending_count() == 0
+        assert _ids(store) == []
+
+    # ---- updating ----
+    def test_update_with_the_right_version(self, store, store_factory) -> None:  # noqa: ANN001
+        saved = store.append("clients", CLIENT, user="ann")
+        result = store.update("clients", saved.record_id, {"notes": "called back", "grade": "B"},
+                              expected_updated_at=saved.record["updated_at"], user="bob")
+        assert not result.pending and result.error == ""
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None
+        assert record["notes"] == "called back" and record["grade"] == "B"
+        assert record["name"] == "Ann Lee"  # untouched fields stay
+        assert record["updated_by"] == "bob"
+        assert record["updated_at"] > saved.record["updated_at"]
+
+    def test_stale_update_is_refused_with_both_versions(self, store, store_factory) -> None:  # noqa: ANN001
+        saved = store.append("clients", CLIENT, user="ann")
+        opened = saved.record["updated_at"]  # both people open the form now
+        other = store_factory()
+        other.update("clients", saved.record_id, {"notes": "theirs"},
+                     expected_updated_at=opened, user="bob")  # fmt: skip
+        with pytest.raises(ConflictError) as err:
+            store.update("clients", saved.record_id, {"notes": "mine"},
+                         expected_updated_at=opened, user="ann")  # fmt: skip
+        assert err.value.mine["notes"] == "mine"
+        assert err.value.theirs["notes"] == "theirs" and err.value.theirs["updated_by"] == "bob"
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None and record["notes"] == "theirs"  # nothing overwritten
+        # the user saw both versions and keeps theirs
+        store.update("clients", saved.record_id, {"notes": "mine"}, expected_updated_at=opened,
+                     user="ann", force=True)  # fmt: skip
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None and record["notes"] == "mine"
+
+    def test_update_of_an_unknown_record(self, store) -> None:  # noqa: ANN001
+        store.append("clients", CLIENT, user="ann")
+        with pytest.raises(RecordNotFound):
+            store.update("clients", "KH-20000101-XXXX", {"notes": "x"},
+                         expected_updated_at=None, user="ann")  # fmt: skip
+
+    def test_invalid_update_is_refused(self, store) -> None:  # noqa: ANN001
+        saved = store.append("clients", CLIENT, user="ann")
+        with pytest.raises(InvalidRecord):
+            store.update("clients", saved.record_id, {"grade": "Z"},
+                         expected_updated_at=saved.record["updated_at"], user="ann")  # fmt: skip
+        assert store.pending_count() == 0
+
+    # ---- saves that cannot be written now ----
+    def test_pending_saves_are_visible_in_reads(self, store, store_factory) -> None:  # noqa: ANN001
+        store.read()
+        with store_factory.unavailable():
+            saved = store.append("clients", CLIENT, user="ann")
+            assert saved.pending and saved.error
+            snapshot = store.read()
+            assert saved.record_id in set(snapshot.clients.client_id)
+            assert saved.record_id in snapshot.pending_ids["clients"]
+            assert snapshot.pending == 1
+            updated = store.update("clients", saved.record_id, {"notes": "still offline"},
+                                   expected_updated_at=saved.record["updated_at"], user="ann")
+            assert updated.pending
+            assert store.read().record("clients", saved.record_id)["notes"] == "still offline"
+
+    def test_save_while_unavailable_is_written_exactly_once_later(self, store, store_factory) -> None:  # noqa: ANN001, E501
+        store.read()
+        with store_factory.unavailable():
+            saved = store.append("clients", CLIENT, user="ann")
+            assert saved.pending
+            assert store.pending_count() == 1
+            assert store.flush() != ""  # still cannot be written; still kept
+            assert store.pending_count() == 1
+        assert store.flush() == ""
+        assert store.pending_count() == 0
+        assert store.flush() == ""  # nothing is written twice
+        fresh = store_factory()
+        assert _ids(fresh).count(saved.record_id) == 1
+        assert fresh.read().record("clients", saved.record_id)["name"] == "Ann Lee"

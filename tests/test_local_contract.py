@@ -1,0 +1,39 @@
+"""The shared store contract (tests/store_contract.py) run against the local workbook."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.store_contract import StoreContract
+from utils.store.local import LocalWorkbookStore
+
+
+class LocalHarness:
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "desk.xlsx"
+
+    def __call__(self) -> LocalWorkbookStore:
+        return LocalWorkbookStore(self.path)
+
+    @contextlib.contextmanager
+    def unavailable(self) -> Iterator[None]:
+        """Excel's owner file beside the workbook: it is open in a spreadsheet program."""
+        owner = self.path.with_name(f"~${self.path.name}")
+        owner.write_text("someone")
+        try:
+            yield
+        finally:
+            owner.unlink()
+
+
+@pytest.fixture
+def store_factory(tmp_path: Path) -> LocalHarness:
+    return LocalHarness(tmp_path)
+
+
+class TestLocalContract(StoreContract):
+    pass

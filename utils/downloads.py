@@ -1,0 +1,190 @@
+"""Files to download from the dashboard: the filtered tables as CSV and as one Excel workbook.
+
+Pure: frames in (the store's data contract, e.g. `metrics.download_tables(...)`), bytes out.
+Headers are the columns' labels and choice values their labels in the chosen language
+(`utils.display.labelled`), so the files read like the spreadsheet.
+
+- CSV: UTF-8 with a byte-order mark (Excel on Windows then shows Chinese correctly), CRLF line
+  ends, dates as 2026-10-05 and date-times as 2026-10-05 14:30. A text cell that Excel would run
+  as a formula (it starts with = @ or + - followed by letters) gets a leading apostrophe.
+- Excel: one sheet per table, bold frozen header row with a filter, dates as real dates, text
+  kept as text (IDs and phone numbers are never turned into numbers, nothing into a formula).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from sheets_schema.columns import DATE, DATETIME, INT
+from sheets_schema.tables import TABLES
+from utils.display import labelled
+
+TABS = ("complaints", "revisits", "clients")
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().+-]*$))")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in an .xlsx cell
+_MAX_WIDTH = 60  # characters, the widest column in the workbook
+
+
+def _fields(tab: str, frame: pd.DataFrame) -> list[str]:
+    return [c.field for c in TABLES[tab].columns if c.field in frame.columns]
+
+
+def _kind(tab: str, name: str) -> str | None:
+    column = TABLES[tab].by_field.get(name)
+    return column.kind if column is not None else None
+
+
+def defuse(value: str) -> str:
+    """A text cell made safe to open in a spreadsheet program: a value Excel would read as a
+    formula ("=HYPERLINK(…)", "@SUM(…)", "-2+3") gets a leading apostrophe; phone numbers such
+    as "+86 138 0013 8000" and negative numbers stay as they are."""
+    return "'" + value if value and _FORMULA_START.match(value) else value
+
+
+def export_frame(tab: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`frame` as it goes into a file: the schema's columns in order (`_row` and helper columns
+    dropped), choice values as labels, headers as labels in `lang`. Dates stay datetime64."""
+    return labelled(tab, frame, lang, _fields(tab, frame))
+
+
+def csv_bytes(tab: str, frame: pd.DataFrame, lang: str) -> bytes:
+    """One table as CSV bytes: UTF-8 with BOM, labelled headers, CRLF line ends."""
+    fields = _fields(tab, frame)
+    out = export_frame(tab, frame, lang)
+    for name, header in zip(fields, out.columns, strict=True):
+        kind = _kind(tab, name)
+        col = out[header]
+        if kind in (DATE, DATETIME):
+            fmt = DATE_FORMAT if kind == DATE else DATETIME_FORMAT
+            out[header] = pd.to_datetime(col).dt.strftime(fmt).fillna("")
+        elif kind == INT:
+            out[header] = col.astype("Int64").astype(object).where(col.notna(), "")
+        else:
+            text = col.fillna("").astype(str)
+            risky = text.str.match(_FORMULA_START)
+            out[header] = text.where(~risky, "'" + text) if risky.any() else text
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _width(header: str, values: Iterable[str]) -> float:
+    """A column width (in Excel's character units) from the header and a sample of values;
+    Chinese characters count double."""
+
+    def size(text: str) -> int:
+        first_line = text.split("\n", 1)[0]
+        return len(first_line) + sum(1 for ch in first_line if ord(ch) > 0x2E7F)
+
+    widest = max([size(header), *(size(v) for v in values)], default=8)
+    return float(min(max(widest + 2, 8), _MAX_WIDTH))
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
+    base, n = title, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def _cell_values(kind: str | None, col: pd.Series) -> list[object]:
+    """Python values for openpyxl: datetimes / dates / ints / str, None for blanks."""
+    if kind in (DATE, DATETIME):
+        stamps = pd.to_datetime(col)
+        if kind == DATE:
+            return [None if pd.isna(v) else v.date() for v in stamps]
+        return [None if pd.isna(v) else v.to_pydatetime().replace(microsecond=0)
+                for v in stamps]  # fmt: skip
+    if kind == INT:
+        return [None if pd.isna(v) else int(v) for v in col]
+    out: list[object] = []
+    for v in col.to_numpy(dtype=object):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            out.append(None)
+        else:
+            text = _ILLEGAL.sub("", str(v))
+            out.append(text if text else None)
+    return out
+
+
+def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
+    """The tables (tab name → frame, in the order given) as one .xlsx workbook: one sheet per
+    table named by the tab's label, labelled header row (bold, frozen, with a filter)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F2")
+    top = Alignment(vertical="top")
+    for tab, frame in tables.items():
+        fields = _fields(tab, frame)
+        out = export_frame(tab, frame, lang)
+        ws = wb.create_sheet(_sheet_title(TABLES[tab].label(lang), taken))
+        columns = [_cell_values(_kind(tab, name), out[header])
+                   for name, header in zip(fields, out.columns, strict=True)]  # fmt: skip
+        for i, (header, values) in enumerate(zip(out.columns, columns, strict=True), start=1):
+            sample = [v if isinstance(v, str) else "2026-10-05 14:30"
+                      for v in values[:200] if v is not None]  # fmt: skip
+            ws.column_dimensions[get_column_letter(i)].width = _width(str(header), sample)
+        ws.freeze_panes = "A2"
+        if fields:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{len(out) + 1}"
+        head = []
+        for header in out.columns:
+            cell = WriteOnlyCell(ws, value=str(header))
+            cell.font, cell.fill = bold, fill
+            head.append(cell)
+        ws.append(head)
+        kinds = [_kind(tab, name) for name in fields]
+        for row in zip(*columns, strict=True) if columns else ():
+            cells: list[object] = []
+            for kind, value in zip(kinds, row, strict=True):
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.data_type = "s"  # text stays text: never a formula
+                    if "\n" in value:
+                        cell.alignment = top
+                    cells.append(cell)
+                elif kind == DATE and value is not None:
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = "yyyy-mm-dd"
+                    cells.append(cell)
+                elif kind == DATETIME and value is not None:
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            ws.append(cells)
+    if not taken:
+        wb.create_sheet("Sheet")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def file_stem(start: dt.date | pd.Timestamp, last_day: dt.date | pd.Timestamp) -> str:
+    """sheetdesk-2026-10-01_2026-10-31: the period the files hold."""
+    return f"sheetdesk-{pd.Timestamp(start):%Y-%m-%d}_{pd.Timestamp(last_day):%Y-%m-%d}"
+
+
+def csv_name(tab: str, stem: str) -> str:
+    return f"{stem}-{tab}.csv"
+
+
+def xlsx_name(stem: str) -> str:
+    return f"{stem}.xlsx"
