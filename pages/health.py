@@ -4,17 +4,12 @@ import streamlit as st
 
 from sheets_schema.tables import TAB_NAMES
 from utils import ui
-from utils.errors import SheetdeskError
 from utils.health import problem_table, summary
 
 st.title(ui.tr("health.title"))
 st.caption(ui.tr("health.intro"))
 store = ui.get_store()
-try:
-    snap = store.read()
-except SheetdeskError as err:
-    ui.show_error(err)
-    st.stop()
+snap = ui.snapshot()
 lang = ui.lang()
 st.caption(ui.tr("health.where", source=store.describe()))
 

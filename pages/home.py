@@ -10,11 +10,7 @@ from utils.errors import SheetdeskError
 
 st.title(ui.tr("home.title"))
 store = ui.get_store()
-try:
-    snap = store.read()
-except SheetdeskError as err:
-    ui.show_error(err)
-    st.stop()
+snap = ui.snapshot()
 
 if snap.is_empty():
     st.info(ui.tr("home.welcome"), icon="👋")

@@ -40,7 +40,14 @@ def get_settings() -> Settings:
 
 
 def snapshot() -> Snapshot:
-    return get_store().read()
+    """The current snapshot; on a store error, the error in the user's words and the page
+    stops (never a traceback)."""
+    try:
+        return get_store().read()
+    except SheetdeskError as err:
+        show_error(err)
+        st.stop()
+        raise  # st.stop() does not return
 
 
 def lang() -> str:

@@ -21,6 +21,7 @@ from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, field_messages, format_value
 from utils.operations import save_state
 from utils.store import SaveResult, Snapshot
+from utils.store.base import same_moment
 
 FLASH_KEY = "sheetdesk_flash"
 CONFLICT_KEY = "sheetdesk_conflict"
@@ -122,17 +123,32 @@ def back_button(label_key: str, *params: str, key: str) -> None:
 
 
 def seen_version(tab: str, record: dict) -> dict:
-    """The record as the page showed it on the previous run — what the user's form is based
-    on — and remember this run's version for the next run. Saves compare against it, so a
-    change made in the spreadsheet meanwhile is caught as a conflict."""
+    """The record as the page showed it on the previous run — what the user looked at when
+    they pressed an action's button — and remember this run's version for the next run.
+    Actions are checked against it, so a change made in the spreadsheet meanwhile is caught
+    as a conflict."""
     key = f"sheetdesk_seen:{tab}:{record[TABLES[tab].id_field]}"
     before = st.session_state.get(key)
     st.session_state[key] = record
-    return before if before is not None else record
+    if before is None or before[TABLES[tab].id_field] != record[TABLES[tab].id_field]:
+        return record
+    return before
 
 
 def forget_seen(tab: str, record_id: str) -> None:
     st.session_state.pop(f"sheetdesk_seen:{tab}:{record_id}", None)
+
+
+def form_basis(tab: str, record: dict, form: str) -> tuple[dict, bool]:
+    """The version an edit form was filled from (kept while that form is open, so what the
+    user typed is compared with what they started from) and whether the record has changed
+    since. A fresh form (`bump(form)`) starts from the record as it is now."""
+    key = f"sheetdesk_basis:{form}:{generation(form)}"
+    id_field = TABLES[tab].id_field
+    basis = st.session_state.get(key)
+    if basis is None or basis[id_field] != record[id_field]:
+        basis = st.session_state[key] = record
+    return basis, not same_moment(basis.get("updated_at"), record.get("updated_at"))
 
 
 def generation(name: str) -> int:
@@ -284,13 +300,15 @@ def plain(text: str) -> str:
 
 
 def start_conflict(
-    err: ConflictError, mine: dict, keep_mine: Callable[[dict], SaveResult], done: str
+    err: ConflictError, keep_mine: Callable[[dict], SaveResult], done: str, form: str = ""
 ) -> None:
-    """Remember a conflict for the dialog: `mine` is the version the user wanted to save,
-    `keep_mine(theirs)` saves it over the spreadsheet's version, `done` is the message after."""
+    """Remember a conflict for the dialog: `err.mine` is the version the user wanted to save,
+    `keep_mine(theirs)` saves it over the spreadsheet's version `theirs`, `done` is the
+    message after; `form` is emptied once the user has chosen a version (not on cancel: the
+    form keeps what they typed)."""
     st.session_state[CONFLICT_KEY] = {
-        "tab": err.tab, "record_id": err.record_id, "mine": mine, "theirs": err.theirs,
-        "keep_mine": keep_mine, "done": done, "error": "",
+        "tab": err.tab, "record_id": err.record_id, "mine": err.mine, "theirs": err.theirs,
+        "keep_mine": keep_mine, "done": done, "form": form, "error": "",
     }  # fmt: skip
 
 
@@ -298,17 +316,15 @@ def conflict_dialog() -> None:
     """The open conflict, if any, as a dialog: both versions, keep mine / take the sheet's /
     cancel. Nothing is overwritten unless the user chooses to keep their version."""
     if CONFLICT_KEY in st.session_state:
-        _conflict_dialog()
+        st.dialog(ui.tr("conflict.title"), width="large", dismissible=False)(_conflict_body)()
 
 
-@st.dialog(" ", width="large", dismissible=False)
-def _conflict_dialog() -> None:
+def _conflict_body() -> None:
     conflict = st.session_state.get(CONFLICT_KEY)
     if not conflict:
         return
     lang = ui.lang()
     tab, rid, theirs = conflict["tab"], conflict["record_id"], conflict["theirs"]
-    st.subheader(ui.tr("conflict.title"))
     st.warning(ui.tr("conflict.intro", record_id=rid,
                      by=theirs.get("updated_by") or "?",
                      at=format_value(tab, "updated_at", theirs.get("updated_at"), lang)),
@@ -330,15 +346,20 @@ def _conflict_dialog() -> None:
         except SheetdeskError as err:
             conflict["error"] = err.message(lang)
             st.rerun()
-        st.session_state.pop(CONFLICT_KEY, None)
-        forget_seen(tab, rid)
+        _chosen(conflict)
         saved(result, conflict["done"])
         st.rerun()
     if b.button(ui.tr("conflict.take_theirs"), key="conflict_take_theirs"):
-        st.session_state.pop(CONFLICT_KEY, None)
-        forget_seen(tab, rid)
+        _chosen(conflict)
         flash("info", ui.tr("conflict.took_theirs", record_id=rid))
         st.rerun()
     if c.button(ui.tr("conflict.cancel"), key="conflict_cancel"):
         st.session_state.pop(CONFLICT_KEY, None)
         st.rerun()
+
+
+def _chosen(conflict: dict) -> None:
+    st.session_state.pop(CONFLICT_KEY, None)
+    forget_seen(conflict["tab"], conflict["record_id"])
+    if conflict.get("form"):
+        bump(conflict["form"])
