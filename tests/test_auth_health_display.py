@@ -91,6 +91,7 @@ def test_working_days() -> None:
     assert add_working_days(friday, 3, {dt.date(2026, 11, 24)}) == dt.datetime(2026, 11, 26, 16)
     assert add_working_days(dt.datetime(2026, 11, 21, 10, 0), 1) == dt.datetime(2026, 11, 24, 10)
     assert working_days_between(friday, dt.datetime(2026, 11, 23, 16, 0)) == pytest.approx(1.0)
-    series = working_days_between(pd.Series([friday, pd.NaT]),
-                                  pd.Series([dt.datetime(2026, 11, 20, 22, 0), friday]))  # fmt: skip
+    series = working_days_between(
+        pd.Series([friday, pd.NaT]), pd.Series([dt.datetime(2026, 11, 20, 22, 0), friday])
+    )
     assert series.iloc[0] == pytest.approx(0.25) and pd.isna(series.iloc[1])
