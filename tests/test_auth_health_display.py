@@ -55,7 +55,7 @@ def problems() -> list[Problem]:
             {"value": "11", "lo": 1, "hi": 10},
             "M",
             "服务评分",
-        ),  # fmt: skip
+        ),
     ]
 
 
