@@ -93,7 +93,7 @@ _DATE_RE = re.compile(
 def _from_serial(value: float) -> dt.datetime:
     if not 1 <= value < 2958466:  # Excel's range: 1900-01-01 … 9999-12-31
         raise CellError("bad_date")
-    return (EXCEL_EPOCH + dt.timedelta(days=value)).replace(microsecond=0)
+    return EXCEL_EPOCH + dt.timedelta(seconds=round(value * 86400))  # serials carry noise
 
 
 def parse_datetime(value: object) -> dt.datetime | None:

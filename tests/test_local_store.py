@@ -268,3 +268,17 @@ def test_a_renamed_tab_is_one_clear_error(fresh_store, workbook_path) -> None:  
     problems = fresh_store.read().problems
     assert [(p.tab, p.key) for p in problems] == [("revisits", "problem.missing_tab")]
     assert "init" in problems[0].message("en")
+
+
+def test_bulk_saves_survive_a_locked_workbook(fresh_store, workbook_path) -> None:  # noqa: ANN001
+    owner = workbook_path.parent / f"~${workbook_path.name}"
+    owner.write_text("someone")
+    saved, refused = fresh_store.append_many(
+        "clients", [{"name": f"客户{i}", "phone": "139"} for i in range(5)], user="import"
+    )
+    assert len(saved) == 5 and refused == []
+    fresh_store.flush()  # still locked: the bulk file gets its note, no save is dropped
+    assert len(fresh_store.queue.ops()) == 5
+    owner.unlink()
+    fresh_store.flush()
+    assert sorted(fresh_store.read(fresh=True).clients["client_id"]) == sorted(saved)

@@ -148,9 +148,11 @@ class LocalWorkbookStore(Store):
                 done = self._write(items)
         except (Timeout, WorkbookBusy, OSError, BadWorkbookError) as exc:
             reason = str(exc) or type(exc).__name__
+            noted: set[Path] = set()
             for path, op in self.queue:
-                if op.error != reason:
-                    self.queue.set_error(path, op, reason)
+                if op.error != reason and path not in noted:
+                    self.queue.set_error(path, op, reason)  # a bulk file once, whole
+                    noted.add(path)
             return reason
         for path in done:
             self.queue.done(path)

@@ -122,7 +122,17 @@ class PendingQueue:
             pass
 
     def set_error(self, path: Path, op: PendingOp, error: str) -> None:
+        """Note why a save is still waiting. A bulk file is rewritten whole: every save in it
+        gets the note (it is written, or not, as one)."""
         op.error = error
+        if path.name.endswith("-batch.json"):
+            try:
+                items = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return
+            ops = [PendingOp.from_dict({**item, "error": error}) for item in items]
+            _write_durably(path, "[" + ",".join(o.to_json() for o in ops) + "]")
+            return
         _write_durably(path, op.to_json())
 
     def to_conflicts(self, path: Path, op: PendingOp, error: str) -> None:
