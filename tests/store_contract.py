@@ -75,7 +75,7 @@ def _complaint(client_id: str, **extra: object) -> dict:
     }
 
 
-def _ids(store, tab: str = "clients") -> list[str]:  # noqa: ANN001
+def _ids(store, tab: str = "clients") -> list[str]:
     return list(store.read(fresh=True).frames[tab][TABLES[tab].id_field])
 
 
@@ -83,13 +83,13 @@ class StoreContract:
     """Subclass as `TestXxxContract` next to a `store_factory` fixture (see the module doc)."""
 
     @pytest.fixture
-    def store(self, store_factory):  # noqa: ANN001, ANN201
+    def store(self, store_factory):
         store = store_factory()
         store.init("en")
         return store
 
     # ---- appending and reading ----
-    def test_append_then_read(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_append_then_read(self, store, store_factory) -> None:
         saved = store.append("clients", CLIENT, user="ann")
         assert not saved.pending and saved.error == ""
         assert saved.record_id.startswith("KH-")
@@ -101,7 +101,7 @@ class StoreContract:
         again = store_factory().read(fresh=True).record("clients", saved.record_id)
         assert again is not None and again["name"] == "Ann Lee"
 
-    def test_dates_and_times_round_trip_to_the_second(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_dates_and_times_round_trip_to_the_second(self, store, store_factory) -> None:
         client = store.append("clients", CLIENT, user="ann").record_id
         saved = store.append("complaints", _complaint(client), user="ann")
         record = store_factory().read(fresh=True).record("complaints", saved.record_id)
@@ -109,13 +109,13 @@ class StoreContract:
         assert record["received_at"] == dt.datetime(2026, 11, 20, 9, 41, 17)
         assert record["updated_at"] == saved.record["updated_at"]
 
-    def test_another_session_sees_a_save(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_another_session_sees_a_save(self, store, store_factory) -> None:
         other = store_factory()
         assert other.read().is_empty()
         saved = store.append("clients", CLIENT, user="ann")
         assert saved.record_id in set(other.read().clients.client_id)
 
-    def test_formula_looking_text_stays_text(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_formula_looking_text_stays_text(self, store, store_factory) -> None:
         saved = store.append("clients", {**CLIENT, "notes": "=1+1", "name": "=HYPERLINK(\"x\")"},
                              user="ann")  # fmt: skip
         record = store_factory().read(fresh=True).record("clients", saved.record_id)
@@ -123,12 +123,12 @@ class StoreContract:
         assert record["notes"] == "=1+1" and record["name"] == "=HYPERLINK(\"x\")"
 
     @pytest.mark.parametrize("phone", ["01381234567", "+86 138 0013 8000", "0086-10-8888 1234"])
-    def test_phone_numbers_stay_text(self, store, store_factory, phone) -> None:  # noqa: ANN001
+    def test_phone_numbers_stay_text(self, store, store_factory, phone) -> None:
         saved = store.append("clients", {**CLIENT, "phone": phone}, user="ann")
         record = store_factory().read(fresh=True).record("clients", saved.record_id)
         assert record is not None and record["phone"] == phone
 
-    def test_ids_are_unique_across_sessions(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_ids_are_unique_across_sessions(self, store, store_factory) -> None:
         other = store_factory()
         other.read()
         ids = []
@@ -138,14 +138,14 @@ class StoreContract:
         assert len(set(ids)) == 12
         assert sorted(_ids(store_factory())) == sorted(ids)
 
-    def test_append_many_gives_unique_ids_and_refuses_bad_records(self, store) -> None:  # noqa: ANN001
+    def test_append_many_gives_unique_ids_and_refuses_bad_records(self, store) -> None:
         records = [{**CLIENT, "name": f"Bulk {n}"} for n in range(30)] + [{"name": "no phone"}]
         saved, refused = store.append_many("clients", records, user="import")
         assert len(saved) == 30 and len(set(saved)) == 30
         assert [n for n, _ in refused] == [30]
         assert sorted(_ids(store)) == sorted(saved)
 
-    def test_invalid_record_is_refused_and_nothing_is_written(self, store) -> None:  # noqa: ANN001
+    def test_invalid_record_is_refused_and_nothing_is_written(self, store) -> None:
         with pytest.raises(InvalidRecord) as err:
             store.append("clients", {"name": "No phone"}, user="ann")
         assert any(p.column == "phone" for p in err.value.problems)
@@ -155,7 +155,7 @@ class StoreContract:
         assert _ids(store) == []
 
     # ---- updating ----
-    def test_update_with_the_right_version(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_update_with_the_right_version(self, store, store_factory) -> None:
         saved = store.append("clients", CLIENT, user="ann")
         result = store.update("clients", saved.record_id, {"notes": "called back", "grade": "B"},
                               expected_updated_at=saved.record["updated_at"], user="bob")
@@ -167,7 +167,7 @@ class StoreContract:
         assert record["updated_by"] == "bob"
         assert record["updated_at"] > saved.record["updated_at"]
 
-    def test_stale_update_is_refused_with_both_versions(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_stale_update_is_refused_with_both_versions(self, store, store_factory) -> None:
         saved = store.append("clients", CLIENT, user="ann")
         opened = saved.record["updated_at"]  # both people open the form now
         other = store_factory()
@@ -186,13 +186,13 @@ class StoreContract:
         record = store_factory().read(fresh=True).record("clients", saved.record_id)
         assert record is not None and record["notes"] == "mine"
 
-    def test_update_of_an_unknown_record(self, store) -> None:  # noqa: ANN001
+    def test_update_of_an_unknown_record(self, store) -> None:
         store.append("clients", CLIENT, user="ann")
         with pytest.raises(RecordNotFound):
             store.update("clients", "KH-20000101-XXXX", {"notes": "x"},
                          expected_updated_at=None, user="ann")  # fmt: skip
 
-    def test_invalid_update_is_refused(self, store) -> None:  # noqa: ANN001
+    def test_invalid_update_is_refused(self, store) -> None:
         saved = store.append("clients", CLIENT, user="ann")
         with pytest.raises(InvalidRecord):
             store.update("clients", saved.record_id, {"grade": "Z"},
@@ -200,7 +200,7 @@ class StoreContract:
         assert store.pending_count() == 0
 
     # ---- saves that cannot be written now ----
-    def test_pending_saves_are_visible_in_reads(self, store, store_factory) -> None:  # noqa: ANN001
+    def test_pending_saves_are_visible_in_reads(self, store, store_factory) -> None:
         store.read()
         with store_factory.unavailable():
             saved = store.append("clients", CLIENT, user="ann")
@@ -214,7 +214,7 @@ class StoreContract:
             assert updated.pending
             assert store.read().record("clients", saved.record_id)["notes"] == "still offline"
 
-    def test_save_while_unavailable_is_written_exactly_once_later(self, store, store_factory) -> None:  # noqa: ANN001, E501
+    def test_save_while_unavailable_is_written_once_later(self, store, store_factory) -> None:
         store.read()
         with store_factory.unavailable():
             saved = store.append("clients", CLIENT, user="ann")

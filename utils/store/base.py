@@ -239,6 +239,10 @@ class Store(ABC):
                 if found is not None:
                     found.pop("_row", None)
                     return found
+        return self._fresh_record(tab, record_id)
+
+    def _fresh_record(self, tab: str, record_id: str) -> dict | None:
+        """One record read from the spreadsheet now, pending saves laid over it, parsed."""
         raw = self._read_row(tab, record_id)
         for op in self.queue.ops():
             if op.tab == tab and op.record_id == record_id:

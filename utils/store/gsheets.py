@@ -18,25 +18,24 @@ Requests (all through `gsheets_api.SheetsApi`: request timeout, bounded retries 
   sent as null (left as they are). The conflict check is that read: the row's `updated_at` must
   be the one the user edited. Nothing ever clears or rewrites a tab.
 
-Saves go to the pending queue first (`data/pending-<key>/`, shared with the local backend's
-code); what cannot be written after the retries stays there and is written later, once.
+Saves go to the pending queue first (`data/gsheets-<key>.pending/`, the same queue code as the
+local backend); what cannot be written after the retries stays there and is written later, once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from filelock import FileLock, Timeout
 
 from sheets_schema.columns import DATE, DATETIME
-from sheets_schema.parse import parse_datetime, parse_id, parser_for
+from sheets_schema.parse import parse_datetime, parse_id
 from sheets_schema.tables import TAB_NAMES, TABLES, match_tab
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import StoreError
@@ -56,7 +55,7 @@ from utils.store.read_cache import SpreadsheetCache, shared_cache
 
 HINT_SECONDS = 5.0  # a row just read may be written without reading it again
 LOCK_TIMEOUT = 30.0
-DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, and between two bytes of an answer (seconds)
 
 
 @dataclass
@@ -108,11 +107,9 @@ class GoogleSheetsStore(Store):
         self.lang = lang
         self.cache_seconds = cache_seconds
         self.cache = cache or shared_cache(self.key)
-        folder = Path(pending_dir or Path("data") / f"pending-{self.key}").expanduser().resolve()
+        folder = Path(pending_dir or pending_folder("data", self.key)).expanduser().resolve()
         super().__init__(PendingQueue(folder), clock)
         self.file_lock = FileLock(f"{folder}.lock", timeout=LOCK_TIMEOUT)
-        self._hints: dict[tuple[str, str], tuple[RowRef, float]] = {}
-        self._hint_lock = threading.Lock()
 
     # ---- what the base class asks for ----
     def describe(self) -> str:
@@ -150,6 +147,13 @@ class GoogleSheetsStore(Store):
                     self.cache.keep_snapshot(self._cached[0], snapshot)
                 return snapshot
 
+    def flush(self) -> str:
+        error = super().flush()
+        with self._lock:  # the snapshot with our own saves laid over it: share it, so the
+            if self._cached is not None and self._cached[0] == self._version():  # other
+                self.cache.keep_snapshot(*self._cached)  # sessions need not validate again
+        return error
+
     def _read_raw(self) -> RawTabs:
         return self.cache.view(self._fetch_all, self.cache_seconds)
 
@@ -164,24 +168,12 @@ class GoogleSheetsStore(Store):
         """The record as it is in the sheet now: always read fresh (the conflict check), never
         from the cache — someone may have edited it in the browser a second ago."""
         try:
-            raw = self._read_row(tab, record_id)
+            return self._fresh_record(tab, record_id)
         except StoreError:  # Google cannot be reached: the last read's version will do —
             found = self._cached_record(tab, record_id)  # the save is checked again when
             if found is None:  # it is written, and set aside if the row changed meanwhile
                 raise
             return found
-        for op in self.queue.ops():
-            if op.tab == tab and op.record_id == record_id:
-                raw = {**(raw or {}), **op.values}
-        if raw is None:
-            return None
-        out = {}
-        for c in TABLES[tab].columns:
-            try:
-                out[c.field] = parser_for(c)(raw.get(c.field))
-            except ValueError:
-                out[c.field] = raw.get(c.field)
-        return out
 
     def _cached_record(self, tab: str, record_id: str) -> dict | None:
         snapshot = self._cached[1] if self._cached is not None else None
@@ -282,29 +274,24 @@ class GoogleSheetsStore(Store):
         return None
 
     def _guess_row(self, tab: str, record_id: str) -> int | None:
-        with self._hint_lock:
-            hint = self._hints.get((tab, record_id))
-        if hint is not None:
-            return hint[0].number
+        ref = self.cache.row(tab, record_id)
+        if ref is not None:
+            return ref.number
         snapshot = self._cached[1] if self._cached is not None else None
         if snapshot is None:
             return None
         frame = snapshot.frames[tab]
         hits = frame.loc[frame[TABLES[tab].id_field] == record_id, "_row"]
-        return int(hits.iloc[0]) if len(hits) and hits.iloc[0] is not None else None
+        if not len(hits) or pd.isna(hits.iloc[0]):
+            return None
+        return int(hits.iloc[0])
 
     def _hint(self, tab: str, record_id: str, ref: RowRef) -> None:
-        with self._hint_lock:
-            now = time.monotonic()
-            self._hints = {k: v for k, v in self._hints.items() if now - v[1] < HINT_SECONDS}
-            self._hints[(tab, record_id)] = (ref, now)
+        self.cache.remember_row(tab, record_id, ref)
 
     def _fresh_hint(self, tab: str, record_id: str) -> RowRef | None:
-        with self._hint_lock:
-            hint = self._hints.get((tab, record_id))
-        if hint is None or time.monotonic() - hint[1] >= HINT_SECONDS:
-            return None
-        return hint[0]
+        """The row as read or written a moment ago (by any session): no need to read it again."""
+        return self.cache.row(tab, record_id, max_age=HINT_SECONDS)
 
     # ---- writing ----
     def _apply_pending(self) -> str:
@@ -354,6 +341,11 @@ def moment(value: object) -> dt.datetime | None:
         return None
 
 
+def pending_folder(data_dir: str | os.PathLike, key: str) -> Path:
+    """Where a spreadsheet's saves wait: `data/gsheets-<key>.pending/` beside the workbook's."""
+    return Path(data_dir) / f"gsheets-{key}.pending"
+
+
 def open_gsheets_store(config: Any, **kwargs: Any) -> GoogleSheetsStore:
     """The store for `config` (a StoreConfig with backend "gsheets"). Builds the credentials
     from `credentials_file` (GOOGLE_APPLICATION_CREDENTIALS) or `credentials_info` (secrets
@@ -366,7 +358,7 @@ def open_gsheets_store(config: Any, **kwargs: Any) -> GoogleSheetsStore:
     if client is None:
         client, account = cached_client(config.credentials_file, config.credentials_info)
     data_dir = Path(getattr(config, "workbook", "") or "data/sheetdesk.xlsx").parent
-    kwargs.setdefault("pending_dir", data_dir / f"pending-{key}")
+    kwargs.setdefault("pending_dir", pending_folder(data_dir, key))
     store = GoogleSheetsStore(key, client=client, account=account, lang=config.lang,
                               cache_seconds=config.cache_seconds, **kwargs)  # fmt: skip
     try:

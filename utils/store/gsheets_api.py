@@ -127,10 +127,18 @@ def decode_serial(value: object) -> object:
     return value
 
 
-def row_number(a1_range: str) -> int | None:
-    """`'Tab'!A52:W53` → 52."""
-    m = re.search(r"!\$?[A-Za-z]*\$?(\d+)", a1_range or "")
-    return int(m.group(1)) if m else None
+def first_cell(a1_range: str) -> tuple[int | None, int | None]:
+    """`'Tab'!B52:W53` → (52, 1): the first row (1-based) and column (0-based)."""
+    m = re.search(r"!\$?([A-Za-z]*)\$?(\d+)", a1_range or "")
+    if not m:
+        return None, None
+    column = None
+    if m.group(1):
+        column = 0
+        for ch in m.group(1).upper():
+            column = column * 26 + ord(ch) - 64
+        column -= 1
+    return int(m.group(2)), column
 
 
 class SheetsApi:
@@ -188,13 +196,13 @@ class SheetsApi:
             return fn(*args)
         except APIError as exc:
             raise self._api_error(exc) from exc
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            name = "timeout" if isinstance(exc, requests.Timeout) else "connection lost"
+        except requests.RequestException as exc:  # timeout, dropped connection, cut answer
+            name = "timeout" if isinstance(exc, requests.Timeout) else type(exc).__name__
             raise Transient(f"{name}: {exc}", ambiguous=True) from exc
-        except auth_exc.RefreshError as exc:  # the key was refused when asking for a token
-            raise ConfigError("gsheets.credentials_rejected", detail=str(exc)) from exc
         except auth_exc.TransportError as exc:  # no token: Google cannot be reached
             raise Transient(f"cannot reach Google: {exc}", ambiguous=False) from exc
+        except auth_exc.GoogleAuthError as exc:  # the key was refused when asking for a token
+            raise ConfigError("gsheets.credentials_rejected", detail=str(exc)) from exc
 
     def _api_error(self, exc: APIError) -> Exception:
         code = exc.code if exc.code and exc.code > 0 else exc.response.status_code

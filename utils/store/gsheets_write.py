@@ -10,8 +10,9 @@
 
 Before a request is sent, a marker `<queue file>.sent` is written beside the queue file. When a
 save whose marker exists is written again — after a timeout, a 5xx, a crash — its IDs are looked
-up first: an append whose ID is in the tab with the save's `updated_at` is already there; an
-update whose row already has the save's `updated_at` is already there. So a save is applied
+up first (so is an ID the last read saw in the tab: one typed by someone): an append whose ID
+is in the tab with the save's `updated_at` and `updated_by` is already there; an update whose
+row already has the save's `updated_at` is already there. So a save is applied
 once, however often it is tried. A row that changed meanwhile (or an ID taken by another row)
 sends the save to the queue's conflicts, for a person to decide.
 
@@ -22,15 +23,24 @@ saves stay in the queue with the reason, and the next flush tries again.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sheets_schema.parse import parse_id
 from sheets_schema.tables import TAB_NAMES, TABLES
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import SheetdeskError
 from utils.store.base import same_moment
-from utils.store.gsheets_api import TabGone, Transient, encode, letter, quote_title, row_number
+from utils.store.gsheets_api import (
+    OutOfGrid,
+    TabGone,
+    Transient,
+    encode,
+    first_cell,
+    letter,
+    quote_title,
+)
 from utils.store.pending import PendingOp
 
 if TYPE_CHECKING:
@@ -44,6 +54,11 @@ Outcomes = dict[str, tuple[str, str]]  # op_id → ("done" | "conflict", reason)
 class Target:
     title: str
     layout: Layout
+
+    @property
+    def first_column(self) -> int:
+        """The first column with a header (0 = A)."""
+        return next((i for i, h in enumerate(self.layout.headers) if h), 0)
 
 
 def apply_ops(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]]) -> str:
@@ -70,6 +85,9 @@ def apply_ops(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]]) -> 
         error = f"Google Sheets cannot be reached: {exc.reason}"
     except SheetdeskError as exc:
         error = exc.message("en")
+    except (TabGone, OutOfGrid) as exc:  # a tab was deleted or renamed again and again
+        store.cache.forget_metadata()
+        error = f"the spreadsheet's tabs changed while saving ({exc})"
     _settle(store, items, outcomes, error)
     return error
 
@@ -81,7 +99,9 @@ def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingO
     fields = {f for _, op in chunk for f in op.values} | {table.id_field, "updated_at"}
     target = _target(store, tab, fields)
     todo = chunk
-    look = any(_was_sent(p) for p, _ in chunk)  # tried before: it may be in the sheet
+    known = store.cache.known_ids(tab, table.id_field)
+    # tried before: it may be in the sheet; an ID typed by someone: another row may have it
+    look = any(_was_sent(p) or op.record_id in known for p, op in chunk)
     attempt = 0
     while todo:
         if look:
@@ -90,10 +110,15 @@ def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingO
             if not todo:
                 return
         rows = [_row(tab, target.layout, op.values) for _, op in todo]
+        # the search range for Google's table detection: A1 (so a row with empty cells is not
+        # shifted right), or the first header cell when A1 is blank (else the rows would be
+        # inserted above the header)
+        start = target.first_column
+        sent = [r[start:] for r in rows]
         for path in dict.fromkeys(p for p, _ in todo):
             _mark_sent(path)
         try:
-            reply = store.api.append(f"{quote_title(target.title)}!A1", rows)
+            reply = store.api.append(f"{quote_title(target.title)}!{letter(start)}1", sent)
         except Transient as exc:
             attempt += 1
             if attempt >= store.api.retry.attempts:
@@ -108,7 +133,9 @@ def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingO
             store.cache.forget_metadata()
             target = _target(store, tab, fields)
             continue
-        first = row_number((reply.get("updates") or {}).get("updatedRange", ""))
+        first, landed = first_cell((reply.get("updates") or {}).get("updatedRange", ""))
+        if first and landed is not None and landed != start:
+            _realign(store, target, first, landed, start, sent)
         from utils.store.gsheets import RowRef
 
         for k, ((_, op), cells) in enumerate(zip(todo, rows, strict=True)):
@@ -120,33 +147,61 @@ def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingO
         return
 
 
+def _realign(store: GoogleSheetsStore, target: Target, first: int, landed: int, start: int,
+             sent: list[list[object]]) -> None:  # fmt: skip
+    """Google put the new rows under a table that begins in another column (a column without
+    a header but with values, left of the first header): move the cells where they belong.
+    The rows are new, so the cells blanked here held only what was just written."""
+    lo = min(landed, start)
+    width = max(len(r) for r in sent) + abs(landed - start)
+    block = [[""] * (start - lo) + r + [""] * (width - (start - lo) - len(r)) for r in sent]
+    store.api.update(f"{quote_title(target.title)}!{letter(lo)}{first}:"
+                     f"{letter(lo + width - 1)}{first + len(sent) - 1}", block)  # fmt: skip
+
+
 def _drop_present(store: GoogleSheetsStore, tab: str, target: Target,
                   todo: list[tuple[Path, PendingOp]], outcomes: Outcomes) -> list:  # fmt: skip
-    """Look the IDs up (one read: the ID and updated_at columns); keep the saves not there."""
+    """Look the IDs up (one read: the ID, updated_at and updated_by columns); keep the saves
+    that are not there. A row with the save's ID, stamp and author is the save itself."""
     from utils.store.gsheets import moment
 
     index = target.layout.index
     q = quote_title(target.title)
-    cols = [index[TABLES[tab].id_field], index.get("updated_at")]
-    ranges = [f"{q}!{letter(i)}:{letter(i)}" for i in cols if i is not None]
-    got = store.api.batch_get(ranges)
-    ids = [str(r[0]).strip() if r else "" for r in got[0]]
-    stamps = [r[0] if r else None for r in got[1]] if len(got) > 1 else []
-    found = {}
-    for n, value in enumerate(ids):
-        if n and value and value not in found:
-            found[value] = moment(stamps[n]) if n < len(stamps) else None
+    wanted = [TABLES[tab].id_field, "updated_at", "updated_by"]
+    columns = [f for f in wanted if f in index]
+    got = dict(zip(columns, store.api.batch_get(
+        [f"{q}!{letter(index[f])}:{letter(index[f])}" for f in columns]), strict=True))
+
+    def cell(fname: str, n: int) -> object:
+        rows = got.get(fname) or []
+        return rows[n][0] if n < len(rows) and rows[n] else None
+
+    found: dict[str, tuple[object, str]] = {}
+    for n, row in enumerate(got[TABLES[tab].id_field]):
+        value = _id(row[0]) if n and row else None
+        if value and value not in found:
+            found[value] = (moment(cell("updated_at", n)), str(cell("updated_by", n) or ""))
     still, present = [], []
     for path, op in todo:
         if op.record_id not in found:
             still.append((path, op))
-        elif same_moment(found[op.record_id], op.values.get("updated_at")):
+            continue
+        stamp, author = found[op.record_id]
+        if same_moment(stamp, op.values.get("updated_at")) and \
+                author == str(op.values.get("updated_by") or ""):  # fmt: skip
             outcomes[op.op_id] = ("done", "")  # it landed the last time
             present.append(op)
         else:
             outcomes[op.op_id] = ("conflict", "another row already has this ID")
     store.cache.note_applied(present)
     return still
+
+
+def _id(value: object) -> str | None:
+    try:
+        return parse_id(value)
+    except ValueError:
+        return None
 
 
 def _row(tab: str, layout: Layout, values: dict[str, Any]) -> list[object]:
@@ -186,7 +241,7 @@ def _update(store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp,
             return
         missing = [f for f in op.values if f not in ref.layout.index]
         if missing:
-            ref.layout = _target(store, tab, set(op.values) | {table.id_field}).layout
+            ref = replace(ref, layout=_target(store, tab, set(op.values) | {table.id_field}).layout)
         cells = {ref.layout.index[f]: encode(v, table.by_field[f].kind)
                  for f, v in op.values.items() if f in ref.layout.index}  # fmt: skip
         lo, hi = min(cells), max(cells)
@@ -207,8 +262,7 @@ def _update(store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp,
         row = list(ref.cells) + [""] * (hi + 1 - len(ref.cells))
         for i, v in cells.items():
             row[i] = v
-        ref.cells = row
-        store._hint(tab, op.record_id, ref)
+        store._hint(tab, op.record_id, replace(ref, cells=row))
         store.cache.note_applied([op])
         return
 

@@ -10,7 +10,8 @@ uses the one `SpreadsheetCache` of that key (`shared_cache(key)`), which holds
   one read runs at a time, the others wait for it and use its result;
 - the saves this process wrote since that read (`applied`): they are laid over the cells, so
   whoever saved — and everybody else — sees the change at once, without a re-read;
-- the last validated snapshot, so ten sessions validate the same rows once.
+- the last validated snapshot, so ten sessions validate the same rows once;
+- where records were last read or written (row number, cells), for the next update's read.
 
 A read that fails (quota, network) while older cells are held serves those cells for up to
 `max_stale` seconds and tries again after `retry_after` seconds, rather than failing the page.
@@ -51,6 +52,9 @@ class SpreadsheetCache:
     _view: tuple[tuple[int, int], RawTabs] | None = field(default=None, repr=False)
     _snapshot: tuple[object, Any] | None = field(default=None, repr=False)
     _failed_at: float = float("-inf")
+    _expired: bool = False
+    _ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _rows: dict[tuple[str, str], tuple[Any, float]] = field(default_factory=dict, repr=False)
 
     # ---- metadata ----
     def metadata(self, fetch: Callable[[], dict[str, Any]], *, force: bool = False) -> dict:
@@ -64,14 +68,15 @@ class SpreadsheetCache:
             self.meta = None
 
     # ---- cells ----
-    def ensure_fresh(self, fetch: Callable[[], RawTabs], ttl: float, *, force: bool = False) -> None:
+    def ensure_fresh(self, fetch: Callable[[], RawTabs], ttl: float, *,
+                     force: bool = False) -> None:
         """Read the tabs if the cells held are older than `ttl` (or `force`): one read for the
         whole process, however many sessions ask at the same moment."""
         asked = self.monotonic()
         with self.fetch_lock:  # one read at a time; who waited for it uses its result
             with self.lock:
                 now = self.monotonic()
-                if self.raw is not None and self.fetched_at >= asked and not self._stale(now, ttl):
+                if self.raw is not None and self.fetched_at > asked and not self._stale(now, ttl):
                     return  # read by someone else while this caller waited
                 if self.raw is not None and not force and not self._stale(now, ttl):
                     return
@@ -89,18 +94,20 @@ class SpreadsheetCache:
                     return
             with self.lock:
                 self.raw, self.fetched_at, self.last_error = raw, now, None
+                self._expired = False
                 # saves noted while the read ran may be missing from it: keep laying them over
                 self.applied = [(n, op) for n, op in self.applied if n >= started]
                 self.generation += 1
                 self._view = self._snapshot = None
+                self._ids = {}
 
     def _stale(self, now: float, ttl: float) -> bool:
-        return now - self.fetched_at >= ttl
+        return self._expired or now - self.fetched_at >= ttl
 
     def expire(self) -> None:
         """The next read goes to the spreadsheet (a forced refresh, or `init` changed it)."""
         with self.lock:
-            self.fetched_at = float("-inf")
+            self._expired = True
             self._failed_at = float("-inf")
 
     def version(self) -> tuple[int, int]:
@@ -133,6 +140,21 @@ class SpreadsheetCache:
                 return None
             return list(self.raw[tab][1][0]), self.monotonic() - self.fetched_at
 
+    def known_ids(self, tab: str, id_field: str) -> set[str]:
+        """The IDs in the tab as last read (not counting this process's saves since)."""
+        with self.lock:
+            if tab not in self._ids:
+                from sheets_schema.validate import read_layout
+
+                found: set[str] = set()
+                if self.raw is not None and self.raw.get(tab, ("", []))[1]:
+                    rows = self.raw[tab][1]
+                    i = read_layout(tab, rows[0], tab)[0].index.get(id_field)
+                    if i is not None:
+                        found = {str(r[i]).strip() for r in rows[1:] if len(r) > i and r[i] != ""}
+                self._ids[tab] = found
+            return self._ids[tab]
+
     def note_applied(self, ops: list[PendingOp]) -> None:
         """Saves now in the spreadsheet: show them in every session at once."""
         if not ops:
@@ -141,6 +163,24 @@ class SpreadsheetCache:
             for op in ops:
                 self.applied.append((self.noted, op))
                 self.noted += 1
+
+    # ---- where records are ----
+    def remember_row(self, tab: str, record_id: str, where: Any) -> None:
+        """Where a record was just read or written (a row number and its cells), for every
+        session: the next update of it reads that row, not the whole ID column."""
+        with self.lock:
+            now = self.monotonic()
+            if len(self._rows) > 10_000:
+                self._rows = {k: v for k, v in self._rows.items() if now - v[1] < 600}
+            self._rows[(tab, record_id)] = (where, now)
+
+    def row(self, tab: str, record_id: str, max_age: float | None = None) -> Any:
+        """What `remember_row` was told, if not older than `max_age` seconds."""
+        with self.lock:
+            found = self._rows.get((tab, record_id))
+            if found is None or (max_age is not None and self.monotonic() - found[1] >= max_age):
+                return None
+            return found[0]
 
     # ---- validated snapshots ----
     def snapshot(self, version: object) -> Any:
