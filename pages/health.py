@@ -5,7 +5,9 @@ import streamlit as st
 from sheets_schema.tables import TAB_NAMES
 from utils import ui
 from utils.health import problem_table, summary
+from utils.ui_forms import ensure_frame
 
+ensure_frame()
 st.title(ui.tr("health.title"))
 st.caption(ui.tr("health.intro"))
 store = ui.get_store()
@@ -43,4 +45,4 @@ levels = f2.multiselect(ui.tr("health.filter_level"), ["error", "warning"],
                         format_func=lambda lv: ui.tr(f"level.{lv}"))  # fmt: skip
 text = f3.text_input(ui.tr("health.search"))
 table = problem_table(snap.problems, lang, tabs=tabs, levels=levels, text=text)
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")

@@ -2,8 +2,8 @@
 
 Staff see a client's full phone number and address only when they own the client (客服负责人);
 for everyone else's clients both are masked (`138****5678`). Managers and admins see everything.
-Staff edit the clients they own, and clients nobody owns yet (so that one of them can take the
-client on); managers and admins edit any client. Complaint permissions are in `utils.workflow`.
+Staff edit the clients they own; managers and admins edit any client. Complaint permissions
+are in `utils.workflow`.
 
 Pure functions; `mask_contacts` works on a whole register at once (no per-row Python).
 """
@@ -19,6 +19,7 @@ from utils.workflow import clean_text, is_manager
 
 MASK = "****"
 _NON_DIGIT = re.compile(r"\D")
+_DISTRICT = re.compile(r"^(.{0,8}?[区县市])")
 
 
 def same_person(a: object, b: object) -> bool:
@@ -39,12 +40,14 @@ def mask_phone(phone: object) -> str:
 
 
 def mask_address(address: object) -> str:
-    """The first part of the address (at most 6 characters, at most half of it) and `****`:
-    `城东区人民路12号3栋` → `城东区人民路****`; blank stays blank."""
+    """The district and `****`: `城东区人民路12号3栋` → `城东区****`, `北京市朝阳区建国路8号` →
+    `北京市****`; without a 区/县/市 near the start, the first three characters
+    (`12 Baker Street` → `12 ****`); blank stays blank."""
     text = clean_text(address)
     if not text:
         return ""
-    return text[: min(6, len(text) // 2)] + MASK
+    m = _DISTRICT.match(text)
+    return (m.group(1) if m else text[:3]) + MASK
 
 
 def may_see_contact(owner: object, actor: str, role: str) -> bool:
@@ -53,11 +56,9 @@ def may_see_contact(owner: object, actor: str, role: str) -> bool:
 
 
 def may_edit_client(client: dict, actor: str, role: str) -> bool:
-    """Managers and admins edit any client; staff the clients they own or nobody owns."""
-    if is_manager(role):
-        return True
-    owner = clean_text(client.get("owner"))
-    return not owner or same_person(owner, actor)
+    """Managers and admins edit any client; staff the clients they own (a client nobody owns
+    is given an owner by a manager)."""
+    return is_manager(role) or same_person(client.get("owner"), actor)
 
 
 def contact_visible(clients: pd.DataFrame, actor: str, role: str) -> pd.Series:
@@ -79,9 +80,7 @@ def _mask_phones(phone: pd.Series) -> pd.Series:
 
 def _mask_addresses(address: pd.Series) -> pd.Series:
     text = address.fillna("").astype(str).str.strip()
-    keep = np.minimum(text.str.len() // 2, 6)
-    heads = pd.Series([t[:k] for t, k in zip(text, keep, strict=True)], index=text.index,
-                      dtype=object)  # fmt: skip
+    heads = text.str.extract(_DISTRICT.pattern, expand=False).fillna(text.str[:3])
     return pd.Series(np.where(text != "", heads + MASK, ""), index=address.index)
 
 

@@ -118,18 +118,27 @@ def _cell_values(kind: str | None, col: pd.Series) -> list[object]:
     return out
 
 
+def _text_cell(ws: object, value: str) -> object:
+    """A cell that shows `value` as text even when it starts with "=" (openpyxl would write
+    a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
     """The tables (tab name → frame, in the order given) as one .xlsx workbook: one sheet per
     table named by the tab's label, labelled header row (bold, frozen, with a filter)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F2")
-    top = Alignment(vertical="top")
     for tab, frame in tables.items():
         fields = _fields(tab, frame)
         out = export_frame(tab, frame, lang)
@@ -137,7 +146,7 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
         columns = [_cell_values(_kind(tab, name), out[header])
                    for name, header in zip(fields, out.columns, strict=True)]  # fmt: skip
         for i, (header, values) in enumerate(zip(out.columns, columns, strict=True), start=1):
-            sample = [v if isinstance(v, str) else "2026-10-05 14:30"
+            sample = [v if isinstance(v, str) else str(v)
                       for v in values[:200] if v is not None]  # fmt: skip
             ws.column_dimensions[get_column_letter(i)].width = _width(str(header), sample)
         ws.freeze_panes = "A2"
@@ -149,27 +158,11 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
             cell.font, cell.fill = bold, fill
             head.append(cell)
         ws.append(head)
-        kinds = [_kind(tab, name) for name in fields]
         for row in zip(*columns, strict=True) if columns else ():
-            cells: list[object] = []
-            for kind, value in zip(kinds, row, strict=True):
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.data_type = "s"  # text stays text: never a formula
-                    if "\n" in value:
-                        cell.alignment = top
-                    cells.append(cell)
-                elif kind == DATE and value is not None:
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = "yyyy-mm-dd"
-                    cells.append(cell)
-                elif kind == DATETIME and value is not None:
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                    cells.append(cell)
-                else:
-                    cells.append(value)
-            ws.append(cells)
+            if any(isinstance(v, str) and v.startswith("=") for v in row):
+                row = tuple(_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v
+                            for v in row)  # fmt: skip
+            ws.append(row)
     if not taken:
         wb.create_sheet("Sheet")
     buf = io.BytesIO()

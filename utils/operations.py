@@ -16,9 +16,10 @@ from typing import Any
 import pandas as pd
 
 from sheets_schema.tables import TABLES
+from sheets_schema.validate import validate_record
 from utils import workflow as wf
 from utils.auth import User
-from utils.errors import ConflictError, RecordNotFound
+from utils.errors import ConflictError, InvalidRecord, RecordNotFound, WorkflowError
 from utils.forms import changed_fields
 from utils.queues import next_attempt, revisit_effects
 from utils.settings import Settings
@@ -77,6 +78,52 @@ def edit_record(
 
 # --- complaints -----------------------------------------------------------------------------
 
+# what may be corrected on a complaint besides its workflow (the description stays as logged)
+COMPLAINT_DETAILS = ("channel", "category", "severity", "responsible_staff", "verified",
+                     "root_cause", "corrective_action")  # fmt: skip
+
+
+def edit_complaint(
+    store: Store,
+    basis: dict,
+    edited: dict,
+    *,
+    user: User,
+    when: dt.datetime,
+    settings: Settings,
+    lang: str = "en",
+    onto: dict | None = None,
+) -> SaveResult | None:
+    """Correct a complaint's details (`COMPLAINT_DETAILS`): the fields of `edited` that differ
+    from `basis` (the version the form was filled from). A new severity moves due_at (working
+    days from received_at); the change is noted in the progress log (field labels in `lang`).
+    Only who may act on the complaint may edit it (`WorkflowError`). `onto`: apply the same
+    changes on top of the spreadsheet's version after a conflict. None when nothing changed."""
+    changes = changed_fields("complaints", basis, {k: v for k, v in edited.items()
+                                                   if k in COMPLAINT_DETAILS})  # fmt: skip
+    if not changes:
+        return None
+    target = onto or basis
+    if not wf.may_edit(target, user.role, user.name):
+        raise WorkflowError(
+            "workflow.not_yours", complaint_id=clean_text(target.get("complaint_id")),
+            first_receiver=clean_text(target.get("first_receiver")) or "?",
+            handler=clean_text(target.get("handler")) or "?")  # fmt: skip
+    received = wf.as_datetime(target.get("received_at"))
+    if "severity" in changes and received is not None:
+        changes["due_at"] = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
+    columns = TABLES["complaints"].by_field
+    names = ", ".join(columns[k].label(lang) for k in COMPLAINT_DETAILS if k in changes)
+    changes["progress_log"] = wf.append_log(target.get("progress_log"),
+                                            wf.log_line(when, user.name, "edit", names))
+    record_id = clean_text(target.get("complaint_id"))
+    try:
+        return store.update("complaints", record_id, changes, user=user.name,
+                            expected_updated_at=target.get("updated_at"))  # fmt: skip
+    except ConflictError as err:
+        raise ConflictError("complaints", record_id, mine={**target, **changes},
+                            theirs=err.theirs) from err  # fmt: skip
+
 
 def log_complaint(
     store: Store,
@@ -89,12 +136,50 @@ def log_complaint(
     actor: str,
     when: dt.datetime,
     settings: Settings,
-) -> SaveResult:
-    """A new complaint: the logger is its first receiver, due_at from severity in working
-    days. Raises `WorkflowError` (no description) or `InvalidRecord`."""
-    fields = wf.new_complaint_fields(client_id, channel, category, severity, description, actor,
-                                     when, settings)  # fmt: skip
-    return store.append("complaints", fields, user=actor)
+    new_client: dict | None = None,
+) -> tuple[SaveResult, SaveResult | None]:
+    """Log a complaint: the logger is its first receiver, due_at from severity in working
+    days. With `new_client` (the fields of a client registered on the spot) the client is
+    registered first and the complaint is theirs. Everything is checked before anything is
+    saved. Returns (complaint save, client save or None). Raises `WorkflowError` (no
+    description) or `InvalidRecord` (problems name the field, of either table)."""
+    fields = wf.new_complaint_fields(client_id or "-", channel, category, severity, description,
+                                     actor, when, settings)  # fmt: skip
+    _, problems = validate_record("complaints", {**fields, "complaint_id": "-"})
+    client = None
+    if new_client is not None:
+        client = {**new_client, "client_id": "-", "owner": new_client.get("owner") or actor,
+                  "status": new_client.get("status") or "active",
+                  "registered_on": new_client.get("registered_on") or when.date()}  # fmt: skip
+        problems += validate_record("clients", client)[1]
+    if problems:
+        raise InvalidRecord(problems)
+    client_save = None
+    if client is not None:
+        client_save = add_client(store, {k: v for k, v in client.items() if k != "client_id"},
+                                 actor=actor, today=when.date())  # fmt: skip
+        client_id = client_save.record_id
+    fields["client_id"] = clean_text(client_id)
+    return store.append("complaints", fields, user=actor), client_save
+
+
+def refusal(
+    action: str,
+    complaint: dict,
+    *,
+    user: User,
+    settings: Settings,
+    revisits: pd.DataFrame,
+    lang: str,
+) -> str:
+    """Why `action` may not be taken on the complaint now, in `lang`; "" when it may."""
+    params = {"handler": "?", "reason": "?", "note": "?", "resolution": "?"}
+    try:
+        action_changes(action, complaint, params, user=user, when=now(), settings=settings,
+                       revisits=revisits, lang=lang)  # fmt: skip
+    except WorkflowError as err:
+        return err.message(lang)
+    return ""
 
 
 def action_changes(
@@ -120,9 +205,13 @@ def action_changes(
     if action == "record_progress":
         return wf.record_progress(complaint, note=text.get("note", ""), **common)
     if action == "resolve":
-        return wf.resolve(complaint, resolution=text.get("resolution", ""),
-                          root_cause=text.get("root_cause", ""),
-                          corrective_action=text.get("corrective_action", ""), **common)  # fmt: skip
+        return wf.resolve(
+            complaint,
+            resolution=text.get("resolution", ""),
+            root_cause=text.get("root_cause", ""),
+            corrective_action=text.get("corrective_action", ""),
+            **common,
+        )
     if action == "record_feedback":
         return wf.record_feedback(complaint, note=text.get("note", ""), **common)
     if action == "close":
@@ -170,6 +259,19 @@ class RevisitOutcome:
     complaint: SaveResult | None = None
     effect: str = ""  # "", "closed", "reopened", "unreachable"
     level: str = ""  # the complaint's level after a reopen-and-escalate
+
+
+def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
+    """The complaint's follow-ups since it was resolved: `reached` (one reached the client),
+    `closable` (the latest reached one says solved and not unsatisfied), `closing_revisit`,
+    `attempts` (unreached so far)."""
+    one = pd.DataFrame({
+        "complaint_id": [clean_text(complaint.get("complaint_id"))],
+        "resolved_at": pd.to_datetime([wf.as_datetime(complaint.get("resolved_at"))]),
+    })  # fmt: skip
+    row = wf.followup_summary(one, revisits).iloc[0]
+    return {"reached": bool(row["reached"]), "closable": bool(row["closable"]),
+            "closing_revisit": str(row["closing_revisit"]), "attempts": int(row["attempts"])}
 
 
 def followup_attempt(complaint: dict, revisits: pd.DataFrame) -> int:

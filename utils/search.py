@@ -225,7 +225,9 @@ def revisit_list(
     return out.sort_values("done_at", ascending=False, kind="stable", na_position="last")
 
 
-def queue_for_staff(queue: pd.DataFrame, columns: Sequence[str], staff: Sequence[str]) -> pd.DataFrame:
+def queue_for_staff(
+    queue: pd.DataFrame, columns: Sequence[str], staff: Sequence[str]
+) -> pd.DataFrame:
     """Rows of a revisit queue where any of `columns` names one of `staff` (case ignored)."""
     if not staff:
         return queue

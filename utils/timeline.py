@@ -31,7 +31,9 @@ def _text(column: pd.Series) -> pd.Series:
     return column.fillna("").astype(str).str.strip()
 
 
-def _events(frame: pd.DataFrame, at: str, event: str | pd.Series, **columns: object) -> pd.DataFrame:
+def _events(
+    frame: pd.DataFrame, at: str, event: str | pd.Series, **columns: object
+) -> pd.DataFrame:
     out = pd.DataFrame({"at": pd.to_datetime(frame[at]).astype("datetime64[ns]")},
                        index=frame.index)  # fmt: skip
     out["event"] = event
@@ -41,7 +43,9 @@ def _events(frame: pd.DataFrame, at: str, event: str | pd.Series, **columns: obj
     return out
 
 
-def client_timeline(client_id: str, complaints: pd.DataFrame, revisits: pd.DataFrame) -> pd.DataFrame:
+def client_timeline(
+    client_id: str, complaints: pd.DataFrame, revisits: pd.DataFrame
+) -> pd.DataFrame:
     """The client's complaints and revisits as events (columns `EVENT_COLUMNS`), latest first."""
     cid = clean_text(client_id)
     mine = complaints.loc[_text(complaints["client_id"]) == cid]

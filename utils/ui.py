@@ -111,9 +111,11 @@ def store_status() -> None:
         return
     st.caption(tr("ui.store_" + store.kind, source=store.describe()))
     st.caption(tr("ui.read_at", time=f"{snap.read_at:%H:%M:%S}"))
-    waiting = store.pending_count()
-    if waiting:
-        st.warning(tr("ui.pending", count=waiting), icon="⏳")
+    waiting = store.queue.ops() if store.pending_count() else []
+    if any(op.error for op in waiting):  # the writer tried and could not
+        st.warning(tr("ui.pending", count=len(waiting)), icon="⏳")
+    elif waiting:  # just saved: the writer is on it
+        st.caption(tr("ui.writing", count=len(waiting)))
     if snap.conflicts:
         st.error(tr("ui.conflicts", count=len(snap.conflicts)), icon="⚠️")
     if st.button(tr("ui.refresh"), key="refresh_store", icon="🔄"):

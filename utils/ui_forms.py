@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -25,14 +26,30 @@ from utils.store.base import same_moment
 
 FLASH_KEY = "sheetdesk_flash"
 CONFLICT_KEY = "sheetdesk_conflict"
+FRAME_KEY = "sheetdesk_frame_checked"
 BLANK = ""
 LONG_TEXT = {"notes", "description", "resolution", "root_cause", "corrective_action",
              "suggestions", "address"}  # fmt: skip
 
-_MEMO: weakref.WeakKeyDictionary[Snapshot, dict] = weakref.WeakKeyDictionary()
+_MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(snapshot) → (the snapshot, results)
 
 
 # --- guards ---------------------------------------------------------------------------------
+
+
+def ensure_frame() -> None:
+    """Run the page inside app.py's navigation and sidebar. Right after the server starts, a
+    link straight to a page (`/complaints?id=…`) is run by Streamlit's old pages-directory mode
+    — the page alone, without app.py, so without the sidebar and sign-in — until some session
+    has run app.py. Switch that mode off and rerun: app.py then runs and shows the same page
+    with the same query parameters. Once per session at most (AppTest switches that mode on
+    for every run)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and not st.session_state.get(FRAME_KEY):
+        st.session_state[FRAME_KEY] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def require_user() -> auth.User:
@@ -46,17 +63,18 @@ def require_user() -> auth.User:
 
 def read_snapshot() -> Snapshot:
     """The store's snapshot; a store error is shown and stops the page."""
-    try:
-        return ui.get_store().read()
-    except SheetdeskError as err:
-        ui.show_error(err)
-        st.stop()
+    return ui.snapshot()
 
 
 def memo(snapshot: Snapshot, name: str, compute: Callable[[], Any]) -> Any:
     """`compute()` once per snapshot (process-wide: it depends only on the data). A save or a
     re-read makes a new snapshot, so nothing stale is served."""
-    store = _MEMO.setdefault(snapshot, {})
+    key = id(snapshot)
+    entry = _MEMO.get(key)
+    if entry is None or entry[0]() is not snapshot:
+        entry = (weakref.ref(snapshot, lambda _gone, key=key: _MEMO.pop(key, None)), {})
+        _MEMO[key] = entry
+    store = entry[1]
     if name not in store:
         store[name] = compute()
     return store[name]
@@ -163,17 +181,63 @@ def bump(name: str) -> None:
 # --- tables ---------------------------------------------------------------------------------
 
 
+TINTS = {"red": "background-color: rgba(255, 75, 75, 0.16)",
+         "orange": "background-color: rgba(255, 164, 33, 0.18)"}  # fmt: skip
+
+
+def readable(display: pd.DataFrame) -> pd.DataFrame:
+    """A table for people: dates as `2026-11-23` or `2026-11-23 10:05` and blanks as empty
+    cells (never "None"/"NaT"). For the rows about to be shown."""
+    out = display
+    for name in display.columns:
+        column = display[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            known = column.dropna()
+            whole_days = bool((known == known.dt.normalize()).all())
+            text = column.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M")
+        elif isinstance(column.dtype, pd.Int64Dtype) and column.isna().any():
+            text = column.astype(object)
+        else:
+            continue
+        if out is display:
+            out = display.copy()
+        out[name] = text.where(column.notna(), "")
+    return out
+
+
+def _styled(display: pd.DataFrame, tint: Any, color: str) -> Any:
+    """The table with the rows where `tint` is True tinted (a Styler), or as it is."""
+    frame = readable(display)
+    if tint is None or not bool(np.any(tint)):
+        return frame
+    css = np.where(np.asarray(tint, dtype=bool)[:, None], TINTS[color], "")
+    css = css.repeat(frame.shape[1], axis=1)
+    return frame.style.apply(
+        lambda part: pd.DataFrame(css, index=part.index, columns=part.columns), axis=None)
+
+
+def table(display: pd.DataFrame, *, tint: Any = None, color: str = "red", **kwargs: Any) -> None:
+    st.dataframe(_styled(display, tint, color), hide_index=True, width="stretch", **kwargs)
+
+
 def pick_row(
-    display: pd.DataFrame | Any, ids: Sequence[str], key: str, **kwargs: Any
+    display: pd.DataFrame,
+    ids: Sequence[str],
+    key: str,
+    *,
+    tint: Any = None,
+    color: str = "red",
+    **kwargs: Any,
 ) -> str | None:
-    """A table whose rows can be clicked to open a record: the chosen row's ID, or None."""
+    """A table whose rows can be clicked to open a record: the chosen row's ID, or None.
+    Rows where `tint` is True stand out in `color`."""
     gen = generation(key)
-    event = st.dataframe(display, key=f"{key}_{gen}", on_select="rerun",
+    event = st.dataframe(_styled(display, tint, color), key=f"{key}_{gen}", on_select="rerun",
                          selection_mode="single-row", hide_index=True, **kwargs)  # fmt: skip
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(ids):
         bump(key)  # the next time the table is shown, nothing is selected
-        return ids[rows[0]]
+        return ids[rows[0]] or None
     return None
 
 
@@ -330,7 +394,7 @@ def _conflict_body() -> None:
                      at=format_value(tab, "updated_at", theirs.get("updated_at"), lang)),
                icon="⚠️")  # fmt: skip
     st.dataframe(conflict_table(tab, conflict["mine"], theirs, lang), hide_index=True,
-                 use_container_width=True)  # fmt: skip
+                 width="stretch")  # fmt: skip
     if conflict.get("error"):
         st.error(conflict["error"], icon="⚠️")
     a, b, c = st.columns(3)
@@ -340,14 +404,12 @@ def _conflict_body() -> None:
         except ConflictError as err:  # changed once more meanwhile: show the newest version
             conflict.update(theirs=err.theirs, error=ui.tr("conflict.again"))
             st.rerun()
-        except InvalidRecord as err:
-            conflict["error"] = err.message(lang)
-            st.rerun()
         except SheetdeskError as err:
             conflict["error"] = err.message(lang)
             st.rerun()
         _chosen(conflict)
-        saved(result, conflict["done"])
+        if result is not None:
+            saved(result, conflict["done"])
         st.rerun()
     if b.button(ui.tr("conflict.take_theirs"), key="conflict_take_theirs"):
         _chosen(conflict)

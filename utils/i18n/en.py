@@ -123,6 +123,7 @@ MESSAGES.update({
     "safely and shown everywhere; they will be written as soon as the spreadsheet can be.",
     "ui.conflicts": "{count} save(s) could not be written because the row changed in the "
     "spreadsheet meanwhile. See Data health.",
+    "ui.writing": "✍️ Writing {count} save(s) to the spreadsheet…",
     "ui.refresh": "Refresh",
     "home.title": "Sheetdesk service desk",
     "home.welcome": "Welcome! The spreadsheet is empty. Start by registering a client, or "
@@ -253,7 +254,7 @@ MESSAGES.update({
     "form.required_note": "Fields marked * are required.",
     "form.save": "Save changes",
     "form.no_changes": "Nothing was changed, so nothing was saved.",
-    "form.not_saved": "Not saved: correct the fields marked below.",
+    "form.not_saved": "Not saved: correct the fields marked in red.",
     "form.stale": "This record was changed by {by} at {at} since you opened the form below; the "
     "form still shows the earlier values. Saving will show you both versions first.",
     "form.reload": "Reload the form",
@@ -434,6 +435,11 @@ MESSAGES.update({
     "clients.last_reached": "Last revisit that reached the client: {date}.",
     "clients.never_reached": "No revisit has reached this client yet.",
     "clients.phone_known": "This phone number is already in the register (see below).",
+    "complaints.edit_details": "Correct the details",
+    "complaints.edit_note": "A new severity moves the time limit. The change is noted in the "
+    "progress log.",
+    "complaints.saved": "Complaint {record_id} saved.",
+    "log.action.edit": "Details corrected",
 })  # end pages
 
 # --- dashboard ---

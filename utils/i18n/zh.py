@@ -98,6 +98,7 @@ MESSAGES.update({
     "ui.read_at": "读取时间 {time}",
     "ui.pending": "有 {count} 条保存正在等待写入表格。它们已妥善保存并在各页面显示，表格可写入时会自动写入。",
     "ui.conflicts": "有 {count} 条保存因表格中该行已被修改而未写入。请到“数据检查”查看。",
+    "ui.writing": "✍️ 正在把 {count} 条保存写入表格…",
     "ui.refresh": "刷新",
     "home.title": "Sheetdesk 客服工作台",
     "home.welcome": "欢迎！表格目前是空的。可以先登记一位客户，或载入演示数据看看效果（之后可在工作簿中删除）。",
@@ -202,7 +203,7 @@ MESSAGES.update({
     "form.required_note": "带 * 的为必填项。",
     "form.save": "保存修改",
     "form.no_changes": "没有修改任何内容，未保存。",
-    "form.not_saved": "未保存：请按下方提示修改后再提交。",
+    "form.not_saved": "未保存：请按标红的提示修改后再提交。",
     "form.stale": "您打开下面的表单后，{by} 于 {at} 修改了这条记录；表单中仍是修改前的内容。"
     "保存时会先把两个版本都给您看。",
     "form.reload": "重新载入表单",
@@ -368,6 +369,10 @@ MESSAGES.update({
     "clients.last_reached": "最近一次联系上客户的回访：{date}。",
     "clients.never_reached": "还没有联系上该客户的回访。",
     "clients.phone_known": "该电话已在客户档案中（见下方）。",
+    "complaints.edit_details": "修改投诉信息",
+    "complaints.edit_note": "修改严重程度会重新计算处理时限。修改会记入处理记录。",
+    "complaints.saved": "投诉 {record_id} 已保存。",
+    "log.action.edit": "修改信息",
 })  # end pages
 
 # --- dashboard ---

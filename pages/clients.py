@@ -1,0 +1,248 @@
+"""Client register (客户档案): search and filter; register a client (warns when the phone is
+already in the register, with links to those clients); a client's page (`?id=KH-…`) with
+details, an edit form and the client's complaints and revisits on one timeline. For staff, the
+phone and address of other staff's clients are masked."""
+
+import streamlit as st
+
+from sheets_schema import choices as ch
+from utils import operations as ops
+from utils import ui
+from utils import ui_forms as uf
+from utils.access import mask_contacts, mask_record, may_edit_client, may_see_contact
+from utils.display import labelled
+from utils.errors import ConflictError, InvalidRecord, SheetdeskError
+from utils.forms import format_value
+from utils.search import find_by_phone, search_clients, staff_names
+from utils.timeline import client_summary, client_timeline, timeline_table
+
+TAB = "clients"
+MAX_ROWS = 300
+LIST_COLUMNS = ["client_id", "name", "grade", "phone", "contact_person", "owner", "status",
+                "region", "registered_on"]  # fmt: skip
+FORM_FIELDS = ["name", "phone", "client_type", "grade", "contact_person", "email", "address",
+               "region", "source", "owner", "status", "registered_on", "notes"]  # fmt: skip
+DETAIL_FIELDS = ["client_id", "client_type", "grade", "contact_person", "phone", "email",
+                 "address", "region", "source", "owner", "status", "registered_on", "notes",
+                 "updated_at", "updated_by"]  # fmt: skip
+PENDING_KEY = "clients_add_pending"
+
+uf.ensure_frame()
+who = uf.require_user()
+store = ui.get_store()
+settings = ui.get_settings()
+lang = ui.lang()
+snap = uf.read_snapshot()
+uf.conflict_dialog()
+
+
+def label_of(choices: ch.Choices):
+    return lambda value: choices.label(value, lang)
+
+
+def client_list() -> None:
+    owners = uf.memo(snap, "client_owners", lambda: staff_names({TAB: snap.clients}))
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+    text = c1.text_input(ui.tr("clients.search"), placeholder=ui.tr("clients.search_hint"),
+                         key="clients_q")  # fmt: skip
+    grades = c2.multiselect(ui.tr("clients.filter.grade"), ch.GRADE.values,
+                            format_func=label_of(ch.GRADE), key="clients_grades",
+                            placeholder=ui.tr("list.all"))  # fmt: skip
+    statuses = c3.multiselect(ui.tr("clients.filter.status"), ch.CLIENT_STATUS.values,
+                              format_func=label_of(ch.CLIENT_STATUS), key="clients_statuses",
+                              placeholder=ui.tr("list.all"))  # fmt: skip
+    chosen = c4.multiselect(ui.tr("clients.filter.owner"), owners, default=None,
+                            key="clients_owners", placeholder=ui.tr("list.anyone"))  # fmt: skip
+    found = search_clients(snap.clients, text, grades=grades, statuses=statuses, owners=chosen)
+    shown = mask_contacts(found.head(MAX_ROWS), who.name, who.role)
+    uf.count_caption(len(shown), len(found))
+    if not who.is_manager:
+        st.caption(ui.tr("clients.masked_note"))
+    if shown.empty:
+        return
+    picked = uf.pick_row(labelled(TAB, shown, lang, LIST_COLUMNS), shown["client_id"].tolist(),
+                         key="clients_table",
+                         height=min(38 + 35 * len(shown), 560))  # fmt: skip
+    if picked:
+        uf.open_record(picked)
+    st.caption(ui.tr("list.click_to_open"))
+
+
+def save_new(values: dict, slots: dict, general) -> None:
+    try:
+        result = ops.add_client(store, values, actor=who.name, today=ops.now().date())
+    except InvalidRecord as err:
+        uf.show_problems(err, slots, general)
+        return
+    except SheetdeskError as err:
+        general.error(err.message(lang), icon="⚠️")
+        return
+    st.session_state.pop(PENDING_KEY, None)
+    uf.bump("client_add")
+    uf.saved(result, ui.tr("clients.added", name=result.record.get("name", ""),
+                           record_id=result.record_id))  # fmt: skip
+    uf.open_record(result.record_id)
+
+
+def duplicate_warning(values: dict, slots: dict, general) -> None:
+    """The phone is already in the register: say whose it is, link to them, and let the user
+    register anyway or go back to the form."""
+    matches = find_by_phone(snap.clients, values.get("phone"))
+    if matches.empty:
+        st.session_state.pop(PENDING_KEY, None)
+        return
+    slots["phone"].warning(ui.tr("clients.phone_known"), icon="☎️")
+    with st.container(border=True):
+        st.warning(ui.tr("clients.duplicate_phone", phone=values.get("phone", ""),
+                         count=len(matches)), icon="☎️")  # fmt: skip
+        for match in matches.head(10).to_dict("records"):
+            st.page_link("pages/clients.py", query_params={"id": match["client_id"]},
+                         label=ui.tr("clients.duplicate_link", name=match["name"],
+                                     record_id=match["client_id"],
+                                     owner=match["owner"] or "—"), icon="👤")  # fmt: skip
+        a, b = st.columns(2)
+        if a.button(ui.tr("clients.add_anyway"), key="clients_add_anyway"):
+            save_new(values, slots, general)
+        if b.button(ui.tr("clients.add_cancel"), key="clients_add_cancel"):
+            st.session_state.pop(PENDING_KEY, None)
+            st.rerun()
+
+
+def add_form() -> None:
+    gen = uf.generation("client_add")
+    defaults = ops.new_client_defaults(who.name, ops.now().date())
+    with st.form(f"client_add_{gen}"):
+        st.caption(ui.tr("form.required_note"))
+        values, slots = uf.fields_block(TAB, FORM_FIELDS, defaults, key=f"client_add_{gen}",
+                                        required=("name", "phone"))  # fmt: skip
+        submitted = st.form_submit_button(ui.tr("clients.add_submit"), type="primary",
+                                          icon="➕")  # fmt: skip
+    general = st.empty()
+    if submitted:
+        if find_by_phone(snap.clients, values.get("phone")).empty:
+            save_new(values, slots, general)
+        else:
+            st.session_state[PENDING_KEY] = values
+    pending = st.session_state.get(PENDING_KEY)
+    if pending:
+        duplicate_warning(pending, slots, general)
+
+
+def edit_form(client: dict) -> None:
+    rid = client["client_id"]
+    form = f"client_edit_{rid}"
+    basis, stale = uf.form_basis(TAB, client, form)
+    if stale:
+        c1, c2 = st.columns([4, 1])
+        c1.info(ui.tr("form.stale", by=client.get("updated_by") or "?",
+                      at=format_value(TAB, "updated_at", client.get("updated_at"), lang)),
+                icon="🔄")  # fmt: skip
+        if c2.button(ui.tr("form.reload"), key=f"{form}_reload"):
+            uf.bump(form)
+            st.rerun()
+    gen = uf.generation(form)
+    with st.form(f"{form}_{gen}"):
+        values, slots = uf.fields_block(TAB, FORM_FIELDS, basis, key=f"{form}_{gen}",
+                                        required=("name", "phone"))  # fmt: skip
+        submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")
+    general = st.empty()
+    if not submitted:
+        return
+    done = ui.tr("clients.saved", record_id=rid)
+    try:
+        result = ops.edit_record(store, TAB, basis, values, actor=who.name)
+    except ConflictError as err:
+        uf.start_conflict(err, lambda theirs: ops.edit_record(
+            store, TAB, basis, values, actor=who.name, force=True), done, form=form)  # fmt: skip
+        st.rerun()
+    except InvalidRecord as err:
+        uf.show_problems(err, slots, general)
+        return
+    except SheetdeskError as err:
+        general.error(err.message(lang), icon="⚠️")
+        return
+    if result is None:
+        general.info(ui.tr("form.no_changes"))
+        return
+    uf.bump(form)
+    uf.saved(result, done)
+    st.rerun()
+
+
+def client_page(rid: str) -> None:
+    uf.back_button("clients.back", "id", key="clients_back")
+    client = snap.record(TAB, rid)
+    if client is None:
+        st.warning(ui.tr("clients.not_found", record_id=rid), icon="🔍")
+        st.page_link("pages/health.py", label=ui.tr("list.see_health"), icon="🩺")
+        return
+    shown = mask_record(client, who.name, who.role)
+    st.title(client["name"])
+    badges = [f":blue-badge[{rid}]"]
+    if client.get("grade"):
+        badges.append(f":violet-badge[{ch.GRADE.label(client['grade'], lang)}]")
+    if client.get("status"):
+        color = {"active": "green", "dormant": "orange"}.get(client["status"], "gray")
+        badges.append(f":{color}-badge[{ch.CLIENT_STATUS.label(client['status'], lang)}]")
+    st.markdown(" ".join(badges))
+    summary = uf.memo(snap, f"client_summary:{rid}", lambda: client_summary(
+        rid, snap.complaints, snap.revisits, ops.now(), settings))  # fmt: skip
+    m = st.columns(5)
+    m[0].metric(ui.tr("clients.m.complaints"), summary["complaints"])
+    m[1].metric(ui.tr("clients.m.open"), summary["open"])
+    m[2].metric(ui.tr("clients.m.overdue"), summary["overdue"])
+    m[3].metric(ui.tr("clients.m.revisits"), summary["revisits"])
+    m[4].metric(ui.tr("clients.m.avg_score"), summary["avg_score"] or "—")
+    last = summary["last_reached"]
+    st.caption(ui.tr("clients.last_reached", date=f"{last:%Y-%m-%d}") if last
+               else ui.tr("clients.never_reached"))  # fmt: skip
+    links = st.columns(3)
+    links[0].page_link("pages/complaints.py", query_params={"client": rid, "new": "1"},
+                       label=ui.tr("clients.log_complaint"), icon="📨")  # fmt: skip
+    links[1].page_link("pages/revisits.py", query_params={"client": rid},
+                       label=ui.tr("clients.record_revisit"), icon="📞")  # fmt: skip
+    others = find_by_phone(snap.clients, client.get("phone"), exclude_id=rid)
+    if len(others):
+        st.info(ui.tr("clients.shares_phone", count=len(others)), icon="☎️")
+        for other in others.head(10).to_dict("records"):
+            st.page_link("pages/clients.py", query_params={"id": other["client_id"]},
+                         label=f"{other['name']} · {other['client_id']}", icon="👤")  # fmt: skip
+    st.subheader(ui.tr("clients.details"))
+    uf.details(TAB, shown, DETAIL_FIELDS, columns=4)
+    if not may_see_contact(client.get("owner"), who.name, who.role):
+        st.caption(ui.tr("clients.masked_note"))
+    st.subheader(ui.tr("clients.timeline"))
+    events = client_timeline(rid, snap.complaints, snap.revisits)
+    if events.empty:
+        st.caption(ui.tr("clients.no_history"))
+    else:
+        table = timeline_table(events, lang)
+        targets = events["complaint_id"].tolist()  # a revisit opens its complaint
+        picked = uf.pick_row(table, targets, key=f"timeline_{rid}")
+        st.caption(ui.tr("clients.timeline_hint"))
+        if picked:
+            st.switch_page("pages/complaints.py", query_params={"id": picked})
+    st.divider()
+    if may_edit_client(client, who.name, who.role):
+        with st.expander(ui.tr("clients.edit"), icon="✏️"):
+            edit_form(client)
+    else:
+        st.caption(ui.tr("clients.edit_not_allowed", owner=client.get("owner") or "—"))
+
+
+current = uf.current_id()
+if current:
+    uf.show_flash()
+    client_page(current)
+else:
+    st.title(ui.tr("clients.title"))
+    uf.show_flash()
+    default = ui.tr("clients.tab.add") if st.session_state.get(PENDING_KEY) else None
+    tab_list, tab_add = st.tabs([ui.tr("clients.tab.list"), ui.tr("clients.tab.add")],
+                                key="clients_mode", on_change="rerun", default=default)  # fmt: skip
+    if tab_list.open:
+        with tab_list:
+            client_list()
+    if tab_add.open:
+        with tab_add:
+            add_form()

@@ -1,0 +1,407 @@
+"""End to end in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright): the app
+served by `streamlit run` on a temporary workbook of demo data. The dashboard renders its
+tiles and charts without an exception or console error, refreshes itself when the workbook
+changes, hands out its files; the monthly report opens offline from file:// without errors
+and prints; the other pages open without an exception. Screenshots go to a temporary folder
+(or to SHEETDESK_SCREENSHOTS when set), for people to look at.
+
+Without Chromium (or Playwright) the tests are skipped, and fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from utils import metrics as m
+from utils import report
+from utils.demo import load_demo
+from utils.i18n import t
+from utils.settings import Settings
+from utils.store.local import LocalWorkbookStore
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]  # fmt: skip
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+EXCEPTION = "[data-testid='stException']"
+CHART = ".vega-embed, [data-testid='stVegaLiteChart']"
+METRIC = "[data-testid='stMetric']"
+TIMEOUT_MS = 30_000
+SERVER_START_S = 60
+REFRESH_S = 5  # the dashboard's timer in these tests (SHEETDESK_REFRESH_SECONDS)
+# the frontend probes the base path of a page's URL first (…/dashboard/_stcore/health): a 404
+# there is how it finds the server's root, not a fault of the page
+PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason}: browser tests must run under CI")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workbook: Path, log_path: Path, request: pytest.FixtureRequest) -> str:
+    """`streamlit run app.py` on a free port; terminated by a finalizer whatever happens."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SHEETDESK_SPREADSHEET", "SHEETDESK_ROLES", "SHEETDESK_LANGUAGE")}
+    env.update(SHEETDESK_WORKBOOK=str(workbook), SHEETDESK_REFRESH_SECONDS=str(REFRESH_S),
+               PYTHONUNBUFFERED="1")  # fmt: skip
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log.close()
+
+    request.addfinalizer(stop)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return url
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer in {SERVER_START_S} s:\n{log_path.read_text()[-3000:]}")
+    return url  # not reached
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -r requirements-dev.txt)")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+    except Exception:
+        pw.stop()
+        raise
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "demo.xlsx"
+    load_demo(LocalWorkbookStore(path), clients=120, complaints=400, revisits=450)
+    return path
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wanted = os.environ.get("SHEETDESK_SCREENSHOTS")
+    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app_url(browser: Any, workbook: Path, tmp_path_factory: pytest.TempPathFactory,
+            request: pytest.FixtureRequest) -> str:
+    url = start_server(workbook, tmp_path_factory.mktemp("server") / "streamlit.log", request)
+    # One session on the home page first: until app.py has run once in the process, Streamlit
+    # serves /<page> from the pages/ folder without app.py (see the xfail test below).
+    page = browser.new_page()
+    try:
+        page.goto(url + "/", timeout=TIMEOUT_MS)
+        page.wait_for_selector("[data-testid='stSidebar'] input", timeout=TIMEOUT_MS)
+    finally:
+        page.close()
+    return url
+
+
+class Session:
+    """One browser tab on the app, with its console errors."""
+
+    def __init__(self, browser: Any, locale: str = "en-US") -> None:
+        self.context = browser.new_context(viewport={"width": 1366, "height": 900},
+                                           locale=locale, accept_downloads=True)  # fmt: skip
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.errors: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _console(self, msg: Any) -> None:
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "")
+        if where.endswith(PROBES):
+            return
+        self.errors.append(f"{msg.text} ({where})")
+
+    def open(self, url: str, name: str = "周主任") -> None:
+        """Open a page and sign in through the sidebar form if it asks for a name."""
+        self.page.goto(url)
+        self.page.wait_for_selector(READY)
+        self.page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stMarkdown'], "
+                                    "[data-testid='stSidebar'] input")  # fmt: skip
+        box = self.page.locator("[data-testid='stSidebar'] input[type='text']")
+        if box.count():
+            box.first.fill(name)
+            box.first.press("Enter")  # submits the sign-in form
+            self.page.wait_for_selector("[data-testid='stSidebar'] input[type='text']",
+                                        state="detached")  # fmt: skip
+        self.settle()
+
+    def wait_for(self, selector: str, timeout_ms: int = TIMEOUT_MS) -> None:
+        """Wait for `selector`; on a timeout, fail with what the page shows instead."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_selector(selector, timeout=timeout_ms)
+        except PlaywrightTimeout:
+            text = self.page.locator("body").inner_text()[:2000]
+            pytest.fail(f"{selector} did not appear on {self.page.url}; the page shows:\n{text}")
+
+    def settle(self, seconds: float = 1.0) -> None:
+        time.sleep(seconds)
+        self.page.wait_for_selector(READY)
+
+    def exceptions(self) -> list[str]:
+        return self.page.locator(EXCEPTION).all_inner_texts()
+
+    def screenshot(self, path: Path) -> Path:
+        """The whole page: Streamlit scrolls inside its main block, so the window is made as
+        tall as that block first."""
+        height = self.page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll("
+            "'[data-testid=stMain], [data-testid=stAppViewContainer], section')]"
+            ".map(e => e.scrollHeight), 900)")
+        self.page.set_viewport_size({"width": 1366, "height": min(int(height) + 40, 12000)})
+        time.sleep(0.5)
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size({"width": 1366, "height": 900})
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def session(browser: Any) -> Iterator[Session]:
+    s = Session(browser)
+    yield s
+    s.close()
+
+
+def tile_value(page: Any, index: int = 0) -> str:
+    return page.locator(f"{METRIC} [data-testid='stMetricValue']").nth(index).inner_text()
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_dashboard_renders_tiles_and_charts_in_every_tab(
+    browser: Any, app_url: str, shots: Path, locale: str
+) -> None:
+    s = Session(browser, locale)
+    try:
+        s.open(app_url + "/dashboard")
+        page = s.page
+        s.wait_for(METRIC)
+        assert page.locator(METRIC).count() == 17
+        page.wait_for_function(f"document.querySelectorAll(\"{CHART}\").length >= 5")
+        assert not s.exceptions()
+        assert page.locator(f"{CHART} svg, {CHART} canvas").count() >= 5
+        title = page.locator("h1").first.inner_text()
+        assert title == ("管理看板" if locale == "zh-CN" else "Dashboard")
+        s.screenshot(shots / f"dashboard-{locale}.png")
+        tabs = page.get_by_role("tab")
+        assert tabs.count() == 6
+        for i in range(tabs.count()):
+            tabs.nth(i).click()
+            s.settle(0.5)
+            panel = page.locator("[role='tabpanel']:visible")
+            if i in (1, 2, 3):  # open and overdue, revisits, clients: charts
+                panel.locator(CHART).first.wait_for()
+                assert panel.locator(f"{CHART} svg, {CHART} canvas").count() >= 2
+            assert not s.exceptions()
+            s.screenshot(shots / f"dashboard-{locale}-tab{i}.png")
+        assert not s.errors, s.errors
+    finally:
+        s.close()
+
+
+def test_period_switch_changes_the_figures(session: Session, app_url: str) -> None:
+    session.open(app_url + "/dashboard")
+    page = session.page
+    session.wait_for(METRIC)
+    caption = page.get_by_text("compared with").first.inner_text()
+    page.get_by_role("radio", name="Last month").click()
+    page.wait_for_function(
+        "t => !document.body.innerText.includes(t)", arg=caption, timeout=TIMEOUT_MS)
+    session.settle()
+    assert not session.exceptions()
+    last = pd.Timestamp.now().normalize().replace(day=1) - pd.DateOffset(months=1)
+    assert f"({last:%Y-%m-%d} –" in page.get_by_text("compared with").first.inner_text()
+    assert not session.errors, session.errors
+
+
+def test_live_refresh_shows_new_rows_without_a_click(
+    session: Session, app_url: str, workbook: Path
+) -> None:
+    session.open(app_url + "/dashboard")
+    page = session.page
+    session.wait_for(METRIC)
+    before = int(tile_value(page, 0).replace(",", ""))  # received this month
+    store = LocalWorkbookStore(workbook)
+    client = store.read().clients["client_id"].iloc[0]
+    store.append("complaints", {
+        "client_id": client, "received_at": dt.datetime.now().replace(second=0, microsecond=0),
+        "channel": "phone", "category": "billing", "severity": "normal",
+        "description": "浏览器测试：新投诉", "first_receiver": "王芳", "level": "frontline",
+        "status": "received",
+    }, user="test")  # fmt: skip
+    deadline = time.monotonic() + REFRESH_S * 4 + 30  # the store's cache, then the timer
+    now_shown = before
+    while time.monotonic() < deadline and now_shown == before:
+        time.sleep(1)
+        now_shown = int(tile_value(page, 0).replace(",", ""))
+    assert now_shown == before + 1
+    assert not session.exceptions()
+
+
+def test_downloads_from_the_page(session: Session, app_url: str, tmp_path: Path) -> None:
+    session.open(app_url + "/dashboard")
+    page = session.page
+    session.wait_for(METRIC)
+    page.get_by_role("tab").nth(5).click()
+    session.settle(0.5)
+    got = {}
+    for key in ("dash_dl_complaints", "dash_dl_xlsx", "dash_dl_report"):
+        with page.expect_download(timeout=90_000) as info:
+            page.locator(f".st-key-{key} button").click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        got[key] = target
+    assert got["dash_dl_complaints"].name.endswith("-complaints.csv")
+    assert got["dash_dl_complaints"].read_bytes().startswith(b"\xef\xbb\xbf")
+    assert got["dash_dl_xlsx"].read_bytes()[:2] == b"PK"
+    html = got["dash_dl_report"].read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+    assert not session.exceptions()
+
+
+# --- the monthly report, offline --------------------------------------------------------------
+
+
+def test_report_file_opens_offline_without_errors(
+    browser: Any, workbook: Path, shots: Path, tmp_path: Path
+) -> None:
+    snap = LocalWorkbookStore(workbook).read()
+    now = dt.datetime.now()
+    month = report.default_month(now)
+    html = report.build_report(snap.clients, snap.complaints, snap.revisits, month, "zh",
+                               Settings(), now)  # fmt: skip
+    path = tmp_path / report.report_filename(month, "zh")
+    path.write_text(html, encoding="utf-8")
+    s = Session(browser, "zh-CN")
+    fetched: list[str] = []
+    try:
+        s.context.route("**/*", lambda route: (
+            fetched.append(route.request.url),
+            route.continue_() if route.request.url.startswith("file:") else route.abort(),
+        ))  # fmt: skip
+        s.page.goto(path.as_uri())
+        s.page.wait_for_load_state("load")
+        label = report.month_label(m.month_period(month), "zh")
+        assert s.page.title() == t("report.title", "zh", month=label)
+        assert s.page.locator("svg").count() >= 10  # the charts, inline
+        assert s.page.locator("table").count() >= 3
+        assert [u for u in fetched if not u.startswith("file:")] == []
+        assert not s.errors, s.errors
+        s.screenshot(shots / f"report-{month}-zh.png")
+        pdf = s.page.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    finally:
+        s.close()
+
+
+# --- the other pages --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["", "clients", "complaints", "revisits", "data-health"])
+def test_other_pages_open_without_an_exception(
+    session: Session, app_url: str, shots: Path, path: str
+) -> None:
+    session.open(f"{app_url}/{path}")
+    session.settle(1.5)
+    assert not session.exceptions(), session.exceptions()
+    session.screenshot(shots / f"page-{path or 'home'}.png")
+
+
+# --- a known problem of the app frame ---------------------------------------------------------
+
+
+FIRST_VISIT = (
+    "app.py + a folder named pages/: until app.py has run once in the server process, "
+    "Streamlit serves /dashboard straight from pages/dashboard.py (multipage v1), without "
+    "app.py's sidebar, so nobody can sign in; renaming the folder (e.g. views/) fixes it"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=FIRST_VISIT)
+def test_first_visit_straight_to_the_dashboard_shows_the_sidebar(
+    browser: Any, workbook: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = start_server(workbook, tmp_path / "streamlit.log", request)
+    s = Session(browser)
+    try:
+        s.page.goto(url + "/dashboard")
+        s.page.wait_for_selector(READY)
+        s.settle(2)
+        assert s.page.locator("[data-testid='stSidebar'] input[type='text']").count() == 1
+    finally:
+        s.close()

@@ -1,0 +1,612 @@
+"""The staff pages, driven through Streamlit's AppTest as a person would use them — register a
+client whose phone is already known, log a complaint, escalate, resolve, record an unreached
+and then a reached follow-up and see the complaint closed, a bad hand-typed row on the
+data-health page, conflicts with a change made meanwhile, masking for staff, a save kept in the
+pending queue — plus the plain functions behind the pages' forms (`utils.operations`,
+`utils.forms`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+from sheets_schema.validate import validate_record
+from utils import operations as ops
+from utils import ui
+from utils.auth import User
+from utils.errors import ConflictError, InvalidRecord, WorkflowError
+from utils.forms import changed_fields, conflict_table, field_messages, format_value
+from utils.i18n import t
+from utils.settings import Settings
+from utils.store.local import LocalWorkbookStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+S = Settings()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workbook(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "desk.xlsx"
+    monkeypatch.setenv("SHEETDESK_WORKBOOK", str(path))
+    for name in ("SHEETDESK_SPREADSHEET", "SHEETDESK_ROLES", "SHEETDESK_LANGUAGE",
+                 "SHEETDESK_HOLIDAYS"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    streamlit.cache_resource.clear()
+    store = LocalWorkbookStore(path)
+    store.init("en")
+    yield path
+    streamlit.cache_resource.clear()
+
+
+def seed_client(path: Path, **fields: object) -> str:
+    """A client written by another program (a second store on the same workbook)."""
+    record = {"name": "张三", "phone": "13800138000", "grade": "B", "owner": "王芳",
+              "status": "active", "address": "城东区人民路12号3栋", **fields}  # fmt: skip
+    return LocalWorkbookStore(path).append("clients", record, user="seed").record_id
+
+
+MANAGER = User("王芳", "manager")
+
+
+def start(user: User = MANAGER, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["sheetdesk_user"] = user
+    at.session_state["sheetdesk_lang"] = lang
+    at.run()
+    ui.get_store().background = False  # saves are written before the page reruns
+    return at
+
+
+def goto(at: AppTest, page: str, **params: str) -> AppTest:
+    at.switch_page(page)
+    at.query_params.clear()
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r} in {[b.label for b in at.button]}"
+    return found[0]
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    button(at, label).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def store_record(path: Path, tab: str, record_id: str) -> dict:
+    record = LocalWorkbookStore(path).read(fresh=True).record(tab, record_id)
+    assert record is not None, f"{tab} {record_id} not in the workbook"
+    return record
+
+
+def current_id(at: AppTest, param: str = "id") -> str:
+    value = at.query_params.get(param)
+    return value[0] if isinstance(value, list) else (value or "")
+
+
+# --- client register ------------------------------------------------------------------------
+
+
+def test_add_client_with_a_known_phone_warns_and_links(workbook):
+    known = seed_client(workbook, name="张三", phone="13800138000")
+    at = goto(start(), "pages/clients.py")
+    at.session_state["clients_mode"] = "Register a client"
+    at.run()
+    at.text_input(key="client_add_0_name").input("李四")
+    at.text_input(key="client_add_0_phone").input("+86 138-0013-8000")
+    click(at, "Register client")
+    assert "already belongs to 1 client" in texts(at.warning)
+    links = [link for link in at.get("page_link") if known in link.proto.label]
+    assert links, "the warning links to the client who has the phone"
+    assert len(LocalWorkbookStore(workbook).read(fresh=True).clients) == 1  # nothing saved yet
+    click(at, "Register anyway")
+    new_id = current_id(at)
+    assert new_id and new_id != known
+    assert "李四" in texts(at.title)
+    assert store_record(workbook, "clients", new_id)["phone"] == "+86 138-0013-8000"
+    assert "registered as" in texts(at.success)
+
+
+def test_add_client_shows_problems_next_to_the_fields_and_keeps_the_input(workbook):
+    at = goto(start(), "pages/clients.py")
+    at.session_state["clients_mode"] = "Register a client"
+    at.run()
+    at.text_input(key="client_add_0_name").input("王五")
+    at.text_input(key="client_add_0_phone").input("13900001111")
+    at.text_input(key="client_add_0_email").input("not-an-email")
+    click(at, "Register client")
+    assert "not an e-mail address" in texts(at.error)
+    assert at.text_input(key="client_add_0_name").value == "王五"  # what was typed is kept
+    assert LocalWorkbookStore(workbook).read(fresh=True).clients.empty
+
+
+def test_client_search_and_page_with_timeline(workbook):
+    cid = seed_client(workbook, name="Acme Trading", phone="021-5555 1234")
+    seed_client(workbook, name="Other", phone="13100000000")
+    at = goto(start(), "pages/clients.py")
+    at.text_input(key="clients_q").input("acme").run()
+    table = at.dataframe[0].value
+    assert list(table["Client ID"]) == [cid]
+    at.text_input(key="clients_q").input("55551234").run()  # phone digits, formatting ignored
+    assert list(at.dataframe[0].value["Client ID"]) == [cid]
+    goto(at, "pages/clients.py", id=cid)
+    assert "Acme Trading" in texts(at.title)
+    assert "No complaints or revisits yet" in texts(at.caption)
+
+
+def test_staff_see_other_staff_clients_masked(workbook):
+    mine = seed_client(workbook, name="我的客户", phone="13800001234", owner="李娜")
+    other = seed_client(workbook, name="别人的客户", phone="13911115678", owner="王芳")
+    at = goto(start(User("李娜", "staff")), "pages/clients.py")
+    table = at.dataframe[0].value.set_index("Client ID")
+    assert table.loc[mine, "Phone"] == "13800001234"
+    assert table.loc[other, "Phone"] == "139****5678"
+    goto(at, "pages/clients.py", id=other)
+    page = texts(at.markdown)
+    assert "139\\*\\*\\*\\*5678" in page and "13911115678" not in page
+    assert "Only the client's owner" in texts(at.caption)  # staff edit only their own clients
+
+
+# --- the complaint lifecycle ----------------------------------------------------------------
+
+
+def log_complaint(at: AppTest, client_id: str, text: str = "空调不制冷，三天没人来修") -> str:
+    goto(at, "pages/complaints.py", client=client_id, new="1")
+    at.selectbox(key="log_category_0").set_value("service_quality")
+    at.text_area(key="log_desc_0").input(text)
+    click(at, t("complaints.log.submit", at.session_state["sheetdesk_lang"]))
+    complaint_id = current_id(at)
+    assert complaint_id.startswith("TS-"), [e.value for e in at.error]
+    return complaint_id
+
+
+def action_widget(widgets, complaint_id: str, action: str, name: str):
+    """The input `name` of an action's form (its key ends with the form's generation)."""
+    key = f"action_{complaint_id}_{action}_"
+    found = [w for w in widgets if w.key and w.key.startswith(key) and w.key.endswith(f"_{name}")]
+    assert found, f"no input {name} for {action}"
+    return found[0]
+
+
+def act(at: AppTest, complaint_id: str, action: str, label: str, **inputs: str) -> AppTest:
+    for name, value in inputs.items():
+        action_widget([*at.text_area, *at.text_input], complaint_id, action, name).input(value)
+    return click(at, label)
+
+
+def test_complaint_flow_log_escalate_resolve_followups_closed(workbook):
+    client = seed_client(workbook)
+    seed_client(workbook, name="李娜的客户", phone="13700000000", owner="李娜")  # a colleague
+    at = start()
+    complaint_id = log_complaint(at, client)
+    saved = store_record(workbook, "complaints", complaint_id)
+    assert saved["first_receiver"] == "王芳" and saved["status"] == "received"
+    assert saved["due_at"] is not None and saved["client_id"] == client
+    assert "logged" in texts(at.success)
+
+    act(at, complaint_id, "escalate", "Escalate", reason="客户要求部门负责人处理")
+    assert store_record(workbook, "complaints", complaint_id)["level"] == "department"
+    act(at, complaint_id, "assign", "Assign handler")  # no handler chosen: refused, says why
+    assert "Choose the handler" in texts(at.error)
+    action_widget(at.selectbox, complaint_id, "assign", "handler").set_value("李娜")
+    click(at, "Assign handler")
+    assert store_record(workbook, "complaints", complaint_id)["handler"] == "李娜"
+    act(at, complaint_id, "resolve", "Resolve", resolution="已上门更换压缩机")
+    resolved = store_record(workbook, "complaints", complaint_id)
+    assert resolved["status"] == "resolved" and resolved["resolved_at"] is not None
+    assert "Close" not in [b.label for b in at.button]  # no follow-up yet: not offered
+    assert "follow-up" in texts(at.caption).lower()
+
+    # first follow-up: the client does not answer
+    goto(at, "pages/revisits.py")
+    assert complaint_id in list(at.dataframe[0].value["Complaint ID"])
+    goto(at, "pages/revisits.py", complaint=complaint_id)
+    assert "This will be attempt 1" in texts(at.caption)
+    at.radio(key=f"revisit_{complaint_id}_0_reached").set_value("no")
+    click(at, "Record revisit")
+    assert "attempt 1" in texts(at.success)
+    assert current_id(at, "complaint") == ""  # back to the queue
+    goto(at, "pages/revisits.py")
+    queue = at.dataframe[0].value.set_index("Complaint ID")
+    assert queue.loc[complaint_id, "Unreached attempts"] == 1
+
+    # second follow-up: reached, solved, satisfied → the complaint is closed
+    goto(at, "pages/revisits.py", complaint=complaint_id)
+    assert "This will be attempt 2" in texts(at.caption)
+    key = f"revisit_{complaint_id}_1"
+    at.radio(key=f"{key}_reached").set_value("yes")
+    at.radio(key=f"{key}_solved").set_value("yes")
+    at.radio(key=f"{key}_attitude").set_value("satisfied")
+    at.button_group(key=f"{key}_score").set_value(9)
+    click(at, "Record revisit")
+    assert f"Complaint {complaint_id} is closed" in texts(at.success)
+    closed = store_record(workbook, "complaints", complaint_id)
+    assert closed["status"] == "closed" and closed["closed_at"] is not None
+    revisits = LocalWorkbookStore(workbook).read(fresh=True).revisits
+    assert sorted(revisits["attempt"].tolist()) == [1, 2]
+    assert revisits.loc[revisits["reached"] == "yes", "score"].tolist() == [9]
+
+    # the complaint's page and the client's timeline show it all
+    goto(at, "pages/complaints.py", id=complaint_id)
+    log = at.dataframe[0].value
+    assert list(log["What"]) == ["Received", "Escalated → Department head", "Assigned → 李娜",
+                                 "Resolved", "Closed"]  # fmt: skip
+    goto(at, "pages/clients.py", id=client)
+    events = at.dataframe[0].value
+    assert {"Complaint received", "Complaint resolved", "Complaint closed",
+            "Follow-up revisit"} <= set(events["What"])  # fmt: skip
+
+
+def test_follow_up_not_solved_reopens_and_escalates(workbook):
+    client = seed_client(workbook)
+    at = start(lang="zh")
+    complaint_id = log_complaint(at, client)
+    act(at, complaint_id, "resolve", "处理完毕", resolution="已处理")
+    goto(at, "pages/revisits.py", complaint=complaint_id)
+    key = f"revisit_{complaint_id}_0"
+    at.radio(key=f"{key}_reached").set_value("yes")
+    at.radio(key=f"{key}_solved").set_value("no")
+    click(at, "登记回访")
+    assert "已重新处理" in texts(at.warning) and "部门负责人" in texts(at.warning)
+    reopened = store_record(workbook, "complaints", complaint_id)
+    assert reopened["status"] == "in_progress" and reopened["level"] == "department"
+
+
+def test_reached_follow_up_needs_the_solved_answer(workbook):
+    client = seed_client(workbook)
+    at = start()
+    complaint_id = log_complaint(at, client)
+    act(at, complaint_id, "resolve", "Resolve", resolution="done")
+    goto(at, "pages/revisits.py", complaint=complaint_id)
+    at.radio(key=f"revisit_{complaint_id}_0_reached").set_value("yes")
+    click(at, "Record revisit")
+    assert "must say whether the problem is solved" in texts(at.error)
+    assert LocalWorkbookStore(workbook).read(fresh=True).revisits.empty
+
+
+def test_staff_cannot_act_on_someone_elses_complaint(workbook):
+    client = seed_client(workbook)
+    at = start()
+    complaint_id = log_complaint(at, client)
+    other = start(User("赵敏", "staff"))
+    goto(other, "pages/complaints.py", id=complaint_id)
+    assert "belongs to its first receiver" in texts(other.info)
+    assert "Escalate" not in [b.label for b in other.button]
+
+
+def test_routine_queue_lists_clients_due_and_records_a_revisit(workbook):
+    client = seed_client(workbook, grade="A", registered_on=dt.date.today() - dt.timedelta(40))
+    at = goto(start(), "pages/revisits.py")
+    at.session_state["revisits_mode"] = "Routine revisits due"
+    at.run()
+    due = at.dataframe[0].value
+    assert list(due["Client ID"]) == [client] and due["Days late"].iloc[0] == 10
+    goto(at, "pages/revisits.py", client=client)
+    key = f"revisit_{client}_0"
+    assert at.selectbox(key=f"{key}_kind").value == "key_client"
+    at.radio(key=f"{key}_reached").set_value("yes")
+    click(at, "Record revisit")
+    at.session_state["revisits_mode"] = "Routine revisits due"
+    at.run()
+    assert "Nothing matches" in texts(at.caption)
+
+
+# --- data health ----------------------------------------------------------------------------
+
+
+def test_a_bad_hand_typed_row_is_listed_on_data_health(workbook):
+    seed_client(workbook, name="好客户")
+    wb = openpyxl.load_workbook(workbook)
+    sheet = wb["Clients"]
+    header = [c.value for c in sheet[1]]
+    row = [None] * len(header)
+    row[header.index("Client ID")] = "KH-HAND-1"
+    row[header.index("Name")] = "手写客户"
+    row[header.index("Phone")] = "call me"
+    sheet.append(row)
+    wb.save(workbook)
+    at = goto(start(), "pages/health.py")
+    problems = at.dataframe[0].value
+    assert 3 in problems["Row"].tolist()
+    message = problems.loc[problems["Row"] == 3, "What to do"].iloc[0]
+    assert "call me" in message and "not a phone number" in message
+    goto(at, "pages/clients.py")  # the register keeps working on the valid rows
+    assert list(at.dataframe[0].value["Name"]) == ["好客户"]
+    goto(at, "pages/clients.py", id="KH-HAND-1")
+    assert "There is no valid client KH-HAND-1" in texts(at.warning)
+
+
+# --- conflicts and failures -----------------------------------------------------------------
+
+
+def open_edit_and_change_meanwhile(workbook: Path) -> tuple[AppTest, str]:
+    cid = seed_client(workbook, notes="")
+    at = goto(start(), "pages/clients.py", id=cid)  # the edit form is filled from this version
+    other = LocalWorkbookStore(workbook)
+    row = other.read(fresh=True).record("clients", cid)
+    other.update("clients", cid, {"notes": "李娜改过的备注"},
+                 expected_updated_at=row["updated_at"], user="李娜")  # fmt: skip
+    at.text_area(key=f"client_edit_{cid}_0_notes").input("我的备注")
+    click(at, "Save changes")
+    return at, cid
+
+
+def test_conflict_shows_both_versions_and_keeps_mine(workbook):
+    at, cid = open_edit_and_change_meanwhile(workbook)
+    dialogs = [d.proto.dialog.title for d in at.get("dialog")]
+    assert dialogs == ["Changed in the spreadsheet meanwhile"]
+    assert "was changed by 李娜" in texts(at.warning)
+    versions = at.dataframe[0].value.set_index("Field")
+    assert versions.loc["Notes", "Your version"] == "我的备注"
+    assert versions.loc["Notes", "In the spreadsheet now"] == "李娜改过的备注"
+    assert store_record(workbook, "clients", cid)["notes"] == "李娜改过的备注"  # not overwritten
+    click(at, "Keep my version")
+    assert not at.get("dialog")
+    assert store_record(workbook, "clients", cid)["notes"] == "我的备注"
+    assert "Client " + cid + " saved" in texts(at.success)
+
+
+def test_conflict_take_the_sheets_version(workbook):
+    at, cid = open_edit_and_change_meanwhile(workbook)
+    click(at, "Take the spreadsheet's version")
+    assert store_record(workbook, "clients", cid)["notes"] == "李娜改过的备注"
+    assert "your changes were not saved" in texts(at.info)
+    assert at.text_area(key=f"client_edit_{cid}_1_notes").value == "李娜改过的备注"
+
+
+def test_conflict_cancel_keeps_the_form_and_asks_again(workbook):
+    at, cid = open_edit_and_change_meanwhile(workbook)
+    click(at, "Cancel")
+    assert at.text_area(key=f"client_edit_{cid}_0_notes").value == "我的备注"
+    click(at, "Save changes")  # still based on the old version: asked again, not overwritten
+    assert "was changed by 李娜" in texts(at.warning)
+    assert store_record(workbook, "clients", cid)["notes"] == "李娜改过的备注"
+
+
+def test_conflict_on_a_workflow_action_keeps_both_log_lines(workbook):
+    client = seed_client(workbook)
+    at = start()
+    complaint_id = log_complaint(at, client)
+    other = LocalWorkbookStore(workbook)
+    row = other.read(fresh=True).record("complaints", complaint_id)
+    note = ops.action_changes("record_progress", row, {"note": "李娜已致电客户"},
+                              user=User("李娜", "manager"), when=ops.now(), settings=S,
+                              revisits=other.read().revisits, lang="en")  # fmt: skip
+    other.update("complaints", complaint_id, note, expected_updated_at=row["updated_at"],
+                 user="李娜")  # fmt: skip
+    act(at, complaint_id, "escalate", "Escalate", reason="客户情绪激动")
+    assert "was changed by 李娜" in texts(at.warning)
+    click(at, "Keep my version")
+    saved = store_record(workbook, "complaints", complaint_id)
+    assert saved["level"] == "department" and saved["status"] == "in_progress"
+    assert "李娜已致电客户" in saved["progress_log"] and "客户情绪激动" in saved["progress_log"]
+
+
+def test_a_save_the_workbook_cannot_take_is_kept_and_the_page_says_so(workbook):
+    cid = seed_client(workbook)
+    at = goto(start(), "pages/clients.py", id=cid)
+    owner_file = workbook.parent / f"~${workbook.name}"  # Excel has the workbook open
+    owner_file.write_text("x")
+    at.text_area(key=f"client_edit_{cid}_0_notes").input("Excel 打开时保存")
+    click(at, "Save changes")
+    assert "not in the spreadsheet yet" in texts(at.warning)
+    assert "Excel 打开时保存" in texts(at.markdown)  # shown everywhere meanwhile
+    owner_file.unlink()
+    ui.get_store().flush()
+    assert store_record(workbook, "clients", cid)["notes"] == "Excel 打开时保存"
+
+
+def test_pages_ask_for_a_name_first(workbook):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["sheetdesk_lang"] = "en"
+    at.run()
+    for page in ("pages/clients.py", "pages/complaints.py", "pages/revisits.py"):
+        goto(at, page)
+        assert "Type your name in the sidebar first" in texts(at.info)
+
+
+def test_pages_render_on_demo_data_in_both_languages(workbook):
+    from utils.demo import load_demo
+
+    load_demo(LocalWorkbookStore(workbook), clients=40, complaints=80, revisits=80)
+    for lang in ("zh", "en"):
+        at = start(lang=lang)
+        for page in ("pages/clients.py", "pages/complaints.py", "pages/revisits.py"):
+            goto(at, page)
+            assert not at.error, texts(at.error)
+            assert at.dataframe, page
+        snap = ui.get_store().read()
+        goto(at, "pages/complaints.py", id=snap.complaints["complaint_id"].iloc[0])
+        goto(at, "pages/clients.py", id=snap.clients["client_id"].iloc[0])
+        assert not at.error, texts(at.error)
+
+
+# --- the functions behind the forms ---------------------------------------------------------
+
+
+def test_changed_fields_compares_the_way_the_sheet_reads():
+    basis = {"name": "张三", "notes": None, "registered_on": dt.datetime(2026, 1, 5),
+             "grade": "B", "updated_at": dt.datetime(2026, 1, 5, 9)}  # fmt: skip
+    edited = {"name": "张三 ", "notes": "", "registered_on": dt.date(2026, 1, 5), "grade": "A",
+              "updated_at": None}  # fmt: skip
+    assert changed_fields("clients", basis, edited) == {"grade": "A"}
+
+
+def test_conflict_table_lists_the_differences_and_who_changed():
+    mine = {"notes": "我的", "grade": "A", "updated_by": "王芳",
+            "updated_at": dt.datetime(2026, 1, 5, 9)}  # fmt: skip
+    theirs = {"notes": "她的", "grade": "A", "updated_by": "李娜",
+              "updated_at": dt.datetime(2026, 1, 5, 10)}  # fmt: skip
+    table = conflict_table("clients", mine, theirs, "zh")
+    assert list(table.columns) == ["字段", "您的版本", "表格中的当前版本"]
+    assert table.iloc[0].tolist() == ["备注", "我的", "她的"]
+    assert table.iloc[-1].tolist() == ["更新人", "王芳", "李娜"]
+    assert "客户等级" not in table["字段"].tolist()
+
+
+def test_format_value_and_field_messages():
+    assert format_value("complaints", "severity", "serious", "zh") == "严重"
+    assert format_value("complaints", "due_at", dt.datetime(2026, 1, 5, 9, 30), "en") == \
+        "2026-01-05 09:30"
+    assert format_value("clients", "registered_on", pd.Timestamp("2026-01-05"), "en") == \
+        "2026-01-05"
+    assert format_value("clients", "notes", None, "en") == ""
+    _, problems = validate_record("clients", {"client_id": "K", "name": "A", "phone": "abc",
+                                              "email": "x"})  # fmt: skip
+    messages = field_messages(problems, "zh")
+    assert set(messages) == {"phone", "email"}
+    assert "abc" in messages["phone"][0] and "x" in messages["email"][0]
+
+
+def test_add_client_fills_owner_status_and_date(fresh_store):
+    saved = ops.add_client(fresh_store, {"name": "张三", "phone": "138", "owner": "",
+                                         "status": "", "registered_on": None},
+                           actor="王芳", today=dt.date(2026, 1, 5))  # fmt: skip
+    assert saved.record["owner"] == "王芳" and saved.record["status"] == "active"
+    assert saved.record["registered_on"] == dt.date(2026, 1, 5)
+    with pytest.raises(InvalidRecord) as err:
+        ops.add_client(fresh_store, {"name": "", "phone": "138"}, actor="王芳",
+                       today=dt.date(2026, 1, 5))  # fmt: skip
+    assert [p.column for p in err.value.problems] == ["name"]
+
+
+def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):
+    when = dt.datetime(2026, 11, 23, 10, 0)
+    with pytest.raises(InvalidRecord) as err:
+        ops.log_complaint(fresh_store, client_id="", channel="phone", category="billing",
+                          severity="normal", description="多收了物业费", actor="王芳", when=when,
+                          settings=S, new_client={"name": "新客户", "phone": "电话"})  # fmt: skip
+    assert [p.column for p in err.value.problems] == ["phone"]
+    assert fresh_store.read().clients.empty and fresh_store.read().complaints.empty
+    with pytest.raises(WorkflowError):
+        ops.log_complaint(fresh_store, client_id="", channel="", category="", severity="",
+                          description=" ", actor="王芳", when=when, settings=S,
+                          new_client={"name": "新客户", "phone": "13800000000"})  # fmt: skip
+    assert fresh_store.read().clients.empty
+    complaint, client = ops.log_complaint(
+        fresh_store, client_id="", channel="phone", category="billing", severity="critical",
+        description="多收了物业费", actor="王芳", when=when, settings=S,
+        new_client={"name": "新客户", "phone": "13800000000"})  # fmt: skip
+    assert client is not None and complaint.record["client_id"] == client.record_id
+    assert client.record["owner"] == "王芳" and client.record["status"] == "active"
+    assert complaint.record["due_at"] == dt.datetime(2026, 11, 24, 10, 0)  # critical: 1 day
+
+
+def test_edit_record_saves_only_the_changes_and_reports_conflicts(fresh_store):
+    cid = fresh_store.append("clients", {"name": "张三", "phone": "1380000"}, user="a").record_id
+    basis = fresh_store.read().record("clients", cid)
+    assert ops.edit_record(fresh_store, "clients", basis, dict(basis), actor="王芳") is None
+    other = dict(basis)
+    fresh_store.update("clients", cid, {"notes": "他人"}, expected_updated_at=basis["updated_at"],
+                       user="李娜")  # fmt: skip
+    with pytest.raises(ConflictError) as err:
+        ops.edit_record(fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳")
+    assert err.value.mine["grade"] == "A" and err.value.theirs["notes"] == "他人"
+    ops.edit_record(fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳",
+                    force=True)  # fmt: skip
+    row = fresh_store.read().record("clients", cid)
+    assert row["grade"] == "A" and row["notes"] == "他人"  # their change survives
+
+
+def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_store):
+    when = dt.datetime(2026, 11, 23, 10, 0)
+    manager = User("王芳", "manager")
+    complaint, _ = ops.log_complaint(
+        fresh_store, client_id="KH-1", channel="phone", category="billing", severity="normal",
+        description="x", actor="王芳", when=when, settings=S)  # fmt: skip
+    row = fresh_store.read().record("complaints", complaint.record_id)
+    ops.apply_action(fresh_store, "resolve", row, {"resolution": "退款"}, user=manager,
+                     when=when, settings=S, revisits=fresh_store.read().revisits, lang="en")
+    effects = []
+    for _ in range(3):
+        out = ops.record_revisit(
+            fresh_store, {"kind": "complaint_followup", "complaint_id": complaint.record_id,
+                          "reached": "no", "score": 9, "attitude": "satisfied"},
+            actor="李娜", when=when, settings=S, lang="en")  # fmt: skip
+        assert out.revisit.record.get("score") is None
+        effects.append((out.revisit.record["attempt"], out.effect))
+    assert effects == [(1, ""), (2, ""), (3, "unreachable")]
+    row = fresh_store.read().record("complaints", complaint.record_id)
+    assert "unreachable" in row["progress_log"]
+    assert ops.refusal("close", row, user=User("李娜", "staff"), settings=S,
+                       revisits=fresh_store.read().revisits, lang="en")
+    assert ops.refusal("close", row, user=manager, settings=S,
+                       revisits=fresh_store.read().revisits, lang="en") == ""
+
+
+def test_save_state_follows_the_pending_queue(fresh_store, workbook_path):
+    owner = workbook_path.parent / f"~${workbook_path.name}"
+    owner.write_text("x")
+    result = fresh_store.append("clients", {"name": "A", "phone": "1"}, user="a")
+    assert result.pending and result.error
+    state, error = ops.save_state(fresh_store, "clients", result.record_id)
+    assert state == "pending" and "open in a spreadsheet program" in error
+    owner.unlink()
+    fresh_store.flush()
+    assert ops.save_state(fresh_store, "clients", result.record_id) == ("written", "")
+
+
+def test_edit_complaint_details_moves_the_due_date_and_notes_it(fresh_store):
+    when = dt.datetime(2026, 11, 20, 16, 0)  # a Friday
+    manager = User("王芳", "manager")
+    saved, _ = ops.log_complaint(fresh_store, client_id="KH-1", channel="phone",
+                                 category="billing", severity="normal", description="x",
+                                 actor="王芳", when=when, settings=S)  # fmt: skip
+    basis = fresh_store.read().record("complaints", saved.record_id)
+    assert basis["due_at"] == dt.datetime(2026, 11, 25, 16, 0)
+    edited = {**basis, "severity": "critical", "verified": "yes", "description": "改不了"}
+    with pytest.raises(WorkflowError):
+        ops.edit_complaint(fresh_store, basis, edited, user=User("赵敏", "staff"), when=when,
+                           settings=S)  # fmt: skip
+    result = ops.edit_complaint(fresh_store, basis, edited, user=manager, when=when, settings=S,
+                                lang="zh")  # fmt: skip
+    row = fresh_store.read().record("complaints", saved.record_id)
+    assert row["severity"] == "critical" and row["verified"] == "yes"
+    assert row["due_at"] == dt.datetime(2026, 11, 23, 16, 0)  # one working day, over the weekend
+    assert row["description"] == "x"  # the complaint's words stay as logged
+    assert row["progress_log"].splitlines()[-1].endswith("王芳 edit: 严重程度, 查证属实")
+    assert result is not None
+    assert ops.edit_complaint(fresh_store, row, dict(row), user=manager, when=when,
+                              settings=S) is None  # fmt: skip
+
+
+def test_every_page_message_is_in_both_catalogues():
+    import re
+
+    from utils.i18n import en, zh
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [root / "pages" / f"{name}.py" for name in ("clients", "complaints", "revisits")]
+    sources += [root / "utils" / name for name in ("ui_forms.py", "timeline.py", "forms.py")]
+    keys = set()
+    for source in sources:
+        keys |= set(re.findall(r"\btr?\(\s*\"([a-z_]+\.[a-z_.]+)\"", source.read_text()))
+    families = {"complaints.view.": ("open", "overdue", "mine", "all"),
+                "revisits.effect.": ("closed", "reopened", "unreachable"),
+                "timeline.event.": ("received", "resolved", "closed", "complaint_followup",
+                                    "routine", "key_client"),
+                "log.action.": ("receive", "assign", "escalate", "progress", "resolve",
+                                "feedback", "close", "reopen", "unreachable", "edit")}  # fmt: skip
+    keys |= {prefix + name for prefix, names in families.items() for name in names}
+    assert len(keys) > 150
+    assert not keys - set(en.MESSAGES), sorted(keys - set(en.MESSAGES))
+    assert not keys - set(zh.MESSAGES), sorted(keys - set(zh.MESSAGES))
