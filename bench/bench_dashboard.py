@@ -31,8 +31,9 @@ STAFF = np.array(["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "�
                   "徐丽", "孙涛", "马超", "朱婷", "胡军", "郭燕", "何平", "高峰", "林霞", "罗斌",
                   "郑浩", "梁爽", "谢宇", "宋佳", "唐亮"])  # fmt: skip
 SURNAMES = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田"))
-GIVEN = np.array(list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华建国"
-                      "志红晓东海燕鹏辉玉丹萍斌"))
+GIVEN = np.array(
+    list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华建国志红晓东海燕鹏辉玉丹萍斌")
+)
 CATEGORIES = {"service_quality": 30, "facilities": 20, "billing": 15, "attitude": 12,
               "process": 10, "product": 8, "other": 5}  # fmt: skip
 CHANNELS = {"phone": 45, "walk_in": 20, "web": 15, "email": 8, "letter": 4, "media": 3,
@@ -66,9 +67,11 @@ def _office_times(rng: np.random.Generator, days: pd.Series) -> pd.Series:
 
 
 def _names(rng: np.random.Generator, n: int) -> np.ndarray:
-    return (SURNAMES[rng.integers(0, len(SURNAMES), n)].astype(object)
-            + GIVEN[rng.integers(0, len(GIVEN), n)].astype(object)
-            + np.where(rng.random(n) < 0.6, GIVEN[rng.integers(0, len(GIVEN), n)], ""))
+    return (
+        SURNAMES[rng.integers(0, len(SURNAMES), n)].astype(object)
+        + GIVEN[rng.integers(0, len(GIVEN), n)].astype(object)
+        + np.where(rng.random(n) < 0.6, GIVEN[rng.integers(0, len(GIVEN), n)], "")
+    )
 
 
 def _ids(prefix: str, n: int) -> np.ndarray:
@@ -112,8 +115,9 @@ def synthetic_snapshot(
     cl["client_type"] = np.where(rng.random(n_clients) < 0.25, "company", "individual")
     cl["grade"] = _pick(rng, {"A": 10, "B": 35, "C": 40, "D": 15}, n_clients)
     cl["contact_person"] = ""
-    cl["phone"] = _text(["1" + str(x) for x in rng.integers(3_000_000_000, 9_999_999_999,
-                                                              n_clients)])
+    cl["phone"] = _text(
+        ["1" + str(x) for x in rng.integers(3_000_000_000, 9_999_999_999, n_clients)]
+    )
     cl["email"] = ""
     cl["address"] = ""
     cl["region"] = _pick(rng, {"城东区": 1, "城西区": 1, "高新区": 1, "滨江区": 1}, n_clients)
@@ -150,14 +154,21 @@ def synthetic_snapshot(
     resolved_at = resolved_at.where(resolved_at < now, now - pd.Timedelta(minutes=5))
     closed_at = resolved_at + pd.to_timedelta(rng.integers(24 * 60, 4 * 24 * 60, n), unit="min")
     closed = resolved & (rng.random(n) < 0.85) & (closed_at < now).to_numpy()
-    status = np.select([open_recent, stuck, reopened, closed, resolved],
-                       ["in_progress", "in_progress", "in_progress", "closed", "resolved"],
-                       default="received")
+    status = np.select(
+        [open_recent, stuck, reopened, closed, resolved],
+        ["in_progress", "in_progress", "in_progress", "closed", "resolved"],
+        default="received",
+    )
     status = np.where(open_recent & (roll < 0.2), "received", status)
     level = np.where(stuck | reopened, "department", "frontline")
     rc_choice = rng.random(n)
-    root = np.array([ROOT_CAUSES[c][int(r * len(ROOT_CAUSES[c]))] for c, r in
-                     zip(category, rc_choice, strict=True)], dtype=object)
+    root = np.array(
+        [
+            ROOT_CAUSES[c][int(r * len(ROOT_CAUSES[c]))]
+            for c, r in zip(category, rc_choice, strict=True)
+        ],
+        dtype=object,
+    )
     done = resolved | reopened
     stamp = received.dt.strftime("%Y-%m-%d %H:%M")
     log = stamp + " " + _text(receiver) + " receive: 登记投诉"
@@ -189,26 +200,35 @@ def synthetic_snapshot(
     done_idx = np.flatnonzero(resolved | reopened)
     pick = done_idx[rng.integers(0, max(len(done_idx), 1), m)] if len(done_idx) else None
     fu_ok = followup & (pick is not None)
-    comp_id = np.where(fu_ok, co["complaint_id"].to_numpy()[pick], "") if pick is not None \
+    comp_id = (
+        np.where(fu_ok, co["complaint_id"].to_numpy()[pick], "")
+        if pick is not None
         else np.full(m, "", dtype=object)
+    )
     comp_client = co["client_id"].to_numpy()[pick] if pick is not None else np.full(m, "")
     rand_client = cl["client_id"].to_numpy()[rng.integers(0, n_clients, m)]
     client_id = np.where(fu_ok, comp_client, rand_client)
-    base = co["resolved_at"].fillna(co["received_at"]).to_numpy()[pick] if pick is not None \
+    base = (
+        co["resolved_at"].fillna(co["received_at"]).to_numpy()[pick]
+        if pick is not None
         else np.full(m, np.datetime64(now))
+    )
     fu_when = pd.Series(base) + pd.to_timedelta(rng.integers(24 * 60, 3 * 24 * 60, m), unit="min")
-    routine_when = _office_times(rng, pd.Series(
-        today - pd.to_timedelta(rng.integers(0, 365, m), unit="D")))
+    routine_when = _office_times(
+        rng, pd.Series(today - pd.to_timedelta(rng.integers(0, 365, m), unit="D"))
+    )
     when = fu_when.where(fu_ok, routine_when)
     when = when.where(when < now, now - pd.Timedelta(hours=2))
     reached = rng.random(m) < 0.82
-    scores = rng.choice(np.arange(1, 11), size=m,
-                        p=np.array([1, 1, 1, 2, 3, 5, 12, 25, 28, 22]) / 100)
+    scores = rng.choice(
+        np.arange(1, 11), size=m, p=np.array([1, 1, 1, 2, 3, 5, 12, 25, 28, 22]) / 100
+    )
     unhappy = reached & fu_ok & (rng.random(m) < 0.06)
     scores = np.where(unhappy, rng.integers(2, 6, m), scores)
     attitude = np.where(scores >= 7, "satisfied", np.where(scores >= 5, "average", "unsatisfied"))
-    kind = np.where(fu_ok, "complaint_followup",
-                    np.where(rng.random(m) < 0.2, "key_client", "routine"))
+    kind = np.where(
+        fu_ok, "complaint_followup", np.where(rng.random(m) < 0.2, "key_client", "routine")
+    )
     rv = pd.DataFrame({
         "revisit_id": _ids("HF", m), "complaint_id": comp_id, "client_id": client_id,
         "kind": kind, "done_at": when.astype("datetime64[ns]"),
@@ -249,30 +269,34 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     settings = Settings()
     t0 = time.perf_counter()
-    cl, co, rv = synthetic_snapshot(args.clients, args.complaints, args.revisits,
-                                    settings=settings)
-    print(f"snapshot: {len(cl):,} clients, {len(co):,} complaints, {len(rv):,} revisits "
-          f"(generated in {time.perf_counter() - t0:.1f} s)")
+    cl, co, rv = synthetic_snapshot(args.clients, args.complaints, args.revisits, settings=settings)
+    print(
+        f"snapshot: {len(cl):,} clients, {len(co):,} complaints, {len(rv):,} revisits "
+        f"(generated in {time.perf_counter() - t0:.1f} s)"
+    )
 
     period = metrics.this_month(NOW)
     plain = metrics.Filters.for_period(period)
     narrow = metrics.Filters.for_period(
-        metrics.last_month(NOW), categories=("service_quality", "billing"), grades=("A", "B"))
+        metrics.last_month(NOW), categories=("service_quality", "billing"), grades=("A", "B")
+    )
     metrics.dashboard(cl, co, rv, plain, NOW, settings)  # warm-up (imports, caches)
-    t_fig, d = _median_time(lambda: metrics.dashboard(cl, co, rv, plain, NOW, settings),
-                            args.runs)
+    t_fig, d = _median_time(lambda: metrics.dashboard(cl, co, rv, plain, NOW, settings), args.runs)
     t_fig_f, _ = _median_time(
-        lambda: metrics.dashboard(cl, co, rv, narrow, NOW, settings, freq="M"), args.runs)
+        lambda: metrics.dashboard(cl, co, rv, narrow, NOW, settings, freq="M"), args.runs
+    )
     t_charts, specs = _median_time(
         lambda: {k: c.to_dict() for k, c in charts.dashboard_charts(d, args.lang).items()},
-        args.runs)
+        args.runs,
+    )
     rows = {k: sum(len(v) for v in s.get("datasets", {}).values()) for k, s in specs.items()}
     month = metrics.last_month(NOW).start.strftime("%Y-%m")
     t0 = time.perf_counter()
     html = report.build_report(cl, co, rv, month, args.lang, settings, NOW)
     t_report_first = time.perf_counter() - t0
     t_report, html = _median_time(
-        lambda: report.build_report(cl, co, rv, month, args.lang, settings, NOW), 3)
+        lambda: report.build_report(cl, co, rv, month, args.lang, settings, NOW), 3
+    )
     if args.out:
         Path(args.out).write_text(html, encoding="utf-8")
 
@@ -280,18 +304,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  dashboard figures + chart data       {t_fig * 1000:7.0f} ms   (target < 300 ms)")
     print(f"  same, last month + 2 filters, by month {t_fig_f * 1000:5.0f} ms")
     print(f"  Altair specs for {len(specs)} charts          {t_charts * 1000:7.0f} ms")
-    print(f"  chart data rows: max {max(rows.values())} (limit {metrics.MAX_CHART_ROWS}), "
-          f"total {sum(rows.values())}")
-    print(f"  monthly report {month} ({len(html) / 1024:.0f} KiB)  {t_report:7.2f} s "
-          f"(first build {t_report_first:.2f} s; target < 5 s)")
+    print(
+        f"  chart data rows: max {max(rows.values())} (limit {metrics.MAX_CHART_ROWS}), "
+        f"total {sum(rows.values())}"
+    )
+    print(
+        f"  monthly report {month} ({len(html) / 1024:.0f} KiB)  {t_report:7.2f} s "
+        f"(first build {t_report_first:.2f} s; target < 5 s)"
+    )
     print("\nKPIs (this month vs previous):")
     for k in d.kpis.values():
-        print(f"  {k.key:16} {metrics.format_value(k.kind, k.value):>10} "
-              f"{metrics.format_value(k.kind, k.previous):>10} "
-              f"{metrics.format_change(k.kind, k.change):>10}")
+        print(
+            f"  {k.key:16} {metrics.format_value(k.kind, k.value):>10} "
+            f"{metrics.format_value(k.kind, k.previous):>10} "
+            f"{metrics.format_change(k.kind, k.change):>10}"
+        )
     if d.star:
-        print(f"star of {d.star_month}: {d.star.staff} {d.star.avg_score:.2f} "
-              f"({d.star.reached} reached)")
+        print(
+            f"star of {d.star_month}: {d.star.staff} {d.star.avg_score:.2f} "
+            f"({d.star.reached} reached)"
+        )
     print(f"overdue list: {len(d.overdue)} · reopened in period: {len(d.reopened)}")
     ok = t_fig < 0.3 and t_report < 5 and max(rows.values()) <= metrics.MAX_CHART_ROWS
     print("\nOK" if ok else "\nSLOWER THAN TARGET")

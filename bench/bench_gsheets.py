@@ -124,10 +124,19 @@ def st_gsheets_requests(tabs: dict) -> list[tuple[str, str]]:
         ws = gc.open_by_key(sid).worksheet(title)
         ws.clear()  # the whole tab is empty from here …
         ws.update(rows, "A1", value_input_option="USER_ENTERED")  # … until it is rewritten
-        ws.spreadsheet.batch_update({"requests": [{"repeatCell": {
-            "range": {"sheetId": ws.id, "endRowIndex": 1},
-            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
-            "fields": "userEnteredFormat.textFormat.bold"}}]})  # set_format_with_dataframe
+        ws.spreadsheet.batch_update(
+            {
+                "requests": [
+                    {
+                        "repeatCell": {
+                            "range": {"sheetId": ws.id, "endRowIndex": 1},
+                            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                            "fields": "userEnteredFormat.textFormat.bold",
+                        }
+                    }
+                ]
+            }
+        )  # set_format_with_dataframe
 
     api.reset_counts()
     for _ in range(10):
@@ -203,8 +212,10 @@ def main() -> None:
     try:
         _, small = build(folder / "small", 200, 400, 500)
         print("1. Requests (counted by the fake; 200/400/500 rows)")
-        for name, result in (("Sheetdesk", sheetdesk_requests(small, folder / "small")),
-                             ("st-gsheets-connection pattern", st_gsheets_requests(small))):
+        for name, result in (
+            ("Sheetdesk", sheetdesk_requests(small, folder / "small")),
+            ("st-gsheets-connection pattern", st_gsheets_requests(small)),
+        ):
             print(f"  {name}:")
             for what, figures in result:
                 print(f"    {what:<36} {figures}")
@@ -219,11 +230,15 @@ def main() -> None:
         read, full, fake = cold_read(big, folder / "big", args.latency, args.runs)
         target = args.latency + 1.3 * local_time
         print(f"  local store, read + validate:          {local_time:6.2f} s")
-        print(f"  Google store, read + validate:         {read:6.2f} s   (target <= "
-              f"{target:.2f} s = latency + 1.3 x local: {'met' if read <= target else 'MISSED'})")
+        print(
+            f"  Google store, read + validate:         {read:6.2f} s   (target <= "
+            f"{target:.2f} s = latency + 1.3 x local: {'met' if read <= target else 'MISSED'})"
+        )
         print(f"  Google store, fully cold (+ metadata): {full:6.2f} s")
-        print(f"  (the fake's own time building its answers, taken off: {fake:.2f} s; "
-              f"wall clock with it: {full + fake:.2f} s)")
+        print(
+            f"  (the fake's own time building its answers, taken off: {fake:.2f} s; "
+            f"wall clock with it: {full + fake:.2f} s)"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -119,8 +119,10 @@ def main() -> None:
             rows.append((user.role, label, first, median, flag))
             print(f"  {label:34s} first {first:6.3f} s   then {median:6.3f} s   {flag}")
     slow = [r for r in rows if r[4] == "SLOW" and "not a staff page" not in r[1]]
-    print(f"\ntarget: every staff page under {TARGET} s after the first render — "
-          + ("met" if not slow else f"NOT met for {len(slow)} view(s)"))
+    print(
+        f"\ntarget: every staff page under {TARGET} s after the first render — "
+        + ("met" if not slow else f"NOT met for {len(slow)} view(s)")
+    )
 
 
 if __name__ == "__main__":

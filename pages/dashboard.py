@@ -19,6 +19,7 @@ from utils import charts, downloads, report, ui
 from utils import metrics as m
 from utils.errors import SheetdeskError
 from utils.store import Snapshot
+from utils.ui_forms import ensure_frame
 
 MAX_LIST_ROWS = 500  # rows of the overdue / reopened lists on the page
 KPI_ROWS = (
@@ -48,8 +49,13 @@ LIST_FIELDS = {"complaint_id": ("complaints", "complaint_id"),
 LIST_KEYS = {"client_name": "dash.list.client", "owner": "dash.dim.owner",
              "overdue_days": "report.col.overdue_days", "reopened_at": "report.col.reopened_at",
              "times": "report.col.times"}  # fmt: skip
-LIST_DIMS = {"category": "category", "severity": "severity", "channel": "channel",
-             "level": "level", "status": "complaint_status"}
+LIST_DIMS = {
+    "category": "category",
+    "severity": "severity",
+    "channel": "channel",
+    "level": "level",
+    "status": "complaint_status",
+}
 OVERDUE_COLUMNS = ["complaint_id", "overdue_days", "owner", "client_name", "category", "severity",
                    "level", "received_at", "due_at"]  # fmt: skip
 REOPENED_COLUMNS = ["complaint_id", "reopened_at", "times", "status", "owner", "client_name",
@@ -65,7 +71,12 @@ STAFF_COLUMNS = ["staff", "handled", "within_limit", "open", "overdue", "revisit
 
 @st.cache_data(ttl=900, max_entries=32, show_spinner=False)
 def figures(
-    source: str, read_at: dt.datetime, selection: tuple, now: str, freq: str, _snap: Snapshot,
+    source: str,
+    read_at: dt.datetime,
+    selection: tuple,
+    now: str,
+    freq: str,
+    _snap: Snapshot,
 ) -> m.Dashboard:
     """`metrics.dashboard` for one snapshot and selection, without the filtered frames (the
     downloads take them from the snapshot when asked; a cache hit then copies little)."""
@@ -124,6 +135,11 @@ def list_columns(frame: pd.DataFrame) -> dict[str, object]:
     return out
 
 
+def clear_filters() -> None:
+    for key, *_ in FILTERS:
+        st.session_state[key] = []
+
+
 def filters_line(filters: m.Filters, lang: str) -> str:
     parts = []
     for _key, field, _opts, dim in FILTERS:
@@ -138,6 +154,7 @@ def filters_line(filters: m.Filters, lang: str) -> str:
 # the page
 # ---------------------------------------------------------------------------------------------
 
+ensure_frame()
 st.title(ui.tr("dash.page.title"))
 who = ui.user()
 if who is None:
@@ -190,12 +207,16 @@ if choice == "custom":
 # --- filters (choices from the data; labels in the page's language)
 opts = options(snap.source, snap.read_at, snap)
 picked_filters: dict[str, tuple[str, ...]] = {}
-for col, (key, field, opt_key, dim) in zip(st.columns(len(FILTERS)), FILTERS, strict=True):
+filter_cols = [*st.columns(3), *st.columns(3, vertical_alignment="bottom")]  # chips need room
+for col, (key, field, opt_key, dim) in zip(filter_cols, FILTERS, strict=False):
     chosen = col.multiselect(
         ui.tr(f"dash.dim.{FILTER_TITLES[field]}"), opts[opt_key], key=key,
         format_func=lambda v, d=dim: dim_label(d, v, lang), placeholder=ui.tr("dash.ctl.all"),
     )  # fmt: skip
     picked_filters[field] = tuple(chosen)
+filter_cols[-1].button(ui.tr("dash.ctl.clear"), key="dash_clear", on_click=clear_filters,
+                       icon=":material/filter_alt_off:",
+                       disabled=not any(picked_filters.values()))  # fmt: skip
 
 
 @st.fragment(run_every=refresh if live else None)
@@ -225,8 +246,12 @@ def live_part() -> None:
         st.caption(ui.tr("dash.status.filtered", filters=shown_filters))
     kpi_tiles(d)
     graphs = charts.dashboard_charts(d, lang)
-    tabs = st.tabs([ui.tr(f"dash.tab.{name}") for name in
-                    ("complaints", "open", "revisits", "clients", "staff", "downloads")])
+    tabs = st.tabs(
+        [
+            ui.tr(f"dash.tab.{name}")
+            for name in ("complaints", "open", "revisits", "clients", "staff", "downloads")
+        ]
+    )
     with tabs[0]:
         complaints_tab(d, graphs)
     with tabs[1]:
@@ -296,8 +321,14 @@ def complaints_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
             ui.tr("dash.top.cause_count"): top["count_cause"].astype("Int64"),
             ui.tr("report.action"): top["corrective_action"].fillna(""),
         })  # fmt: skip
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            ui.tr("dash.axis.share"): st.column_config.NumberColumn(format="%.1f%%")})
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                ui.tr("dash.axis.share"): st.column_config.NumberColumn(format="%.1f%%")
+            },
+        )
 
 
 def open_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:

@@ -78,10 +78,14 @@ def followups_tab(queue: pd.DataFrame) -> None:
     display.insert(2, ui.tr("complaints.col.client"),
                    shown["client_id"].map(client_names()).fillna("").to_numpy())  # fmt: skip
     flagged = shown["unreachable"].to_numpy(dtype=bool)
-    display.insert(1, ui.tr("workflow.col.unreachable"),
-                   np.where(flagged, "⚠️ " + ui.tr("revisits.unreachable"), ""))
-    picked = uf.pick_row(display, shown["complaint_id"].tolist(), key="fu_table", tint=flagged,
-                         color="orange")
+    display.insert(
+        1,
+        ui.tr("workflow.col.unreachable"),
+        np.where(flagged, "⚠️ " + ui.tr("revisits.unreachable"), ""),
+    )
+    picked = uf.pick_row(
+        display, shown["complaint_id"].tolist(), key="fu_table", tint=flagged, color="orange"
+    )
     if picked:
         uf.open_record(picked, "complaint")
     st.caption(ui.tr("revisits.click_to_record"))
@@ -98,8 +102,9 @@ def routine_tab(queue: pd.DataFrame) -> None:
         return
     display = queue_display("clients", shown, ROUTINE_SHOW)
     late = shown["late"].to_numpy(dtype=bool)
-    picked = uf.pick_row(display, shown["client_id"].tolist(), key="rt_table", tint=late,
-                         color="orange")
+    picked = uf.pick_row(
+        display, shown["client_id"].tolist(), key="rt_table", tint=late, color="orange"
+    )
     if picked:
         uf.open_record(picked, "client")
     st.caption(ui.tr("revisits.click_to_record"))
@@ -119,8 +124,9 @@ def recorded_tab() -> None:
     if shown.empty:
         return
     targets = shown["complaint_id"].where(shown["complaint_id"] != "", shown["client_id"])
-    picked = uf.pick_row(labelled("revisits", shown, lang, RECORDED_COLUMNS), targets.tolist(),
-                         key="rv_table")
+    picked = uf.pick_row(
+        labelled("revisits", shown, lang, RECORDED_COLUMNS), targets.tolist(), key="rv_table"
+    )
     if picked:
         page = "pages/complaints.py" if picked in set(shown["complaint_id"]) else "pages/clients.py"
         st.switch_page(page, query_params={"id": picked})
@@ -232,8 +238,9 @@ def record_page(complaint_id: str, client_id: str) -> None:
         label = " · ".join(part for part in (
             complaint_id, ch.CATEGORY.label(complaint.get("category") or "", lang),
             ch.COMPLAINT_STATUS.label(status, lang)) if part)  # fmt: skip
-        st.page_link("pages/complaints.py", query_params={"id": complaint_id}, icon="📨",
-                     label=label)
+        st.page_link(
+            "pages/complaints.py", query_params={"id": complaint_id}, icon="📨", label=label
+        )
         st.markdown(f"> {uf.plain(complaint.get('description') or '')}")
         if complaint.get("resolution"):
             st.markdown(f"**{uf.field_label('complaints', 'resolution', False)}**: "
@@ -250,10 +257,12 @@ def record_page(complaint_id: str, client_id: str) -> None:
     client = snap.record("clients", client_id) if client_id else None
     if client is not None:
         kind_default = ops.revisit_kind_for(client.get("grade") or "")
-        label = " · ".join(part for part in (
-            client["name"], client_id, ch.GRADE.label(client.get("grade") or "", lang)) if part)
-        st.page_link("pages/clients.py", query_params={"id": client_id}, icon="👤",
-                     label=label)
+        label = " · ".join(
+            part
+            for part in (client["name"], client_id, ch.GRADE.label(client.get("grade") or "", lang))
+            if part
+        )
+        st.page_link("pages/clients.py", query_params={"id": client_id}, icon="👤", label=label)
         phone = mask_record(client, who.name, who.role).get("phone")
         if phone:
             st.caption(f"☎️ {phone}")
@@ -271,10 +280,14 @@ if complaint_param or client_param:
 else:
     st.title(ui.tr("revisits.title"))
     uf.show_flash()
-    followups = uf.memo(snap, "followup_queue",
-                        lambda: followup_queue(snap.complaints, snap.revisits, settings))
-    routine = uf.memo(snap, f"routine_queue:{today}",
-                      lambda: routine_queue(snap.clients, snap.revisits, today, settings))
+    followups = uf.memo(
+        snap, "followup_queue", lambda: followup_queue(snap.complaints, snap.revisits, settings)
+    )
+    routine = uf.memo(
+        snap,
+        f"routine_queue:{today}",
+        lambda: routine_queue(snap.clients, snap.revisits, today, settings),
+    )
     labels = [ui.tr("workflow.queue.followups"), ui.tr("workflow.queue.routine"),
               ui.tr("revisits.tab.recorded")]  # fmt: skip
     t1, t2, t3 = st.tabs(labels, key="revisits_mode", on_change="rerun")

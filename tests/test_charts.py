@@ -103,8 +103,9 @@ def test_blank_and_unknown_values_are_labelled():
 def test_oversized_frames_are_cut_to_5000_rows():
     big = pd.DataFrame({"key": [f"k{i}" for i in range(6000)], "count": 1, "share": 0.0})
     assert ch.data_rows(ch.breakdown_chart(big, "en", "category")) == m.MAX_CHART_ROWS
-    people = pd.DataFrame({"key": [f"p{i}" for i in range(100)], "open": 3, "overdue": 1,
-                           "on_time": 2})
+    people = pd.DataFrame(
+        {"key": [f"p{i}" for i in range(100)], "open": 3, "overdue": 1, "on_time": 2}
+    )
     chart = ch.open_by_chart(people, "en", "owner")
     assert ch.data_rows(chart) == 2 * ch.MAX_BARS  # the busiest people, two states each
 
@@ -118,8 +119,9 @@ def test_fixed_width_for_the_report_and_empty_frames(dash):
 
 
 def test_many_week_labels_are_angled_and_thinned(dash):
-    frame = m.complaints_over_time(fixture_frames()[1], m.Period("2026-01-05", "2026-11-02"),
-                                   "W", "channel")
+    frame = m.complaints_over_time(
+        fixture_frames()[1], m.Period("2026-01-05", "2026-11-02"), "W", "channel"
+    )
     axis = ch.over_time_chart(frame, "en").to_dict()["encoding"]["x"]["axis"]
     assert axis["labelAngle"] == -45 and axis["labelOverlap"] is True
     assert len(frame["bucket"].unique()) == 43

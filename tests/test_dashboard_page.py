@@ -123,7 +123,8 @@ def test_labels_follow_the_language(demo: Path) -> None:
     assert at.title[0].value == "Dashboard"
     assert tile_label("overdue", "en") in tiles(at)
     assert {w.label for w in at.multiselect} == {
-        t(f"dash.dim.{d}", "en") for d in ("category", "channel", "severity", "owner", "grade")}
+        t(f"dash.dim.{d}", "en") for d in ("category", "channel", "severity", "owner", "grade")
+    }
     assert "Data read at" in texts(at)
     category = at.multiselect(key="dash_f_category")
     assert "Billing" in category.options or "billing" in category.options
@@ -155,8 +156,13 @@ def test_period_and_filters_change_the_figures(demo: Path) -> None:
     assert tiles(at)[label][0] == f"{only:,}"
     assert only < everything
     assert "Filtered: Category:" in texts(at)
-    at.multiselect(key="dash_f_category").set_value([]).run()
+    at.multiselect(key="dash_f_grade").set_value(["A"]).run()
+    assert not at.button(key="dash_clear").disabled
+    at.button(key="dash_clear").click().run()  # clears every filter
+    assert at.multiselect(key="dash_f_category").value == []
+    assert at.multiselect(key="dash_f_grade").value == []
     assert tiles(at)[label][0] == f"{everything:,}"
+    assert at.button(key="dash_clear").disabled
 
 
 def test_handler_and_grade_filters_narrow_the_staff_table(demo: Path) -> None:
@@ -202,8 +208,9 @@ def test_nobody_signed_in_is_asked_for_a_name(demo: Path) -> None:
 # --- live refresh and caching -----------------------------------------------------------------
 
 
-def test_refresh_only_reads_through_the_store_cache(demo: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refresh_only_reads_through_the_store_cache(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fresh_reads: list[bool] = []
     real_read = LocalWorkbookStore.read
 
@@ -231,9 +238,9 @@ def test_refresh_only_reads_through_the_store_cache(demo: Path,
     assert fresh_reads and not any(fresh_reads)  # never a forced fresh read
 
 
-def test_refresh_interval_comes_from_the_settings(use_workbook: Callable[[Path], None],
-                                                  demo_workbook: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refresh_interval_comes_from_the_settings(
+    use_workbook: Callable[[Path], None], demo_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SHEETDESK_REFRESH_SECONDS", "15")
     use_workbook(demo_workbook)
     at = open_dashboard(MANAGER, "en")
@@ -241,9 +248,9 @@ def test_refresh_interval_comes_from_the_settings(use_workbook: Callable[[Path],
     assert "15 s" in at.toggle(key="dash_live").help
 
 
-def test_star_of_the_month_follows_the_setting(use_workbook: Callable[[Path], None],
-                                               demo_workbook: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_star_of_the_month_follows_the_setting(
+    use_workbook: Callable[[Path], None], demo_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SHEETDESK_STAR_MIN_REVISITS", "1000")
     use_workbook(demo_workbook)
     at = open_dashboard(MANAGER, "en")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -220,3 +224,29 @@ def test_file_names() -> None:
     assert stem == "sheetdesk-2026-10-01_2026-10-31"
     assert dl.csv_name("complaints", stem) == "sheetdesk-2026-10-01_2026-10-31-complaints.csv"
     assert dl.xlsx_name(stem) == "sheetdesk-2026-10-01_2026-10-31.xlsx"
+
+
+# --- a real spreadsheet program ---------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def test_libreoffice_opens_the_workbook_as_text_and_dates(frames: Frames, tmp_path: Path) -> None:
+    if SOFFICE is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice is not installed")
+    src = tmp_path / "dl.xlsx"
+    src.write_bytes(dl.xlsx_bytes(frames, "zh"))
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+                    "--convert-to", CSV_FILTER, str(src), "--outdir", str(tmp_path / "csv")],
+                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    sheet = TABLES["complaints"].label("zh")
+    with open(tmp_path / "csv" / f"dl-{sheet}.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == [c.label("zh") for c in TABLES["complaints"].columns]
+    col = {c.field: i for i, c in enumerate(TABLES["complaints"].columns)}
+    assert rows[1][col["complaint_id"]] == "TS-20261005-0001"
+    assert rows[1][col["received_at"]].startswith("2026-10-05")
+    assert rows[2][col["description"]].startswith("=HYPERLINK(")  # text, not run as a formula

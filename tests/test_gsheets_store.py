@@ -202,8 +202,9 @@ def test_append_retried_through_a_fault_lands_once(seeded: FakeGoogle, fault) ->
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_append_failing_after_retries_stays_pending_then_lands_once(seeded: FakeGoogle,
-                                                                      fault) -> None:
+def test_append_failing_after_retries_stays_pending_then_lands_once(
+    seeded: FakeGoogle, fault
+) -> None:
     store = seeded()
     store.read()
     seeded.api.inject(fault, times=10**6, match=":append")
@@ -278,16 +279,17 @@ def test_row_changed_before_a_pending_update_is_written(seeded: FakeGoogle) -> N
     assert seeded.values("Clients")[row - 1][13] == "theirs"  # not overwritten
 
 
-def test_bulk_append_in_chunks_with_a_fault_and_a_taken_id(seeded: FakeGoogle,
-                                                            monkeypatch) -> None:
+def test_bulk_append_in_chunks_with_a_fault_and_a_taken_id(seeded: FakeGoogle, monkeypatch) -> None:
     from utils.store import gsheets_write
 
     monkeypatch.setattr(gsheets_write, "APPEND_CHUNK", 10)
     store = seeded()
     taken = store.read().clients.client_id.iloc[0]
-    seeded.api.inject("timeout_after_commit", times=1,
-                      match=lambda call: call.op == "values.append" and seeded.api.count(
-                          op="values.append") == 2)  # the second chunk lands, its answer is lost
+    seeded.api.inject(
+        "timeout_after_commit",
+        times=1,
+        match=lambda call: call.op == "values.append" and seeded.api.count(op="values.append") == 2,
+    )  # the second chunk lands, its answer is lost
     records = [{**CLIENT, "name": f"Bulk {n}"} for n in range(25)]
     records.append({**CLIENT, "client_id": taken, "name": "typed an existing ID"})
     saved, refused = store.append_many("clients", records, user="import")
@@ -306,8 +308,10 @@ def test_cells_are_written_raw_with_serial_dates(seeded: FakeGoogle) -> None:
                                         "responsible_staff": "0138"}, user="ann")  # fmt: skip
     call = next(c for c in seeded.api.history if c.op == "values.append")
     assert re.fullmatch(r"'Complaints'!A1", call.path.rsplit("/values/", 1)[1][:-7])
-    assert (call.param("valueInputOption"), call.param("insertDataOption")) == ("RAW",
-                                                                                "INSERT_ROWS")
+    assert (call.param("valueInputOption"), call.param("insertDataOption")) == (
+        "RAW",
+        "INSERT_ROWS",
+    )
     row = next(r for r in seeded.values("Complaints") if r[0] == saved.record_id)
     formulas = seeded.api.values(seeded.sid, "Complaints", render="FORMULA")
     assert any(r[0] == saved.record_id and "=SUM(A1:A3)" in r for r in formulas)
@@ -315,7 +319,8 @@ def test_cells_are_written_raw_with_serial_dates(seeded: FakeGoogle) -> None:
     received = row[2]
     assert isinstance(received, float)
     assert dt.datetime(1899, 12, 30) + dt.timedelta(days=received) == pytest.approx(
-        dt.datetime(2026, 11, 23, 10, 5, 9), abs=dt.timedelta(milliseconds=1))
+        dt.datetime(2026, 11, 23, 10, 5, 9), abs=dt.timedelta(milliseconds=1)
+    )
     assert not any(c.op in ("values.clear", "values.batchClear") for c in seeded.api.history)
 
 

@@ -252,7 +252,7 @@ def test_init_upgrades_an_old_workbook_without_touching_data(tmp_path) -> None:
     assert store.read().complaints["description"].iloc[0] == "电梯坏了"
 
 
-def test_a_workbook_not_created_yet_reads_as_empty_without_problems(tmp_path) -> None:  # noqa: ANN001
+def test_a_workbook_not_created_yet_reads_as_empty_without_problems(tmp_path) -> None:
     store = LocalWorkbookStore(tmp_path / "new" / "sheetdesk.xlsx")
     snap = store.read()
     assert snap.is_empty() and snap.problems == []
@@ -261,7 +261,7 @@ def test_a_workbook_not_created_yet_reads_as_empty_without_problems(tmp_path) ->
     assert len(store.read(fresh=True).clients) == 1
 
 
-def test_a_renamed_tab_is_one_clear_error(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_a_renamed_tab_is_one_clear_error(fresh_store, workbook_path) -> None:
     wb = openpyxl.load_workbook(workbook_path)
     wb["Revisits"].title = "回访资料"
     wb.save(workbook_path)
@@ -270,7 +270,7 @@ def test_a_renamed_tab_is_one_clear_error(fresh_store, workbook_path) -> None:  
     assert "init" in problems[0].message("en")
 
 
-def test_bulk_saves_survive_a_locked_workbook(fresh_store, workbook_path) -> None:  # noqa: ANN001
+def test_bulk_saves_survive_a_locked_workbook(fresh_store, workbook_path) -> None:
     owner = workbook_path.parent / f"~${workbook_path.name}"
     owner.write_text("someone")
     saved, refused = fresh_store.append_many(

@@ -218,8 +218,7 @@ def test_holidays_are_skipped_in_time_to_resolve():
         "due_at": ts("2026-10-12 09:00"), "resolved_at": ts("2026-10-09 09:00"),
         "status": "resolved", "resolution": "ok"}])  # fmt: skip
     plain = m.complaint_figures(c, OCT, NOW, SETTINGS)["median_days"]
-    golden_week = replace(SETTINGS, holidays=frozenset(
-        dt.date(2026, 10, d) for d in range(1, 8)))
+    golden_week = replace(SETTINGS, holidays=frozenset(dt.date(2026, 10, d) for d in range(1, 8)))
     # Wed 30 Sep 09:00 → Fri 9 Oct 09:00 = 7 working days; 1–7 Oct off: 2 (30 Sep, 8 Oct)
     assert plain == pytest.approx(7.0)
     assert m.complaint_figures(c, OCT, NOW, golden_week)["median_days"] == pytest.approx(2.0)
@@ -267,15 +266,26 @@ def test_reopen_events_from_log_and_unhappy_followup(frames):
     c7 = ev[ev["complaint_id"] == "C7"]  # undated hand-written line: reopened, no date
     assert len(c7) == 1 and pd.isna(c7["at"].iloc[0])
     assert m.reopened_mask(complaints, revisits).tolist() == [
-        False, False, False, True, False, False, True, False]
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_reopen_detection_variants():
-    c = m.frame_from_records("complaints", [
-        {"complaint_id": "A", "progress_log": "2026/10/03 08:15 Boss REOPEN: client called"},
-        {"complaint_id": "B", "progress_log": "2026年10月3日 主管重新打开"},
-        {"complaint_id": "C", "progress_log": "2026-10-03 09:00 王芳 resolve: done"},
-    ])
+    c = m.frame_from_records(
+        "complaints",
+        [
+            {"complaint_id": "A", "progress_log": "2026/10/03 08:15 Boss REOPEN: client called"},
+            {"complaint_id": "B", "progress_log": "2026年10月3日 主管重新打开"},
+            {"complaint_id": "C", "progress_log": "2026-10-03 09:00 王芳 resolve: done"},
+        ],
+    )
     r = m.frame_from_records("revisits", [
         # reached, solved, but unsatisfied → reopens; unreached or routine → does not
         {"revisit_id": "1", "complaint_id": "C", "kind": "complaint_followup", "reached": "yes",
@@ -348,7 +358,11 @@ def test_clients_by_grade_status_and_new_per_month(frames):
     clients, _, _ = frames
     g = m.clients_by_grade_status(clients)
     assert g.set_index(["grade", "status"])["count"].to_dict() == {
-        ("A", "active"): 1, ("A", "lost"): 1, ("B", "active"): 1, ("C", "dormant"): 1}
+        ("A", "active"): 1,
+        ("A", "lost"): 1,
+        ("B", "active"): 1,
+        ("C", "dormant"): 1,
+    }
     new = m.new_clients_per_month(clients, m.trend_window(OCT, "M")).set_index("bucket")
     assert len(new) == 12 and new.loc[ts("2026-10-01"), "count"] == 1
     assert new.loc[ts("2026-09-01"), "count"] == 1 and new["count"].sum() == 2
@@ -361,8 +375,11 @@ def test_complaints_over_time_weekly(frames):
     _, complaints, _ = frames
     window = m.Period(ts("2026-09-28"), ts("2026-11-02"))  # five weeks, Mondays
     out = m.complaints_over_time(complaints, window, "W", "category")
-    assert out["bucket"].nunique() == 5 and set(out["key"]) == {"billing", "service_quality",
-                                                               "attitude"}
+    assert out["bucket"].nunique() == 5 and set(out["key"]) == {
+        "billing",
+        "service_quality",
+        "attitude",
+    }
     cell = out.set_index(["bucket", "key"])["count"]
     assert cell[(ts("2026-10-05"), "billing")] == 2  # C1, C2
     assert cell[(ts("2026-10-26"), "billing")] == 1  # C5 (Wed 28 Oct)
@@ -395,9 +412,17 @@ def test_score_trend_monthly(frames):
 
 
 def test_chart_series_are_capped_at_5000_rows():
-    many = m.frame_from_records("complaints", [
-        {"complaint_id": f"X{i}", "received_at": ts("1990-01-01") + pd.Timedelta(weeks=i),
-         "category": ("billing", "attitude", "other")[i % 3]} for i in range(2500)])
+    many = m.frame_from_records(
+        "complaints",
+        [
+            {
+                "complaint_id": f"X{i}",
+                "received_at": ts("1990-01-01") + pd.Timedelta(weeks=i),
+                "category": ("billing", "attitude", "other")[i % 3],
+            }
+            for i in range(2500)
+        ],
+    )
     window = m.Period(ts("1990-01-01"), ts("2040-01-01"))
     out = m.complaints_over_time(many, window, "W", "category")
     assert 0 < len(out) <= m.MAX_CHART_ROWS
@@ -424,7 +449,8 @@ def test_top_categories_with_root_causes(frames):
     assert top["share"].iloc[0] == pytest.approx(0.5)
     billing = causes[causes["category"] == "billing"]
     assert billing[["root_cause", "count", "corrective_action"]].values.tolist() == [
-        ["计费错误", 2, "修正规则"]]  # C5 has no root cause: not listed
+        ["计费错误", 2, "修正规则"]
+    ]  # C5 has no root cause: not listed
     assert causes["category"].tolist() == ["billing", "service_quality"]
     assert causes.iloc[1][["root_cause", "corrective_action"]].tolist() == ["人手不足", ""]
     no_actions = complaints.assign(corrective_action="")
@@ -459,8 +485,16 @@ def test_star_of_the_month_needs_enough_reached_revisits(frames):
 
 def test_star_ties_broken_by_count():
     def visits(staff: str, scores: list[int]) -> list[dict]:
-        return [{"revisit_id": f"{staff}{i}", "staff": staff, "reached": "yes", "score": s,
-                 "done_at": ts("2026-10-10 10:00")} for i, s in enumerate(scores)]
+        return [
+            {
+                "revisit_id": f"{staff}{i}",
+                "staff": staff,
+                "reached": "yes",
+                "score": s,
+                "done_at": ts("2026-10-10 10:00"),
+            }
+            for i, s in enumerate(scores)
+        ]
 
     r = m.frame_from_records("revisits", [
         *visits("甲", [8, 8, 8]), *visits("乙", [7, 9, 8, 8]), *visits("丙", [10]),
@@ -478,23 +512,30 @@ def test_star_ties_broken_by_count():
 
 def test_apply_filters(frames):
     clients, complaints, revisits = frames
-    f = m.apply_filters(clients, complaints, revisits,
-                        m.Filters.for_period(OCT, categories=["billing"]))
+    f = m.apply_filters(
+        clients, complaints, revisits, m.Filters.for_period(OCT, categories=["billing"])
+    )
     assert f.complaints["complaint_id"].tolist() == ["C1", "C2", "C5"]
     assert f.revisits["revisit_id"].tolist() == ["R1"]  # follow-ups of those only
     f = m.apply_filters(clients, complaints, revisits, m.Filters.for_period(OCT, grades=["A"]))
     assert f.complaints["complaint_id"].tolist() == ["C1", "C2", "C6", "C8"]
     assert f.clients["client_id"].tolist() == ["K1", "K4"]
-    f = m.apply_filters(clients, complaints, revisits,
-                        m.Filters.for_period(OCT, handlers=["张伟"]))
+    f = m.apply_filters(clients, complaints, revisits, m.Filters.for_period(OCT, handlers=["张伟"]))
     assert f.complaints["complaint_id"].tolist() == ["C3", "C7"]  # C3 via first receiver
     assert f.revisits.empty
 
 
 def test_dashboard_with_filters(frames):
     clients, complaints, revisits = frames
-    d = m.dashboard(clients, complaints, revisits,
-                    m.Filters.for_period(OCT, categories=["billing"]), NOW, SETTINGS, "M")
+    d = m.dashboard(
+        clients,
+        complaints,
+        revisits,
+        m.Filters.for_period(OCT, categories=["billing"]),
+        NOW,
+        SETTINGS,
+        "M",
+    )
     assert d.kpis["received"].value == 3 and d.kpis["overdue"].value == 1  # C5
     assert d.kpis["completion"].value == pytest.approx(0.5)  # C1 followed up, C2 not
     assert set(d.over_time["category"]["key"]) == {"billing"}
@@ -506,8 +547,9 @@ def test_dashboard_with_filters(frames):
 
 def test_dashboard_handler_filter_keeps_followups_by_others(frames):
     clients, complaints, revisits = frames
-    d = m.dashboard(clients, complaints, revisits,
-                    m.Filters.for_period(OCT, handlers=["王芳"]), NOW, SETTINGS)
+    d = m.dashboard(
+        clients, complaints, revisits, m.Filters.for_period(OCT, handlers=["王芳"]), NOW, SETTINGS
+    )
     # 王芳 owns C1, C4, C5; C1 was resolved in Oct and followed up by 赵敏 (R1)
     assert d.kpis["completion"].value == 1.0
     assert d.kpis["reopened"].value == 1  # C4, reopened after 钱七's follow-up
@@ -516,8 +558,9 @@ def test_dashboard_handler_filter_keeps_followups_by_others(frames):
 
 def test_download_tables(frames):
     clients, complaints, revisits = frames
-    t = m.download_tables(clients, complaints, revisits,
-                          m.Filters.for_period(OCT, severities=["normal"]))
+    t = m.download_tables(
+        clients, complaints, revisits, m.Filters.for_period(OCT, severities=["normal"])
+    )
     assert t.complaints["complaint_id"].tolist() == ["C1", "C3", "C4", "C6"]
     assert "_row" not in t.complaints.columns and "_row" not in t.clients.columns
     assert t.revisits["revisit_id"].tolist() == ["R1", "R2", "R3", "R4"]
@@ -554,7 +597,8 @@ def test_benchmark_snapshot_follows_the_contract():
     assert set(complaints["status"]) <= {"received", "in_progress", "resolved", "closed"}
     assert revisits["score"].dropna().between(1, 10).all()
     now = bench.NOW
-    d = m.dashboard(clients, complaints, revisits, m.Filters.for_period(m.this_month(now)), now,
-                    SETTINGS)
+    d = m.dashboard(
+        clients, complaints, revisits, m.Filters.for_period(m.this_month(now)), now, SETTINGS
+    )
     assert d.kpis["received"].value > 0 and d.kpis["reopened"].value > 0
     assert all(len(f) <= m.MAX_CHART_ROWS for f in d.chart_frames().values())

@@ -465,10 +465,13 @@ def test_conflict_table_lists_the_differences_and_who_changed():
 
 def test_format_value_and_field_messages():
     assert format_value("complaints", "severity", "serious", "zh") == "严重"
-    assert format_value("complaints", "due_at", dt.datetime(2026, 1, 5, 9, 30), "en") == \
-        "2026-01-05 09:30"
-    assert format_value("clients", "registered_on", pd.Timestamp("2026-01-05"), "en") == \
-        "2026-01-05"
+    assert (
+        format_value("complaints", "due_at", dt.datetime(2026, 1, 5, 9, 30), "en")
+        == "2026-01-05 09:30"
+    )
+    assert (
+        format_value("clients", "registered_on", pd.Timestamp("2026-01-05"), "en") == "2026-01-05"
+    )
     assert format_value("clients", "notes", None, "en") == ""
     _, problems = validate_record("clients", {"client_id": "K", "name": "A", "phone": "abc",
                                               "email": "x"})  # fmt: skip
@@ -534,8 +537,17 @@ def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_st
         fresh_store, client_id="KH-1", channel="phone", category="billing", severity="normal",
         description="x", actor="王芳", when=when, settings=S)  # fmt: skip
     row = fresh_store.read().record("complaints", complaint.record_id)
-    ops.apply_action(fresh_store, "resolve", row, {"resolution": "退款"}, user=manager,
-                     when=when, settings=S, revisits=fresh_store.read().revisits, lang="en")
+    ops.apply_action(
+        fresh_store,
+        "resolve",
+        row,
+        {"resolution": "退款"},
+        user=manager,
+        when=when,
+        settings=S,
+        revisits=fresh_store.read().revisits,
+        lang="en",
+    )
     effects = []
     for _ in range(3):
         out = ops.record_revisit(
@@ -547,10 +559,20 @@ def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_st
     assert effects == [(1, ""), (2, ""), (3, "unreachable")]
     row = fresh_store.read().record("complaints", complaint.record_id)
     assert "unreachable" in row["progress_log"]
-    assert ops.refusal("close", row, user=User("李娜", "staff"), settings=S,
-                       revisits=fresh_store.read().revisits, lang="en")
-    assert ops.refusal("close", row, user=manager, settings=S,
-                       revisits=fresh_store.read().revisits, lang="en") == ""
+    assert ops.refusal(
+        "close",
+        row,
+        user=User("李娜", "staff"),
+        settings=S,
+        revisits=fresh_store.read().revisits,
+        lang="en",
+    )
+    assert (
+        ops.refusal(
+            "close", row, user=manager, settings=S, revisits=fresh_store.read().revisits, lang="en"
+        )
+        == ""
+    )
 
 
 def test_save_state_follows_the_pending_queue(fresh_store, workbook_path):

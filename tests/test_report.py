@@ -50,29 +50,32 @@ def test_figures_against_the_previous_month(html_zh):
 
 
 def test_lists_staff_star_and_root_causes(html_zh):
-    overdue = html_zh[html_zh.index("超时投诉（截至"):html_zh.index("重新处理的投诉")]
+    overdue = html_zh[html_zh.index("超时投诉（截至") : html_zh.index("重新处理的投诉")]
     assert overdue.index("C4") < overdue.index("C5")  # most overdue first
     assert "5.6" in overdue and "王小明" in overdue and "C6" not in overdue
-    reopened = html_zh[html_zh.index("重新处理的投诉"):html_zh.index("员工情况")]
+    reopened = html_zh[html_zh.index("重新处理的投诉") : html_zh.index("员工情况")]
     assert "C4" in reopened and "2026-10-22 10:00" in reopened and "C7" not in reopened
-    staff = html_zh[html_zh.index("员工情况"):html_zh.index("主要投诉类别")]
+    staff = html_zh[html_zh.index("员工情况") : html_zh.index("主要投诉类别")]
     assert "2026年10月 每月之星" in staff and "★ 赵敏" in staff and "7.67" in staff
-    table = staff[staff.index("<table"):]
+    table = staff[staff.index("<table") :]
     assert table.index("李娜") < table.index("赵敏") and "★</span>" in table
-    top = html_zh[html_zh.index("主要投诉类别"):]
+    top = html_zh[html_zh.index("主要投诉类别") :]
     assert "计费错误" in top and "(2)" in top and "修正规则" in top and "50.0%" in top
 
 
 def test_charts_are_inline_svg(html_zh):
     assert html_zh.count("<svg") == 14 and html_zh.count("</svg>") == 14
-    assert "收费" in html_zh[html_zh.index("<svg"):]  # chart labels in Chinese
+    assert "收费" in html_zh[html_zh.index("<svg") :]  # chart labels in Chinese
     assert "xmlns" not in html_zh  # inline SVG needs no namespace URL
 
 
 def test_svg_ids_are_unique_across_charts():
     df = pd.DataFrame({"a": [0.0, 0.5, 2.0], "b": [1, 2, 3]})
-    clipped = alt.Chart(df).mark_line(clip=True).encode(
-        x=alt.X("a:Q", scale=alt.Scale(domain=[0, 1])), y="b:Q")
+    clipped = (
+        alt.Chart(df)
+        .mark_line(clip=True)
+        .encode(x=alt.X("a:Q", scale=alt.Scale(domain=[0, 1])), y="b:Q")
+    )
     page = report.chart_svg(clipped, "c0") + report.chart_svg(clipped, "c1")
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert ids and not [i for i, n in Counter(ids).items() if n > 1]
@@ -130,8 +133,8 @@ def _chromium() -> str | None:
     import shutil
 
     return os.environ.get("SHEETDESK_CHROMIUM") or next(
-        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
-        None)
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+    )
 
 
 @pytest.mark.browser
@@ -156,12 +159,15 @@ def test_report_opens_offline_in_headless_chromium(tmp_path, html_zh, ci):
         page.on("request", lambda r: requests.append(r.url))
         page.goto(page_file.as_uri())
         sizes = page.eval_on_selector_all(
-            "figure svg", "els => els.map(e => [e.getBoundingClientRect().width,"
-            " e.getBoundingClientRect().height])")
+            "figure svg",
+            "els => els.map(e => [e.getBoundingClientRect().width,"
+            " e.getBoundingClientRect().height])",
+        )
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         page.emulate_media(media="print")
         breaks = page.eval_on_selector_all(
-            "section.page-break", "els => els.map(e => getComputedStyle(e).breakBefore)")
+            "section.page-break", "els => els.map(e => getComputedStyle(e).breakBefore)"
+        )
         page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
         browser.close()
     assert problems == []

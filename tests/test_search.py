@@ -72,8 +72,17 @@ def clients() -> pd.DataFrame:
 # --- phones ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["13800138000", "138 0013 8000", "138-0013-8000",
-                                   "+86 138 0013 8000", "0086 13800138000", "86-13800138000"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13800138000",
+        "138 0013 8000",
+        "138-0013-8000",
+        "+86 138 0013 8000",
+        "0086 13800138000",
+        "86-13800138000",
+    ],
+)
 def test_phone_key_ignores_formatting_and_the_china_code(typed):
     assert phone_key(typed) == "13800138000"
 
@@ -90,7 +99,8 @@ def test_find_by_phone_finds_the_same_number_typed_differently(clients):
     hits = find_by_phone(clients, "13800138000")
     assert hits["client_id"].tolist() == ["KH-20260101-AAAA", "KH-20260201-BBBB"]
     assert find_by_phone(clients, "13800138000", exclude_id="KH-20260101-AAAA")[
-        "client_id"].tolist() == ["KH-20260201-BBBB"]
+        "client_id"
+    ].tolist() == ["KH-20260201-BBBB"]
     assert find_by_phone(clients, "021 5555 1234")["name"].tolist() == ["王小明"]
     assert find_by_phone(clients, "13900000000").empty
     assert find_by_phone(clients, "no digits").empty
@@ -118,9 +128,13 @@ def test_search_by_part_of_the_name_ignoring_case(clients):
 def test_search_by_phone_digits_only(clients):
     assert search_clients(clients, "5555-1234")["name"].tolist() == ["王小明"]
     assert search_clients(clients, "00138")["client_id"].tolist() == [
-        "KH-20260201-BBBB", "KH-20260101-AAAA"]  # newest registration first
+        "KH-20260201-BBBB",
+        "KH-20260101-AAAA",
+    ]  # newest registration first
     assert search_clients(clients, "+86 138 0013 8000")["client_id"].tolist() == [
-        "KH-20260201-BBBB", "KH-20260101-AAAA"]
+        "KH-20260201-BBBB",
+        "KH-20260101-AAAA",
+    ]
 
 
 def test_search_by_part_of_the_id(clients):
@@ -139,7 +153,8 @@ def test_search_filters(clients):
 
 def test_client_choices_for_the_picker(clients):
     assert client_choices(clients, "acme") == {
-        "KH-20260201-BBBB": "Acme Trading Ltd · KH-20260201-BBBB"}
+        "KH-20260201-BBBB": "Acme Trading Ltd · KH-20260201-BBBB"
+    }
     assert len(client_choices(clients, "KH", limit=2)) == 2
 
 
@@ -191,7 +206,10 @@ def test_mask_contacts_masks_only_other_staffs_clients(clients):
 def test_mask_record():
     client = {"owner": "李娜", "phone": "13912345678", "address": "滨江区长江路8号"}
     assert mask_record(client, "王芳", "staff") == {
-        "owner": "李娜", "phone": "139****5678", "address": "滨江区****"}
+        "owner": "李娜",
+        "phone": "139****5678",
+        "address": "滨江区****",
+    }
     assert mask_record(client, "李娜", "staff") is client
     assert mask_record(client, "王芳", "manager") is client
 
@@ -227,10 +245,18 @@ def test_complaint_views(complaints):
     assert set(ids(complaint_list(complaints, view="overdue", **common))) == {"TS-1", "TS-4"}
     assert ids(complaint_list(complaints, view="mine", **common)) == ["TS-1", "TS-3"]
     assert ids(complaint_list(complaints, view="all", **common)) == [
-        "TS-2", "TS-1", "TS-3", "TS-4"]  # latest received first
+        "TS-2",
+        "TS-1",
+        "TS-3",
+        "TS-4",
+    ]  # latest received first
     found = complaint_list(complaints, view="all", **common)
     assert found.set_index("complaint_id")["overdue"].to_dict() == {
-        "TS-1": True, "TS-2": False, "TS-3": False, "TS-4": True}
+        "TS-1": True,
+        "TS-2": False,
+        "TS-3": False,
+        "TS-4": True,
+    }
 
 
 def test_open_views_put_the_earliest_due_first(complaints):
@@ -243,12 +269,16 @@ def test_complaint_filters(complaints):
     assert ids(complaint_list(complaints, statuses=["received"], **common)) == ["TS-2", "TS-4"]
     assert ids(complaint_list(complaints, categories=["attitude"], **common)) == ["TS-2"]
     assert ids(complaint_list(complaints, severities=["normal"], **common)) == [
-        "TS-1", "TS-3", "TS-4"]  # blank severity counts as normal
+        "TS-1",
+        "TS-3",
+        "TS-4",
+    ]  # blank severity counts as normal
     assert ids(complaint_list(complaints, handlers=[""], **common)) == ["TS-2", "TS-4"]
     assert ids(complaint_list(complaints, handlers=["李娜"], **common)) == ["TS-1"]
     assert ids(complaint_list(complaints, client_id="KH-2", **common)) == ["TS-4"]
-    assert ids(complaint_list(complaints, start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 16),
-                              **common)) == ["TS-1", "TS-3"]  # whole days, both ends
+    assert ids(
+        complaint_list(complaints, start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 16), **common)
+    ) == ["TS-1", "TS-3"]  # whole days, both ends
     assert ids(complaint_list(complaints, start=dt.date(2026, 11, 17), **common)) == ["TS-2"]
     assert ids(complaint_list(complaints, text="态度", **common)) == ["TS-2"]
     assert ids(complaint_list(complaints, text="ts-3", **common)) == ["TS-3"]
@@ -269,8 +299,9 @@ def test_revisit_list_and_queue_filter():
     assert revisit_list(revisits)["revisit_id"].tolist() == ["HF-2", "HF-1"]
     assert revisit_list(revisits, view="mine", actor="王芳")["revisit_id"].tolist() == ["HF-1"]
     assert revisit_list(revisits, kinds=["complaint_followup"])["revisit_id"].tolist() == ["HF-2"]
-    assert revisit_list(revisits, staff=["李娜"], start=dt.date(2026, 11, 5),
-                        end=dt.date(2026, 11, 5))["revisit_id"].tolist() == ["HF-2"]
+    assert revisit_list(
+        revisits, staff=["李娜"], start=dt.date(2026, 11, 5), end=dt.date(2026, 11, 5)
+    )["revisit_id"].tolist() == ["HF-2"]
     queue = pd.DataFrame({"handler": ["王芳", "", "李娜"], "first_receiver": ["", "王芳", "赵敏"]})
     assert queue_for_staff(queue, ("handler", "first_receiver"), ["王芳"]).index.tolist() == [0, 1]
     assert queue_for_staff(queue, ("handler",), []) is queue

@@ -102,13 +102,13 @@ def _bucket_labels(buckets: pd.Series, freq: str, lang: str) -> tuple[pd.Series,
 
 
 def _x_period_axis(n: int, title: str) -> alt.Axis:
-    return alt.Axis(title=title, labelAngle=0 if n <= 13 else -45, labelOverlap=True,
-                    labelLimit=80)
+    return alt.Axis(title=title, labelAngle=0 if n <= 13 else -45, labelOverlap=True, labelLimit=80)
 
 
 def _props(chart: Any, title: str, width: Width, height: int) -> Any:
-    return chart.properties(title=alt.TitleParams(title, anchor="start"), width=width,
-                            height=height)
+    return chart.properties(
+        title=alt.TitleParams(title, anchor="start"), width=width, height=height
+    )
 
 
 def _cap_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -125,8 +125,12 @@ def _dim_title(dimension: str, lang: str) -> str:
 
 
 def over_time_chart(
-    frame: pd.DataFrame, lang: str, by: str = "category", freq: str = "W",
-    width: Width = "container", height: int = 260,
+    frame: pd.DataFrame,
+    lang: str,
+    by: str = "category",
+    freq: str = "W",
+    width: Width = "container",
+    height: int = 260,
 ) -> alt.Chart:
     """Stacked bars: complaints received per week/month, split by `by` (frame from
     `metrics.complaints_over_time`)."""
@@ -138,28 +142,42 @@ def over_time_chart(
     scale = color_scale(by, sorted(set(df["key"].astype(str))), lang)
     rank = {v: i for i, v in enumerate(CHOICES[by].values)} if by in CHOICES else {}
     df["rank"] = df["key"].astype(str).map(rank).fillna(len(rank)).astype("int64")
-    df = _cap_rows(df[df["count"] > 0][["period", "period_long", "key", "label", "rank",
-                                        "count"]])
+    df = _cap_rows(df[df["count"] > 0][["period", "period_long", "key", "label", "rank", "count"]])
     axis_title = t("dash.axis.month" if freq == "M" else "dash.axis.week", lang)
-    chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("period:O", scale=alt.Scale(domain=domain), sort=domain,
-                axis=_x_period_axis(len(domain), axis_title)),
-        y=alt.Y("sum(count):Q", title=t("dash.axis.complaints", lang), stack="zero"),
-        color=alt.Color("label:N", scale=scale, sort=scale.domain,
-                        legend=alt.Legend(title=_dim_title(by, lang), labelLimit=LABEL_LIMIT)),
-        order=alt.Order("rank:Q"),
-        tooltip=[
-            alt.Tooltip("period_long:N", title=axis_title),
-            alt.Tooltip("label:N", title=_dim_title(by, lang)),
-            alt.Tooltip("sum(count):Q", title=t("dash.axis.complaints", lang), format=","),
-        ],
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "period:O",
+                scale=alt.Scale(domain=domain),
+                sort=domain,
+                axis=_x_period_axis(len(domain), axis_title),
+            ),
+            y=alt.Y("sum(count):Q", title=t("dash.axis.complaints", lang), stack="zero"),
+            color=alt.Color(
+                "label:N",
+                scale=scale,
+                sort=scale.domain,
+                legend=alt.Legend(title=_dim_title(by, lang), labelLimit=LABEL_LIMIT),
+            ),
+            order=alt.Order("rank:Q"),
+            tooltip=[
+                alt.Tooltip("period_long:N", title=axis_title),
+                alt.Tooltip("label:N", title=_dim_title(by, lang)),
+                alt.Tooltip("sum(count):Q", title=t("dash.axis.complaints", lang), format=","),
+            ],
+        )
     )
     title = t(f"dash.chart.over_time.{by}", lang)
     return _props(chart, title, width, height)
 
 
 def breakdown_chart(
-    frame: pd.DataFrame, lang: str, dimension: str, width: Width = "container",
+    frame: pd.DataFrame,
+    lang: str,
+    dimension: str,
+    width: Width = "container",
     title_key: str | None = None,
 ) -> alt.Chart:
     """Horizontal bars with counts and shares (frame from `metrics.counts_by`)."""
@@ -167,8 +185,12 @@ def breakdown_chart(
     df = _cap_rows(df)
     scale = color_scale(dimension, list(df["key"].astype(str)), lang)
     base = alt.Chart(df).encode(
-        y=alt.Y("label:N", sort=list(df.sort_values("count", ascending=False)["label"]),
-                title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y(
+            "label:N",
+            sort=list(df.sort_values("count", ascending=False)["label"]),
+            title=None,
+            axis=alt.Axis(labelLimit=LABEL_LIMIT),
+        ),
         x=alt.X("count:Q", title=t("dash.axis.complaints", lang)),
         tooltip=[
             alt.Tooltip("label:N", title=_dim_title(dimension, lang)),
@@ -196,30 +218,44 @@ def open_by_chart(
         df = df.assign(label=df["key"].replace("", t("dash.unassigned", lang)))
     y_order = list(df["label"])
     df = df.assign(n_open=df["open"].astype("int64"), n_overdue=df["overdue"].astype("int64"))
-    long = df.melt(id_vars=["key", "label", "n_open", "n_overdue"],
-                   value_vars=["on_time", "overdue"], var_name="state", value_name="count")
+    long = df.melt(
+        id_vars=["key", "label", "n_open", "n_overdue"],
+        value_vars=["on_time", "overdue"],
+        var_name="state",
+        value_name="count",
+    )
     long["state_label"] = [label_of("state", s, lang) for s in long["state"]]
     long = _cap_rows(long[long["count"] > 0])
     scale = color_scale("state", ["on_time", "overdue"], lang)
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("label:N", sort=y_order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-        x=alt.X("sum(count):Q", title=t("dash.axis.open", lang), stack="zero"),
-        color=alt.Color("state_label:N", scale=scale, legend=alt.Legend(
-            title=None, orient="bottom")),
-        order=alt.Order("state:N", sort="descending"),
-        tooltip=[
-            alt.Tooltip("label:N", title=t(f"dash.dim.{by}", lang)),
-            alt.Tooltip("n_open:Q", title=t("dash.axis.open", lang), format=","),
-            alt.Tooltip("n_overdue:Q", title=t("dash.state.overdue", lang), format=","),
-        ],
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=y_order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            x=alt.X("sum(count):Q", title=t("dash.axis.open", lang), stack="zero"),
+            color=alt.Color(
+                "state_label:N", scale=scale, legend=alt.Legend(title=None, orient="bottom")
+            ),
+            order=alt.Order("state:N", sort="descending"),
+            tooltip=[
+                alt.Tooltip("label:N", title=t(f"dash.dim.{by}", lang)),
+                alt.Tooltip("n_open:Q", title=t("dash.axis.open", lang), format=","),
+                alt.Tooltip("n_overdue:Q", title=t("dash.state.overdue", lang), format=","),
+            ],
+        )
     )
-    return _props(chart, t(f"dash.chart.open_by_{by}", lang), width,
-                  max(60, 24 * len(y_order) + 10))
+    return _props(
+        chart, t(f"dash.chart.open_by_{by}", lang), width, max(60, 24 * len(y_order) + 10)
+    )
 
 
 def resolve_time_chart(
-    frame: pd.DataFrame, lang: str, median: float | None = None, p90: float | None = None,
-    width: Width = "container", height: int = 220,
+    frame: pd.DataFrame,
+    lang: str,
+    median: float | None = None,
+    p90: float | None = None,
+    width: Width = "container",
+    height: int = 220,
 ) -> alt.LayerChart:
     """Histogram of working days to resolve, with the median and 90th percentile marked
     (frame from `metrics.resolve_time_distribution`)."""
@@ -233,33 +269,55 @@ def resolve_time_chart(
         for a, b in zip(df["bin_start"], df["bin_end"], strict=True)
     ]
     df = _cap_rows(df[["bin_start", "draw_end", "range", "count"]])
-    bars = alt.Chart(df).mark_bar(color=BAR_COLOR, stroke="white", strokeWidth=1).encode(
-        x=alt.X("bin_start:Q", bin="binned", scale=alt.Scale(domain=[0, top]),
-                axis=alt.Axis(title=t("dash.axis.working_days", lang), tickMinStep=1)),
-        x2="draw_end:Q",
-        y=alt.Y("count:Q", title=t("dash.axis.complaints", lang)),
-        tooltip=[alt.Tooltip("range:N", title=t("dash.axis.working_days", lang)),
-                 alt.Tooltip("count:Q", title=t("dash.axis.complaints", lang), format=",")],
+    bars = (
+        alt.Chart(df)
+        .mark_bar(color=BAR_COLOR, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X(
+                "bin_start:Q",
+                bin="binned",
+                scale=alt.Scale(domain=[0, top]),
+                axis=alt.Axis(title=t("dash.axis.working_days", lang), tickMinStep=1),
+            ),
+            x2="draw_end:Q",
+            y=alt.Y("count:Q", title=t("dash.axis.complaints", lang)),
+            tooltip=[
+                alt.Tooltip("range:N", title=t("dash.axis.working_days", lang)),
+                alt.Tooltip("count:Q", title=t("dash.axis.complaints", lang), format=","),
+            ],
+        )
     )
     layers: list[Any] = [bars]
-    marks = [(key, v, color) for key, v, color in
-             (("median", median, MEDIAN_COLOR), ("p90", p90, P90_COLOR)) if v is not None]
+    marks = [
+        (key, v, color)
+        for key, v, color in (("median", median, MEDIAN_COLOR), ("p90", p90, P90_COLOR))
+        if v is not None
+    ]
     if marks:
-        rules = pd.DataFrame({
-            "x": [min(v, top) for _, v, _ in marks],
-            "value": [round(v, 2) for _, v, _ in marks],
-            "name": [t(f"dash.kpi.{k}_days", lang) for k, _, _ in marks],
-            "text": [f"{t(f'dash.short.{k}', lang)} {v:.1f}" for k, v, _ in marks],
-            "color": [c for _, _, c in marks],
-        })
+        rules = pd.DataFrame(
+            {
+                "x": [min(v, top) for _, v, _ in marks],
+                "value": [round(v, 2) for _, v, _ in marks],
+                "name": [t(f"dash.kpi.{k}_days", lang) for k, _, _ in marks],
+                "text": [f"{t(f'dash.short.{k}', lang)} {v:.1f}" for k, v, _ in marks],
+                "color": [c for _, _, c in marks],
+            }
+        )
         base = alt.Chart(rules).encode(x="x:Q")
-        layers.append(base.mark_rule(strokeWidth=2, strokeDash=[4, 3]).encode(
-            color=alt.Color("color:N", scale=None),
-            tooltip=[alt.Tooltip("name:N", title=" "),
-                     alt.Tooltip("value:Q", title=unit, format=".2f")]))
-        layers.append(base.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11)
-                      .encode(y=alt.value(0), text="text:N",
-                              color=alt.Color("color:N", scale=None)))
+        layers.append(
+            base.mark_rule(strokeWidth=2, strokeDash=[4, 3]).encode(
+                color=alt.Color("color:N", scale=None),
+                tooltip=[
+                    alt.Tooltip("name:N", title=" "),
+                    alt.Tooltip("value:Q", title=unit, format=".2f"),
+                ],
+            )
+        )
+        layers.append(
+            base.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontSize=11).encode(
+                y=alt.value(0), text="text:N", color=alt.Color("color:N", scale=None)
+            )
+        )
     return _props(alt.layer(*layers), t("dash.chart.resolve_time", lang), width, height)
 
 
@@ -280,23 +338,30 @@ def revisit_rates_chart(frame: pd.DataFrame, lang: str, width: Width = "containe
     df["value"] = df["value"].astype(float)
     df = df[["key", "label", "value", "detail"]]
     base = alt.Chart(df).encode(
-        y=alt.Y("label:N", sort=list(df["label"]), title=None,
-                axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%", title=None)),
-        tooltip=[alt.Tooltip("label:N", title=" "),
-                 alt.Tooltip("value:Q", title=t("dash.axis.share", lang), format=".1%"),
-                 alt.Tooltip("detail:N", title=t("dash.axis.count", lang))],
+        y=alt.Y(
+            "label:N", sort=list(df["label"]), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)
+        ),
+        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", title=None)),
+        tooltip=[
+            alt.Tooltip("label:N", title=" "),
+            alt.Tooltip("value:Q", title=t("dash.axis.share", lang), format=".1%"),
+            alt.Tooltip("detail:N", title=t("dash.axis.count", lang)),
+        ],
     )
     bars = base.mark_bar(color="#54a24b")
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        text=alt.Text("value:Q", format=".1%"))
-    return _props(alt.layer(bars, text), t("dash.chart.revisit_rates", lang), width,
-                  26 * len(df) + 10)
+        text=alt.Text("value:Q", format=".1%")
+    )
+    return _props(
+        alt.layer(bars, text), t("dash.chart.revisit_rates", lang), width, 26 * len(df) + 10
+    )
 
 
 def score_trend_chart(
-    frame: pd.DataFrame, lang: str, freq: str = "W", width: Width = "container",
+    frame: pd.DataFrame,
+    lang: str,
+    freq: str = "W",
+    width: Width = "container",
     height: int = 220,
 ) -> alt.Chart:
     """Average revisit score (1–10) per week/month (frame from `metrics.score_trend`)."""
@@ -305,17 +370,23 @@ def score_trend_chart(
     df = _cap_rows(df[["period", "period_long", "avg_score", "scored", "satisfied_share"]])
     axis_title = t("dash.axis.month" if freq == "M" else "dash.axis.week", lang)
     domain = list(df["period"])
-    chart = alt.Chart(df).mark_line(point=True, color=LINE_COLOR).encode(
-        x=alt.X("period:O", sort=domain, axis=_x_period_axis(len(domain), axis_title)),
-        y=alt.Y("avg_score:Q", scale=alt.Scale(domain=[0, 10]),
-                title=t("dash.kpi.avg_score", lang)),
-        tooltip=[
-            alt.Tooltip("period_long:N", title=axis_title),
-            alt.Tooltip("avg_score:Q", title=t("dash.kpi.avg_score", lang), format=".2f"),
-            alt.Tooltip("scored:Q", title=t("dash.axis.scored", lang), format=","),
-            alt.Tooltip("satisfied_share:Q", title=t("dash.kpi.satisfied_share", lang),
-                        format=".1%"),
-        ],
+    chart = (
+        alt.Chart(df)
+        .mark_line(point=True, color=LINE_COLOR)
+        .encode(
+            x=alt.X("period:O", sort=domain, axis=_x_period_axis(len(domain), axis_title)),
+            y=alt.Y(
+                "avg_score:Q", scale=alt.Scale(domain=[0, 10]), title=t("dash.kpi.avg_score", lang)
+            ),
+            tooltip=[
+                alt.Tooltip("period_long:N", title=axis_title),
+                alt.Tooltip("avg_score:Q", title=t("dash.kpi.avg_score", lang), format=".2f"),
+                alt.Tooltip("scored:Q", title=t("dash.axis.scored", lang), format=","),
+                alt.Tooltip(
+                    "satisfied_share:Q", title=t("dash.kpi.satisfied_share", lang), format=".1%"
+                ),
+            ],
+        )
     )
     return _props(chart, t("dash.chart.score_trend", lang), width, height)
 
@@ -325,8 +396,9 @@ def score_trend_chart(
 # ---------------------------------------------------------------------------------------------
 
 
-def clients_chart(frame: pd.DataFrame, lang: str, width: Width = "container",
-                  height: int = 220) -> alt.Chart:
+def clients_chart(
+    frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 220
+) -> alt.Chart:
     """Clients per grade, stacked by status (frame from `metrics.clients_by_grade_status`)."""
     df = _labelled(frame, "grade", lang, "grade")
     df["status_label"] = [label_of("client_status", s, lang) for s in df["status"].astype(str)]
@@ -334,51 +406,81 @@ def clients_chart(frame: pd.DataFrame, lang: str, width: Width = "container",
     grades = list(ch.GRADE.values) + sorted(set(df["grade"]) - set(ch.GRADE.values))
     order = [label_of("grade", g, lang) for g in grades if g in set(df["grade"])]
     scale = color_scale("client_status", sorted(set(df["status"].astype(str))), lang)
-    chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("label:N", sort=order, title=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT)),
-        y=alt.Y("sum(count):Q", title=t("dash.axis.clients", lang)),
-        color=alt.Color("status_label:N", scale=scale, sort=scale.domain,
-                        legend=alt.Legend(title=t("dash.dim.client_status", lang))),
-        tooltip=[alt.Tooltip("label:N", title=t("dash.dim.grade", lang)),
-                 alt.Tooltip("status_label:N", title=t("dash.dim.client_status", lang)),
-                 alt.Tooltip("sum(count):Q", title=t("dash.axis.clients", lang), format=",")],
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "label:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT),
+            ),
+            y=alt.Y("sum(count):Q", title=t("dash.axis.clients", lang)),
+            color=alt.Color(
+                "status_label:N",
+                scale=scale,
+                sort=scale.domain,
+                legend=alt.Legend(title=t("dash.dim.client_status", lang)),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("dash.dim.grade", lang)),
+                alt.Tooltip("status_label:N", title=t("dash.dim.client_status", lang)),
+                alt.Tooltip("sum(count):Q", title=t("dash.axis.clients", lang), format=","),
+            ],
+        )
     )
     return _props(chart, t("dash.chart.clients", lang), width, height)
 
 
-def new_clients_chart(frame: pd.DataFrame, lang: str, width: Width = "container",
-                      height: int = 200) -> alt.Chart:
+def new_clients_chart(
+    frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 200
+) -> alt.Chart:
     """New clients per month (frame from `metrics.new_clients_per_month`)."""
     df = frame.copy()
     df["period"] = pd.to_datetime(df["bucket"]).dt.strftime("%Y-%m").astype(object)
     df = _cap_rows(df[["period", "count"]])
     domain = list(df["period"])
-    chart = alt.Chart(df).mark_bar(color="#72b7b2").encode(
-        x=alt.X("period:O", sort=domain,
-                axis=_x_period_axis(len(domain), t("dash.axis.month", lang))),
-        y=alt.Y("count:Q", title=t("dash.axis.clients", lang)),
-        tooltip=[alt.Tooltip("period:N", title=t("dash.axis.month", lang)),
-                 alt.Tooltip("count:Q", title=t("dash.kpi.new_clients", lang), format=",")],
+    chart = (
+        alt.Chart(df)
+        .mark_bar(color="#72b7b2")
+        .encode(
+            x=alt.X(
+                "period:O",
+                sort=domain,
+                axis=_x_period_axis(len(domain), t("dash.axis.month", lang)),
+            ),
+            y=alt.Y("count:Q", title=t("dash.axis.clients", lang)),
+            tooltip=[
+                alt.Tooltip("period:N", title=t("dash.axis.month", lang)),
+                alt.Tooltip("count:Q", title=t("dash.kpi.new_clients", lang), format=","),
+            ],
+        )
     )
     return _props(chart, t("dash.chart.new_clients", lang), width, height)
 
 
-def per_100_chart(frame: pd.DataFrame, lang: str, width: Width = "container",
-                  height: int = 200) -> alt.Chart:
+def per_100_chart(
+    frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 200
+) -> alt.Chart:
     """Complaints per 100 active clients, per grade (frame from `metrics.complaints_per_100`)."""
     df = _labelled(frame, "grade", lang, "grade")
     df = _cap_rows(df[["grade", "label", "active_clients", "complaints", "per_100"]])
     scale = color_scale("grade", list(df["grade"].astype(str)), lang)
     base = alt.Chart(df).encode(
-        x=alt.X("label:N", sort=scale.domain, title=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT)),
+        x=alt.X(
+            "label:N",
+            sort=scale.domain,
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT),
+        ),
         y=alt.Y("per_100:Q", title=t("dash.axis.per_100", lang)),
-        tooltip=[alt.Tooltip("label:N", title=t("dash.dim.grade", lang)),
-                 alt.Tooltip("per_100:Q", title=t("dash.axis.per_100", lang), format=".1f"),
-                 alt.Tooltip("complaints:Q", title=t("dash.axis.complaints", lang), format=","),
-                 alt.Tooltip("active_clients:Q", title=t("dash.kpi.active_clients", lang),
-                             format=",")],
+        tooltip=[
+            alt.Tooltip("label:N", title=t("dash.dim.grade", lang)),
+            alt.Tooltip("per_100:Q", title=t("dash.axis.per_100", lang), format=".1f"),
+            alt.Tooltip("complaints:Q", title=t("dash.axis.complaints", lang), format=","),
+            alt.Tooltip("active_clients:Q", title=t("dash.kpi.active_clients", lang), format=","),
+        ],
     )
     bars = base.mark_bar().encode(color=alt.Color("label:N", scale=scale, legend=None))
     text = base.mark_text(dy=-6, fontSize=11).encode(text=alt.Text("per_100:Q", format=".1f"))
@@ -412,8 +514,9 @@ def dashboard_charts(
     out["by_severity"] = breakdown_chart(d.by_severity, lang, "severity", narrow)
     out["open_by_level"] = open_by_chart(d.open_by_level, lang, "level", narrow)
     out["open_by_owner"] = open_by_chart(d.open_by_owner, lang, "owner", narrow)
-    out["resolve_time"] = resolve_time_chart(d.resolve_hist, lang, k["median_days"].value,
-                                             k["p90_days"].value, width)
+    out["resolve_time"] = resolve_time_chart(
+        d.resolve_hist, lang, k["median_days"].value, k["p90_days"].value, width
+    )
     out["revisit_rates"] = revisit_rates_chart(d.revisit_rates, lang, narrow)
     out["score_trend"] = score_trend_chart(d.score_trend, lang, d.freq, narrow)
     out["clients"] = clients_chart(d.clients_by_grade_status, lang, narrow)

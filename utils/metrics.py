@@ -52,8 +52,9 @@ RESOLVE_BIN_EDGES = (0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 7, 10)  # last bin: 10 and
 def _blank(tab: str, column: str, n: int, index: pd.Index | None = None) -> pd.Series:
     kind = TABLES[tab].by_field[column].kind if column in TABLES[tab].by_field else None
     if kind in (DATE, DATETIME):
-        return pd.Series(pd.NaT, index=index if index is not None else range(n),
-                         dtype="datetime64[ns]")
+        return pd.Series(
+            pd.NaT, index=index if index is not None else range(n), dtype="datetime64[ns]"
+        )
     if kind == INT or column == "_row":
         return pd.Series(pd.array([pd.NA] * n, dtype="Int64"), index=index)
     return pd.Series([""] * n, index=index, dtype=object)
@@ -86,9 +87,7 @@ def frame_from_records(tab: str, records: Iterable[dict]) -> pd.DataFrame:
         elif col.kind == INT:
             data[col.field] = pd.Series(pd.array(values, dtype="Int64"))
         else:
-            data[col.field] = pd.Series(
-                ["" if v is None else str(v) for v in values], dtype=object
-            )
+            data[col.field] = pd.Series(["" if v is None else str(v) for v in values], dtype=object)
     rows = [r.get("_row", i + 2) for i, r in enumerate(records)]
     data["_row"] = pd.Series(pd.array(rows, dtype="Int64"))
     return pd.DataFrame(data)
@@ -334,10 +333,10 @@ def download_tables(
 
     return Filtered(
         f.clients[cols("clients")].reset_index(drop=True),
-        f.complaints.loc[p.contains(f.complaints["received_at"]), cols("complaints")]
-        .reset_index(drop=True),
-        f.revisits.loc[p.contains(f.revisits["done_at"]), cols("revisits")]
-        .reset_index(drop=True),
+        f.complaints.loc[p.contains(f.complaints["received_at"]), cols("complaints")].reset_index(
+            drop=True
+        ),
+        f.revisits.loc[p.contains(f.revisits["done_at"]), cols("revisits")].reset_index(drop=True),
     )
 
 
@@ -422,10 +421,14 @@ def open_overdue(complaints: pd.DataFrame | None, moment: Any, settings: Setting
     if not open_.any():
         return open_, open_.copy()
     status = c.loc[open_, "status"]
-    view = pd.DataFrame({"status": status.where(status.isin(OPEN_STATUSES), "in_progress"),
-                         "due_at": c.loc[open_, "_due"],
-                         "received_at": c.loc[open_, "received_at"],
-                         "severity": c.loc[open_, "severity"]})
+    view = pd.DataFrame(
+        {
+            "status": status.where(status.isin(OPEN_STATUSES), "in_progress"),
+            "due_at": c.loc[open_, "_due"],
+            "received_at": c.loc[open_, "received_at"],
+            "severity": c.loc[open_, "severity"],
+        }
+    )
     overdue = overdue_mask(view, m.to_pydatetime(), settings).astype(bool)
     return open_, overdue.reindex(c.index, fill_value=False)
 
@@ -491,7 +494,10 @@ def _num(value: Any) -> float | None:
 
 
 def complaint_figures(
-    complaints: pd.DataFrame | None, period: Period, now: Any, settings: Settings,
+    complaints: pd.DataFrame | None,
+    period: Period,
+    now: Any,
+    settings: Settings,
     masks: Masks | None = None,
 ) -> dict[str, Any]:
     """Complaint figures for one period: received, open, overdue (as of min(end, now)),
@@ -556,8 +562,7 @@ def revisit_figures(
         "completion": _share(followed, len(res_ids)),
         "reach_rate": _share(len(reached), len(done)),
         "solved_share": _share(int((reached["solved"] == "yes").sum()), int(answered.sum())),
-        "satisfied_share": _share(int((reached["attitude"] == "satisfied").sum()),
-                                  int(att.sum())),
+        "satisfied_share": _share(int((reached["attitude"] == "satisfied").sum()), int(att.sum())),
         "avg_score": _num(scores.mean()) if len(scores) else None,
         "scored": len(scores),
     }
@@ -634,8 +639,10 @@ def make_kpis(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Kp
     """Kpi tiles from two `period_figures` results. A client's status is only known as it is
     now, so active clients have no previous value."""
     previous = {**previous, "active_clients": None}
-    return {key: Kpi(key, current.get(key), previous.get(key), kind, better)
-            for key, (kind, better) in KPI_SPECS.items()}
+    return {
+        key: Kpi(key, current.get(key), previous.get(key), kind, better)
+        for key, (kind, better) in KPI_SPECS.items()
+    }
 
 
 def kpis(
@@ -656,8 +663,9 @@ def kpis(
     events = reopen_events(co, followups if followups is not None else rv)
     events = events[events["complaint_id"].isin(co["complaint_id"])]
     cur = period_figures(cl, co, rv, period, now, settings, followups, events)
-    prev = period_figures(cl, co, rv, previous_period(period, now), now, settings, followups,
-                          events)
+    prev = period_figures(
+        cl, co, rv, previous_period(period, now), now, settings, followups, events
+    )
     return make_kpis(cur, prev)
 
 
@@ -689,15 +697,18 @@ def group_stats(keys: pd.Series | np.ndarray, **values: pd.Series | np.ndarray) 
     """Per distinct key (sorted; blanks kept, NaN/NaT dropped): `n` (rows) and, for each named
     value, `<name>` (sum, NaN skipped) and `<name>_n` (non-NaN count). One factorize and one
     bincount per value: the fast path for the small per-group tables of this module."""
-    codes, uniques = pd.factorize(np.asarray(keys, dtype=object) if not isinstance(
-        keys, pd.Series) else keys, sort=True)
+    codes, uniques = pd.factorize(
+        np.asarray(keys, dtype=object) if not isinstance(keys, pd.Series) else keys, sort=True
+    )
     ok = codes >= 0
     size = len(uniques)
-    out = pd.DataFrame({"n": np.bincount(codes[ok], minlength=size).astype("int64")},
-                       index=pd.Index(uniques))
+    out = pd.DataFrame(
+        {"n": np.bincount(codes[ok], minlength=size).astype("int64")}, index=pd.Index(uniques)
+    )
     for name, v in values.items():
         arr = pd.to_numeric(pd.Series(np.asarray(v)), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
+            dtype=float, na_value=np.nan
+        )
         valid = ok & ~np.isnan(arr)
         out[name] = np.bincount(codes[valid], weights=arr[valid], minlength=size)
         out[f"{name}_n"] = np.bincount(codes[valid], minlength=size).astype("int64")
@@ -723,8 +734,9 @@ def bucket_start(values: pd.Series, freq: str) -> pd.Series:
 
 def bucket_range(window: Period, freq: str) -> pd.DatetimeIndex:
     first = bucket_start(pd.Series([window.start]), freq).iloc[0]
-    return pd.date_range(first, window.end - pd.Timedelta(microseconds=1),
-                         freq="MS" if freq == "M" else "W-MON")
+    return pd.date_range(
+        first, window.end - pd.Timedelta(microseconds=1), freq="MS" if freq == "M" else "W-MON"
+    )
 
 
 def _cap(buckets: pd.DatetimeIndex, per_bucket: int) -> pd.DatetimeIndex:
@@ -742,19 +754,29 @@ def complaints_over_time(
     kcodes, keys = pd.factorize(sub[by], sort=True)
     buckets = _cap(bucket_range(window, freq), len(keys))
     if not len(keys) or buckets.empty:
-        return pd.DataFrame({"bucket": pd.Series(dtype="datetime64[ns]"),
-                             "key": pd.Series(dtype=object), "count": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "bucket": pd.Series(dtype="datetime64[ns]"),
+                "key": pd.Series(dtype=object),
+                "count": pd.Series(dtype="int64"),
+            }
+        )
     starts = bucket_start(sub["received_at"], freq).to_numpy()
     bcodes = np.searchsorted(buckets.to_numpy(), starts)
-    ok = (kcodes >= 0) & (bcodes < len(buckets)) & (buckets.to_numpy()[
-        np.minimum(bcodes, len(buckets) - 1)] == starts)
+    ok = (
+        (kcodes >= 0)
+        & (bcodes < len(buckets))
+        & (buckets.to_numpy()[np.minimum(bcodes, len(buckets) - 1)] == starts)
+    )
     flat = bcodes[ok] * len(keys) + kcodes[ok]
     counts = np.bincount(flat, minlength=len(buckets) * len(keys))
-    return pd.DataFrame({
-        "bucket": np.repeat(buckets.to_numpy(), len(keys)),
-        "key": np.tile(np.asarray(keys, dtype=object), len(buckets)),
-        "count": counts.astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "bucket": np.repeat(buckets.to_numpy(), len(keys)),
+            "key": np.tile(np.asarray(keys, dtype=object), len(buckets)),
+            "count": counts.astype("int64"),
+        }
+    )
 
 
 def counts_by(
@@ -773,7 +795,10 @@ def counts_by(
 
 
 def open_by(
-    complaints: pd.DataFrame | None, moment: Any, settings: Settings, by: str = "level",
+    complaints: pd.DataFrame | None,
+    moment: Any,
+    settings: Settings,
+    by: str = "level",
     masks: Masks | None = None,
 ) -> pd.DataFrame:
     """Open complaints at `moment` per level or per owner (`by="owner"`): key, open, overdue,
@@ -782,8 +807,13 @@ def open_by(
     open_, overdue = masks or open_overdue(c, moment, settings)
     col = "_owner" if by == "owner" else by
     g = group_stats(c.loc[open_, col], overdue=overdue[open_].to_numpy(dtype=float))
-    out = pd.DataFrame({"key": g.index.astype(object), "open": g["n"].to_numpy(),
-                        "overdue": g["overdue"].to_numpy().astype("int64")})
+    out = pd.DataFrame(
+        {
+            "key": g.index.astype(object),
+            "open": g["n"].to_numpy(),
+            "overdue": g["overdue"].to_numpy().astype("int64"),
+        }
+    )
     out["on_time"] = out["open"] - out["overdue"]
     out = out.sort_values(["open", "key"], ascending=[False, True])
     return out.head(MAX_CHART_ROWS).reset_index(drop=True)
@@ -816,12 +846,14 @@ def revisit_rates(figures: dict[str, Any]) -> pd.DataFrame:
     rows = []
     for key, num, den in parts:
         value = figures.get(key)
-        rows.append({
-            "key": key,
-            "value": np.nan if value is None else float(value),
-            "numerator": figures.get(num) if num else None,
-            "denominator": figures.get(den) if den else None,
-        })
+        rows.append(
+            {
+                "key": key,
+                "value": np.nan if value is None else float(value),
+                "numerator": figures.get(num) if num else None,
+                "denominator": figures.get(den) if den else None,
+            }
+        )
     out = pd.DataFrame(rows)
     for col in ("numerator", "denominator"):
         out[col] = pd.array(out[col], dtype="Int64")
@@ -839,12 +871,14 @@ def score_trend(revisits: pd.DataFrame | None, window: Period, freq: str = "W") 
     answered = (att != "").to_numpy()
     satisfied = np.where(answered, (att == "satisfied").to_numpy(dtype=float), np.nan)
     g = group_stats(bucket_start(sub["done_at"], freq), score=sub["score"], sat=satisfied)
-    out = pd.DataFrame({
-        "bucket": pd.to_datetime(g.index).astype("datetime64[ns]"),
-        "avg_score": (g["score"] / g["score_n"].where(g["score_n"] > 0)).to_numpy(),
-        "scored": g["score_n"].to_numpy(),
-        "satisfied_share": (g["sat"] / g["sat_n"].where(g["sat_n"] > 0)).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "bucket": pd.to_datetime(g.index).astype("datetime64[ns]"),
+            "avg_score": (g["score"] / g["score_n"].where(g["score_n"] > 0)).to_numpy(),
+            "scored": g["score_n"].to_numpy(),
+            "satisfied_share": (g["sat"] / g["sat_n"].where(g["sat_n"] > 0)).to_numpy(),
+        }
+    )
     return out.tail(MAX_CHART_ROWS).reset_index(drop=True)
 
 
@@ -885,8 +919,9 @@ def complaints_per_100(
     out = pd.DataFrame({"grade": pd.Series(grades, dtype=object)})
     out["active_clients"] = out["grade"].map(active).fillna(0).astype("int64")
     out["complaints"] = out["grade"].map(counts).fillna(0).astype("int64")
-    out["per_100"] = out["complaints"] * 100.0 / out["active_clients"].where(
-        out["active_clients"] > 0)
+    out["per_100"] = (
+        out["complaints"] * 100.0 / out["active_clients"].where(out["active_clients"] > 0)
+    )
     return out
 
 
@@ -931,8 +966,11 @@ def overdue_list(
     out = _complaint_rows(o, clients)
     end = pd.Series(_ts(moment), index=o.index)
     days = working_days_between(o["_due"], end, settings.holidays) if len(o) else end
-    out["overdue_days"] = pd.Series(np.asarray(days, dtype=float) if len(o) else [],
-                                    index=o.index, dtype=float).clip(lower=0).round(1)
+    out["overdue_days"] = (
+        pd.Series(np.asarray(days, dtype=float) if len(o) else [], index=o.index, dtype=float)
+        .clip(lower=0)
+        .round(1)
+    )
     out = out.sort_values(["overdue_days", "received_at"], ascending=[False, True])
     return out.reset_index(drop=True)
 
@@ -944,8 +982,7 @@ def _log_hits(log: pd.Series) -> np.ndarray:
         import pyarrow.compute as pc
 
         arr = pa.array(log.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-        hit = pc.match_substring_regex(arr, REOPEN_PATTERN.removeprefix("(?i)"),
-                                       ignore_case=True)
+        hit = pc.match_substring_regex(arr, REOPEN_PATTERN.removeprefix("(?i)"), ignore_case=True)
         return hit.fill_null(False).to_numpy(zero_copy_only=False)
     except (ImportError, TypeError, ValueError):  # no pyarrow, or odd values: pandas does it
         return log.fillna("").astype(str).str.contains(REOPEN_PATTERN, regex=True).to_numpy()
@@ -965,20 +1002,36 @@ def reopen_events(complaints: pd.DataFrame | None, revisits: pd.DataFrame | None
         lines = lines[lines.str.contains(REOPEN_PATTERN, regex=True)]
         stamp = lines.str.extract(_LOG_DATE, expand=False).str.replace(r"[/.]", "-", regex=True)
         at = pd.to_datetime(stamp, errors="coerce", format="mixed")
-        parts.append(pd.DataFrame({
-            "complaint_id": c.loc[lines.index, "complaint_id"].to_numpy(),
-            "at": at.to_numpy(dtype="datetime64[ns]"), "source": "log"}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "complaint_id": c.loc[lines.index, "complaint_id"].to_numpy(),
+                    "at": at.to_numpy(dtype="datetime64[ns]"),
+                    "source": "log",
+                }
+            )
+        )
     fu = r[r["_followup"] & r["_reached"]]
     bad = (fu["complaint_id"] != "") & ((fu["solved"] == "no") | (fu["attitude"] == "unsatisfied"))
     r = fu
     if bad.any():
-        parts.append(pd.DataFrame({
-            "complaint_id": r.loc[bad, "complaint_id"].to_numpy(),
-            "at": r.loc[bad, "done_at"].to_numpy(dtype="datetime64[ns]"), "source": "revisit"}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "complaint_id": r.loc[bad, "complaint_id"].to_numpy(),
+                    "at": r.loc[bad, "done_at"].to_numpy(dtype="datetime64[ns]"),
+                    "source": "revisit",
+                }
+            )
+        )
     if not parts:
-        return pd.DataFrame({"complaint_id": pd.Series(dtype=object),
-                             "at": pd.Series(dtype="datetime64[ns]"),
-                             "source": pd.Series(dtype=object)})
+        return pd.DataFrame(
+            {
+                "complaint_id": pd.Series(dtype=object),
+                "at": pd.Series(dtype="datetime64[ns]"),
+                "source": pd.Series(dtype=object),
+            }
+        )
     out = pd.concat(parts, ignore_index=True)
     out["complaint_id"] = out["complaint_id"].astype(object)
     return out
@@ -1034,10 +1087,14 @@ def top_categories(
     each with its most frequent corrective action)."""
     c = conform(complaints, "complaints")
     top = counts_by(c, period, "category").head(n).rename(columns={"key": "category"})
-    empty = pd.DataFrame({"category": pd.Series(dtype=object),
-                          "root_cause": pd.Series(dtype=object),
-                          "count": pd.Series(dtype="int64"),
-                          "corrective_action": pd.Series(dtype=object)})
+    empty = pd.DataFrame(
+        {
+            "category": pd.Series(dtype=object),
+            "root_cause": pd.Series(dtype=object),
+            "count": pd.Series(dtype="int64"),
+            "corrective_action": pd.Series(dtype=object),
+        }
+    )
     mask = period.contains(c["received_at"]) & c["category"].isin(top["category"])
     g = c.loc[mask, ["category", "root_cause", "corrective_action"]]
     g = g[g["root_cause"].fillna("").astype(object) != ""]
@@ -1095,14 +1152,14 @@ def staff_table(
     done = r.loc[period.contains(r["done_at"]), ["staff", "_reached", "score"]]
     reached = done["_reached"].to_numpy(dtype=bool)
     score = pd.to_numeric(done["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    v = group_stats(done["staff"], reached=reached.astype(float),
-                    score=np.where(reached, score, np.nan))
+    v = group_stats(
+        done["staff"], reached=reached.astype(float), score=np.where(reached, score, np.nan)
+    )
     people = sorted((set(h.index) | set(o.index) | set(v.index)) - {""})
     idx = pd.Index(people, dtype=object)
 
     def col(frame: pd.DataFrame, name: str) -> np.ndarray:
-        return frame[name].reindex(idx).fillna(0).to_numpy() if len(frame) else np.zeros(
-            len(idx))
+        return frame[name].reindex(idx).fillna(0).to_numpy() if len(frame) else np.zeros(len(idx))
 
     out = pd.DataFrame({"staff": pd.Series(people, dtype=object)})
     handled = col(h, "n").astype("int64")
@@ -1138,12 +1195,14 @@ def star_ranking(
     sub = r.loc[p.contains(r["done_at"]) & r["_reached"], ["staff", "score"]]
     g = group_stats(sub["staff"], score=sub["score"])
     g = g[g.index != ""]
-    out = pd.DataFrame({
-        "staff": g.index.astype(object),
-        "avg_score": (g["score"] / g["score_n"].where(g["score_n"] > 0)).to_numpy(),
-        "reached": g["n"].to_numpy(),
-        "scored": g["score_n"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "staff": g.index.astype(object),
+            "avg_score": (g["score"] / g["score_n"].where(g["score_n"] > 0)).to_numpy(),
+            "reached": g["n"].to_numpy(),
+            "scored": g["score_n"].to_numpy(),
+        }
+    )
     out = out[(out["reached"] >= min_revisits) & out["avg_score"].notna()]
     out = out.sort_values(["avg_score", "reached", "staff"], ascending=[False, False, True])
     out["rank"] = np.arange(1, len(out) + 1)
@@ -1160,8 +1219,7 @@ def star_of_the_month(
     if ranking.empty:
         return None
     top = ranking.iloc[0]
-    return Star(str(top["staff"]), float(top["avg_score"]), int(top["reached"]),
-                int(top["scored"]))
+    return Star(str(top["staff"]), float(top["avg_score"]), int(top["reached"]), int(top["scored"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1246,8 +1304,10 @@ def dashboard(
         freq=freq,
         window=window,
         kpis=make_kpis(cur, prev),
-        over_time={by: complaints_over_time(co, window, freq, by)
-                   for by in ("category", "channel", "severity")},
+        over_time={
+            by: complaints_over_time(co, window, freq, by)
+            for by in ("category", "channel", "severity")
+        },
         by_category=counts_by(co, period, "category"),
         by_channel=counts_by(co, period, "channel"),
         by_severity=counts_by(co, period, "severity"),

@@ -114,8 +114,9 @@ def edit_complaint(
         changes["due_at"] = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
     columns = TABLES["complaints"].by_field
     names = ", ".join(columns[k].label(lang) for k in COMPLAINT_DETAILS if k in changes)
-    changes["progress_log"] = wf.append_log(target.get("progress_log"),
-                                            wf.log_line(when, user.name, "edit", names))
+    changes["progress_log"] = wf.append_log(
+        target.get("progress_log"), wf.log_line(when, user.name, "edit", names)
+    )
     record_id = clean_text(target.get("complaint_id"))
     try:
         return store.update("complaints", record_id, changes, user=user.name,
@@ -270,8 +271,12 @@ def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
         "resolved_at": pd.to_datetime([wf.as_datetime(complaint.get("resolved_at"))]),
     })  # fmt: skip
     row = wf.followup_summary(one, revisits).iloc[0]
-    return {"reached": bool(row["reached"]), "closable": bool(row["closable"]),
-            "closing_revisit": str(row["closing_revisit"]), "attempts": int(row["attempts"])}
+    return {
+        "reached": bool(row["reached"]),
+        "closable": bool(row["closable"]),
+        "closing_revisit": str(row["closing_revisit"]),
+        "attempts": int(row["attempts"]),
+    }
 
 
 def followup_attempt(complaint: dict, revisits: pd.DataFrame) -> int:

@@ -101,15 +101,16 @@ def _field(tab: str, name: str, lang: str) -> str:
     return TABLES[tab].by_field[name].label(lang)
 
 
-def _table(headers: list[str], rows: list[list[str]], cls: str = "", numeric: Iterable[int] = ()
-           ) -> str:
+def _table(
+    headers: list[str], rows: list[list[str]], cls: str = "", numeric: Iterable[int] = ()
+) -> str:
     """An HTML table from already-escaped cells; columns in `numeric` are right-aligned."""
     num = set(numeric)
-    head = "".join(f'<th{" class=num" if i in num else ""}>{h}</th>'
-                   for i, h in enumerate(headers))
+    head = "".join(f"<th{' class=num' if i in num else ''}>{h}</th>" for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if i in num else ""}>{c}</td>'
-                         for i, c in enumerate(r)) + "</tr>"
+        "<tr>"
+        + "".join(f"<td{' class=num' if i in num else ''}>{c}</td>" for i, c in enumerate(r))
+        + "</tr>"
         for r in rows
     )
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -120,11 +121,19 @@ def _kpi_rows(kpis: dict[str, m.Kpi], keys: Iterable[str], lang: str) -> list[li
     for key in keys:
         k = kpis[key]
         change = m.format_change(k.kind, k.change)
-        arrow = {"good": "▲" if (k.change or 0) > 0 else "▼",
-                 "bad": "▲" if (k.change or 0) > 0 else "▼"}.get(k.trend, "")
+        arrow = {
+            "good": "▲" if (k.change or 0) > 0 else "▼",
+            "bad": "▲" if (k.change or 0) > 0 else "▼",
+        }.get(k.trend, "")
         cell = f'<span class="chg {k.trend}">{_e(arrow)} {_e(change)}</span>' if change else ""
-        rows.append([_e(t(f"dash.kpi.{key}", lang)), _e(m.format_value(k.kind, k.value)),
-                     _e(m.format_value(k.kind, k.previous)), cell])
+        rows.append(
+            [
+                _e(t(f"dash.kpi.{key}", lang)),
+                _e(m.format_value(k.kind, k.value)),
+                _e(m.format_value(k.kind, k.previous)),
+                cell,
+            ]
+        )
     return rows
 
 
@@ -138,17 +147,34 @@ LIST_FIELDS = {
     "category": ("complaints", "category"), "severity": ("complaints", "severity"),
     "level": ("complaints", "level"), "status": ("complaints", "status"),
 }  # fmt: skip
-LIST_KEYS = {"owner": "dash.dim.owner", "overdue_days": "report.col.overdue_days",
-             "reopened_at": "report.col.reopened_at", "times": "report.col.times"}
-CHOICE_DIMS = {"category": "category", "severity": "severity", "level": "level",
-               "status": "complaint_status"}
+LIST_KEYS = {
+    "owner": "dash.dim.owner",
+    "overdue_days": "report.col.overdue_days",
+    "reopened_at": "report.col.reopened_at",
+    "times": "report.col.times",
+}
+CHOICE_DIMS = {
+    "category": "category",
+    "severity": "severity",
+    "level": "level",
+    "status": "complaint_status",
+}
 NUMERIC = {"overdue_days", "times"}
 OVERDUE_COLUMNS = ["complaint_id", "client_name", "received_at", "due_at", "category", "severity",
                    "level", "owner", "overdue_days"]  # fmt: skip
 REOPENED_COLUMNS = ["complaint_id", "client_name", "received_at", "category", "severity",
                     "level", "owner", "status", "reopened_at", "times"]  # fmt: skip
-NOWRAP = {"complaint_id", "received_at", "due_at", "reopened_at", "category", "severity",
-          "level", "owner", "status"}
+NOWRAP = {
+    "complaint_id",
+    "received_at",
+    "due_at",
+    "reopened_at",
+    "category",
+    "severity",
+    "level",
+    "owner",
+    "status",
+}
 
 
 def _list_cell(col: str, value: Any, lang: str) -> str:
@@ -172,16 +198,19 @@ def _complaint_list(frame: pd.DataFrame, lang: str, columns: list[str]) -> str:
         heads.append(f'<th class="{cls}">{_e(label)}</th>')
     body = []
     shown = frame.head(MAX_LIST_ROWS).copy()
-    shown["client_name"] = shown["client_name"].where(shown["client_name"] != "",
-                                                      shown["client_id"])
+    shown["client_name"] = shown["client_name"].where(
+        shown["client_name"] != "", shown["client_id"]
+    )
     for r in shown[columns].itertuples(index=False):
         cells = []
         for c, v in zip(columns, r, strict=True):
             cls = "num" if c in NUMERIC else ("nw" if c in NOWRAP else "")
             cells.append(f'<td class="{cls}">{_list_cell(c, v, lang)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    out = (f'<table class="list"><thead><tr>{"".join(heads)}</tr></thead>'
-           f'<tbody>{"".join(body)}</tbody></table>')
+    out = (
+        f'<table class="list"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
     if len(frame) > MAX_LIST_ROWS:
         out += f'<p class="more">{_e(t("report.more", lang, n=len(frame) - MAX_LIST_ROWS))}</p>'
     return out
@@ -203,10 +232,21 @@ def _staff_table(staff: pd.DataFrame, star: m.Star | None, lang: str) -> str:
             "dash.staff.avg_score"]  # fmt: skip
     rows = []
     for r in staff.itertuples(index=False):
-        name = _e(r.staff) + (' <span class="star">★</span>' if star and r.staff == star.staff
-                              else "")
-        rows.append([name, f"{r.handled:,}", _share(r.within_limit), f"{r.open:,}",
-                     f"{r.overdue:,}", f"{r.revisits:,}", f"{r.reached:,}", _score(r.avg_score)])
+        name = _e(r.staff) + (
+            ' <span class="star">★</span>' if star and r.staff == star.staff else ""
+        )
+        rows.append(
+            [
+                name,
+                f"{r.handled:,}",
+                _share(r.within_limit),
+                f"{r.open:,}",
+                f"{r.overdue:,}",
+                f"{r.revisits:,}",
+                f"{r.reached:,}",
+                _score(r.avg_score),
+            ]
+        )
     return _table([_e(t(k, lang)) for k in keys], rows, "staff", numeric=range(1, 8))
 
 
@@ -215,28 +255,43 @@ def _star_box(star: m.Star | None, month: str, min_revisits: int, lang: str) -> 
     if star is None:
         body = _e(t("report.no_star", lang, n=min_revisits))
     else:
-        body = (f'<span class="star-name">★ {_e(star.staff)}</span> '
-                + _e(t("report.star_line", lang, score=f"{star.avg_score:.2f}", n=star.reached,
-                       min=min_revisits)))
+        body = f'<span class="star-name">★ {_e(star.staff)}</span> ' + _e(
+            t(
+                "report.star_line",
+                lang,
+                score=f"{star.avg_score:.2f}",
+                n=star.reached,
+                min=min_revisits,
+            )
+        )
     return f'<div class="star-box"><h3>{title}</h3><p>{body}</p></div>'
 
 
 def _top_categories(top: pd.DataFrame, causes: pd.DataFrame, lang: str) -> str:
     if top.empty:
         return f'<p class="none">{_e(t("report.none", lang))}</p>'
-    headers = [_e(_field("complaints", "category", lang)), _e(t("dash.axis.complaints", lang)),
-               _e(t("dash.axis.share", lang)), _e(_field("complaints", "root_cause", lang))]
+    headers = [
+        _e(_field("complaints", "category", lang)),
+        _e(t("dash.axis.complaints", lang)),
+        _e(t("dash.axis.share", lang)),
+        _e(_field("complaints", "root_cause", lang)),
+    ]
     rows = []
     for r in top.itertuples(index=False):
         mine = causes[causes["category"] == r.category]
         items = []
         for c in mine.itertuples(index=False):
-            action = (f'<br><span class="action">{_e(t("report.action", lang))}: '
-                      f"{_e(c.corrective_action)}</span>") if c.corrective_action else ""
+            action = (
+                (
+                    f'<br><span class="action">{_e(t("report.action", lang))}: '
+                    f"{_e(c.corrective_action)}</span>"
+                )
+                if c.corrective_action
+                else ""
+            )
             items.append(f"<li>{_e(c.root_cause)} <span class=n>({c.count:,})</span>{action}</li>")
         cell = f"<ul>{''.join(items)}</ul>" if items else _e(t("report.no_cause", lang))
-        rows.append([_choice("category", r.category, lang), f"{r.count:,}", _share(r.share),
-                     cell])
+        rows.append([_choice("category", r.category, lang), f"{r.count:,}", _share(r.share), cell])
     return _table(headers, rows, "top", numeric=(1, 2))
 
 
@@ -309,45 +364,64 @@ def build_report(
     lang = "zh" if lang == "zh" else "en"
     period = m.month_period(month)
     sel = filters or m.Filters(period.start, period.end)
-    sel = m.Filters(period.start, period.end, sel.categories, sel.channels, sel.severities,
-                    sel.handlers, sel.grades)
+    sel = m.Filters(
+        period.start,
+        period.end,
+        sel.categories,
+        sel.channels,
+        sel.severities,
+        sel.handlers,
+        sel.grades,
+    )
     d = m.dashboard(clients, complaints, revisits, sel, now, settings, freq="M")
     graphs = ch.dashboard_charts(d, lang, width=WIDE, narrow=NARROW)
     svgs = {name: chart_svg(c, f"c{i}") for i, (name, c) in enumerate(graphs.items())}
     label = month_label(period, lang)
     prev = d.previous
-    prev_label = (month_label(prev, lang) if prev.is_month
-                  else f"{prev.start:%Y-%m-%d} – {prev.last_day:%Y-%m-%d}")
+    prev_label = (
+        month_label(prev, lang)
+        if prev.is_month
+        else f"{prev.start:%Y-%m-%d} – {prev.last_day:%Y-%m-%d}"
+    )
     k = d.kpis
     parts: list[str] = []
     parts.append(
         f"<header><h1>{_e(t('report.title', lang, month=label))}</h1>"
         f"<p class=meta>{_e(t('report.meta', lang, start=f'{period.start:%Y-%m-%d}', end=f'{period.last_day:%Y-%m-%d}', previous=prev_label))}</p>"  # noqa: E501
         f"<p class=meta>{_e(t('report.as_of', lang, when=_when(d.as_of), now=_when(now)))}</p>"
-        + (f"<p class=meta>{_e(_filters_line(sel, lang))}</p>" if _filters_line(sel, lang)
-           else "")
+        + (f"<p class=meta>{_e(_filters_line(sel, lang))}</p>" if _filters_line(sel, lang) else "")
         + "</header>"
     )
-    kpi_head = [_e(t("report.col.figure", lang)), _e(label), _e(prev_label),
-                _e(t("report.col.change", lang))]
-    groups = [("report.section.complaints", m.COMPLAINT_KPIS),
-              ("report.section.revisits", m.REVISIT_KPIS),
-              ("report.section.clients", m.CLIENT_KPIS)]
+    kpi_head = [
+        _e(t("report.col.figure", lang)),
+        _e(label),
+        _e(prev_label),
+        _e(t("report.col.change", lang)),
+    ]
+    groups = [
+        ("report.section.complaints", m.COMPLAINT_KPIS),
+        ("report.section.revisits", m.REVISIT_KPIS),
+        ("report.section.clients", m.CLIENT_KPIS),
+    ]
     tables = "".join(
-        f'<div><h3>{_e(t(title, lang))}</h3>{_table(kpi_head, _kpi_rows(k, keys, lang), "kpi")}'
+        f"<div><h3>{_e(t(title, lang))}</h3>{_table(kpi_head, _kpi_rows(k, keys, lang), 'kpi')}"
         "</div>"
         for title, keys in groups
     )
-    parts.append(f"<section><h2>{_e(t('report.h.figures', lang))}</h2>"
-                 f'<div class="kpi-grid">{tables}</div>'
-                 f"<p class=meta>{_e(t('report.definitions', lang))}</p></section>")
+    parts.append(
+        f"<section><h2>{_e(t('report.h.figures', lang))}</h2>"
+        f'<div class="kpi-grid">{tables}</div>'
+        f"<p class=meta>{_e(t('report.definitions', lang))}</p></section>"
+    )
     wide = {"over_time_category", "over_time_channel", "over_time_severity", "resolve_time"}
     figs = "".join(
         f'<figure class="{"wide" if name in wide else ""}">{svg}</figure>'
         for name, svg in svgs.items()
     )
-    parts.append(f'<section class="page-break"><h2>{_e(t("report.h.charts", lang))}</h2>'
-                 f'<div class="charts">{figs}</div></section>')
+    parts.append(
+        f'<section class="page-break"><h2>{_e(t("report.h.charts", lang))}</h2>'
+        f'<div class="charts">{figs}</div></section>'
+    )
     parts.append(
         f'<section class="page-break"><h2>{_e(t("report.h.overdue", lang, when=_when(d.as_of)))}'
         f"</h2>{_complaint_list(d.overdue, lang, OVERDUE_COLUMNS)}"
@@ -358,11 +432,15 @@ def build_report(
         + _complaint_list(d.reopened, lang, REOPENED_COLUMNS)
         + "</section>"
     )
-    parts.append(f"<section><h2>{_e(t('report.h.staff', lang))}</h2>"
-                 f"{_star_box(d.star, label, settings.star_min_revisits, lang)}"
-                 f"{_staff_table(d.staff, d.star, lang)}</section>")
-    parts.append(f"<section><h2>{_e(t('report.h.top', lang))}</h2>"
-                 f"{_top_categories(d.top_categories, d.root_causes, lang)}</section>")
+    parts.append(
+        f"<section><h2>{_e(t('report.h.staff', lang))}</h2>"
+        f"{_star_box(d.star, label, settings.star_min_revisits, lang)}"
+        f"{_staff_table(d.staff, d.star, lang)}</section>"
+    )
+    parts.append(
+        f"<section><h2>{_e(t('report.h.top', lang))}</h2>"
+        f"{_top_categories(d.top_categories, d.root_causes, lang)}</section>"
+    )
     parts.append(f"<footer>{_e(t('report.footer', lang, when=_when(now)))}</footer>")
     title = t("report.title", lang, month=label)
     return (
@@ -375,10 +453,13 @@ def build_report(
 
 def _filters_line(f: m.Filters, lang: str) -> str:
     parts = []
-    for name, values, dim in (("category", f.categories, "category"),
-                              ("channel", f.channels, "channel"),
-                              ("severity", f.severities, "severity"),
-                              ("owner", f.handlers, None), ("grade", f.grades, "grade")):
+    for name, values, dim in (
+        ("category", f.categories, "category"),
+        ("channel", f.channels, "channel"),
+        ("severity", f.severities, "severity"),
+        ("owner", f.handlers, None),
+        ("grade", f.grades, "grade"),
+    ):
         if values:
             shown = [ch.label_of(dim, v, lang) if dim else v for v in values]
             parts.append(f"{t(f'dash.dim.{name}', lang)}: {', '.join(shown)}")
@@ -393,4 +474,3 @@ def report_filename(month: str, lang: str) -> str:
 def default_month(now: Any) -> str:
     """The month a report is usually wanted for: last month."""
     return m.last_month(now).start.strftime("%Y-%m")
-

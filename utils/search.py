@@ -38,7 +38,7 @@ def phone_key(phone: object) -> str:
     `+86 138-0013-8000`, `0086 13800138000` and `138 0013 8000` all give `13800138000`."""
     digits = _NON_DIGIT.sub("", clean_text(phone))
     for prefix in ("0086", "86"):
-        rest = digits[len(prefix):]
+        rest = digits[len(prefix) :]
         if digits.startswith(prefix) and len(rest) == 11 and rest.startswith("1"):
             return rest
     return digits
@@ -99,8 +99,10 @@ def search_clients(
         )
         if looks_like_phone(needle):
             digits = phone_key(needle)
-            hit |= _text(clients["phone"]).str.replace(r"\D", "", regex=True).str.contains(
-                digits, regex=False
+            hit |= (
+                _text(clients["phone"])
+                .str.replace(r"\D", "", regex=True)
+                .str.contains(digits, regex=False)
             )
         mask &= hit
     if grades:

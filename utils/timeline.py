@@ -106,8 +106,10 @@ def timeline_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
     if revisit.any():
         detail = detail.where(~revisit, events.loc[revisit].apply(_revisit_detail, axis=1,
                                                                   lang=lang))  # fmt: skip
-    record = events["record_id"].where(~revisit | (events["complaint_id"] == ""),
-                                       events["record_id"] + " → " + events["complaint_id"])
+    record = events["record_id"].where(
+        ~revisit | (events["complaint_id"] == ""),
+        events["record_id"] + " → " + events["complaint_id"],
+    )
     return pd.DataFrame({
         t("timeline.col.at", lang): events["at"],
         t("timeline.col.event", lang): what,

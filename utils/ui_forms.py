@@ -213,7 +213,8 @@ def _styled(display: pd.DataFrame, tint: Any, color: str) -> Any:
     css = np.where(np.asarray(tint, dtype=bool)[:, None], TINTS[color], "")
     css = css.repeat(frame.shape[1], axis=1)
     return frame.style.apply(
-        lambda part: pd.DataFrame(css, index=part.index, columns=part.columns), axis=None)
+        lambda part: pd.DataFrame(css, index=part.index, columns=part.columns), axis=None
+    )
 
 
 def table(display: pd.DataFrame, *, tint: Any = None, color: str = "red", **kwargs: Any) -> None:

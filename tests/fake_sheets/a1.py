@@ -88,11 +88,11 @@ def split_sheet(text: str) -> tuple[str | None, str | None]:
             if j < 0:
                 raise ValueError(text)
             name.append(text[i:j])
-            if text[j + 1:j + 2] == "'":
+            if text[j + 1 : j + 2] == "'":
                 name.append("'")
                 i = j + 2
                 continue
-            rest = text[j + 1:]
+            rest = text[j + 1 :]
             break
         title = "".join(name)
         if rest == "":

@@ -23,31 +23,87 @@ from .a1 import Bounds, grid_range_bounds
 from .errors import SheetsError, bad_request
 from .model import FakeSheet, FakeSpreadsheet, copy_masked, parse_field_mask
 
-KNOWN_REQUESTS = frozenset({
-    "updateSpreadsheetProperties", "updateSheetProperties", "updateDimensionProperties",
-    "updateNamedRange", "repeatCell", "addNamedRange", "deleteNamedRange", "addSheet",
-    "deleteSheet", "autoFill", "cutPaste", "copyPaste", "mergeCells", "unmergeCells",
-    "updateBorders", "updateCells", "addFilterView", "appendCells", "clearBasicFilter",
-    "deleteDimension", "deleteEmbeddedObject", "deleteFilterView", "duplicateFilterView",
-    "duplicateSheet", "findReplace", "insertDimension", "insertRange", "moveDimension",
-    "updateEmbeddedObjectPosition", "pasteData", "textToColumns", "updateFilterView",
-    "deleteRange", "appendDimension", "addConditionalFormatRule", "updateConditionalFormatRule",
-    "deleteConditionalFormatRule", "sortRange", "setDataValidation", "setBasicFilter",
-    "addProtectedRange", "updateProtectedRange", "deleteProtectedRange", "autoResizeDimensions",
-    "addChart", "updateChartSpec", "updateBanding", "addBanding", "deleteBanding",
-    "createDeveloperMetadata", "updateDeveloperMetadata", "deleteDeveloperMetadata",
-    "randomizeRange", "addDimensionGroup", "deleteDimensionGroup", "updateDimensionGroup",
-    "trimWhitespace", "deleteDuplicates", "updateEmbeddedObjectBorder", "addSlicer",
-    "updateSlicerSpec", "addDataSource", "updateDataSource", "deleteDataSource",
-    "refreshDataSource", "cancelDataSourceRefresh", "addTable", "updateTable", "deleteTable",
-})
+KNOWN_REQUESTS = frozenset(
+    {
+        "updateSpreadsheetProperties",
+        "updateSheetProperties",
+        "updateDimensionProperties",
+        "updateNamedRange",
+        "repeatCell",
+        "addNamedRange",
+        "deleteNamedRange",
+        "addSheet",
+        "deleteSheet",
+        "autoFill",
+        "cutPaste",
+        "copyPaste",
+        "mergeCells",
+        "unmergeCells",
+        "updateBorders",
+        "updateCells",
+        "addFilterView",
+        "appendCells",
+        "clearBasicFilter",
+        "deleteDimension",
+        "deleteEmbeddedObject",
+        "deleteFilterView",
+        "duplicateFilterView",
+        "duplicateSheet",
+        "findReplace",
+        "insertDimension",
+        "insertRange",
+        "moveDimension",
+        "updateEmbeddedObjectPosition",
+        "pasteData",
+        "textToColumns",
+        "updateFilterView",
+        "deleteRange",
+        "appendDimension",
+        "addConditionalFormatRule",
+        "updateConditionalFormatRule",
+        "deleteConditionalFormatRule",
+        "sortRange",
+        "setDataValidation",
+        "setBasicFilter",
+        "addProtectedRange",
+        "updateProtectedRange",
+        "deleteProtectedRange",
+        "autoResizeDimensions",
+        "addChart",
+        "updateChartSpec",
+        "updateBanding",
+        "addBanding",
+        "deleteBanding",
+        "createDeveloperMetadata",
+        "updateDeveloperMetadata",
+        "deleteDeveloperMetadata",
+        "randomizeRange",
+        "addDimensionGroup",
+        "deleteDimensionGroup",
+        "updateDimensionGroup",
+        "trimWhitespace",
+        "deleteDuplicates",
+        "updateEmbeddedObjectBorder",
+        "addSlicer",
+        "updateSlicerSpec",
+        "addDataSource",
+        "updateDataSource",
+        "deleteDataSource",
+        "refreshDataSource",
+        "cancelDataSourceRefresh",
+        "addTable",
+        "updateTable",
+        "deleteTable",
+    }
+)
 
 Handler = Callable[["BatchContext", dict[str, Any]], dict[str, Any] | None]
 
 
 class BatchContext:
-    def __init__(self, ss: FakeSpreadsheet, rng: random.Random,
-                 ignored: list[tuple[str, dict[str, Any]]]) -> None:
+    def __init__(
+        self, ss: FakeSpreadsheet, rng: random.Random, ignored: list[tuple[str, dict[str, Any]]]
+    ) -> None:
         self.ss = ss
         self.rng = rng
         self.ignored = ignored
@@ -69,20 +125,25 @@ class BatchContext:
         return sheet, grid_range_bounds(grid_range).clip(sheet.row_count, sheet.col_count)
 
 
-def apply_batch(ss: FakeSpreadsheet, requests: list[dict[str, Any]], rng: random.Random,
-                ignored: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+def apply_batch(
+    ss: FakeSpreadsheet,
+    requests: list[dict[str, Any]],
+    rng: random.Random,
+    ignored: list[tuple[str, dict[str, Any]]],
+) -> list[dict[str, Any]]:
     """Apply the requests; return one reply per request. On a SheetsError the caller (the
     server) rolls the spreadsheet back to its snapshot, so a batch is all or nothing."""
     ctx = BatchContext(ss, rng, ignored)
     replies: list[dict[str, Any]] = []
     for i, request in enumerate(requests):
         if not isinstance(request, dict) or len(request) != 1:
-            raise bad_request(f"Invalid requests[{i}]: exactly one kind of request is "
-                              "required per entry")
-        (name, payload), = request.items()
+            raise bad_request(
+                f"Invalid requests[{i}]: exactly one kind of request is required per entry"
+            )
+        ((name, payload),) = request.items()
         if name not in KNOWN_REQUESTS:
             raise bad_request(
-                f"Invalid JSON payload received. Unknown name \"{name}\" at "
+                f'Invalid JSON payload received. Unknown name "{name}" at '
                 f"'requests[{i}]': Cannot find field."
             )
         handler = HANDLERS.get(name)
@@ -115,18 +176,20 @@ def add_sheet(ctx: BatchContext, payload: dict[str, Any]) -> dict[str, Any]:
         title = f"Sheet{n}"
     if ctx.ss.sheet(title) is not None:
         raise bad_request(
-            f'A sheet with the name "{title}" already exists. Please enter another name.')
+            f'A sheet with the name "{title}" already exists. Please enter another name.'
+        )
     grid = props.get("gridProperties") or {}
     sheet = FakeSheet(
-        sheet_id=int(sheet_id), title=title,
-        row_count=int(grid.get("rowCount", 1000)), col_count=int(grid.get("columnCount", 26)),
+        sheet_id=int(sheet_id),
+        title=title,
+        row_count=int(grid.get("rowCount", 1000)),
+        col_count=int(grid.get("columnCount", 26)),
         frozen_rows=int(grid.get("frozenRowCount", 0)),
         frozen_cols=int(grid.get("frozenColumnCount", 0)),
         hidden=bool(props.get("hidden", False)),
     )
     index = props.get("index")
-    position = len(ctx.ss.sheets) if index is None else max(0, min(int(index),
-                                                                    len(ctx.ss.sheets)))
+    position = len(ctx.ss.sheets) if index is None else max(0, min(int(index), len(ctx.ss.sheets)))
     ctx.ss.sheets.insert(position, sheet)
     ctx.ss.reindex()
     return {"properties": sheet.properties()}
@@ -157,7 +220,8 @@ def update_sheet_properties(ctx: BatchContext, payload: dict[str, Any]) -> None:
     other = ctx.ss.sheet(title)
     if other is not None and other is not sheet:
         raise bad_request(
-            f'A sheet with the name "{title}" already exists. Please enter another name.')
+            f'A sheet with the name "{title}" already exists. Please enter another name.'
+        )
     sheet.set_properties(current)
     if "index" in tree and props.get("index") is not None:
         ctx.ss.sheets.remove(sheet)
@@ -196,8 +260,11 @@ def add_protected_range(ctx: BatchContext, payload: dict[str, Any]) -> dict[str,
     sheet = ctx.sheet(rng.get("sheetId", 0))
     rng["sheetId"] = sheet.sheet_id
     taken = {p["protectedRangeId"] for s in ctx.ss.sheets for p in s.protected_ranges}
-    stored = {"protectedRangeId": pr.get("protectedRangeId") or ctx.new_id(taken), **pr,
-              "range": rng}
+    stored = {
+        "protectedRangeId": pr.get("protectedRangeId") or ctx.new_id(taken),
+        **pr,
+        "range": rng,
+    }
     if not stored.get("warningOnly"):
         stored.setdefault("editors", {})
     stored.setdefault("warningOnly", False)
@@ -231,8 +298,11 @@ def _dimension_range(ctx: BatchContext, rng: dict[str, Any]) -> tuple[FakeSheet,
     if dimension not in ("ROWS", "COLUMNS"):
         raise bad_request(f"Invalid dimension: {dimension}")
     start, end = int(rng.get("startIndex", 0)), rng.get("endIndex")
-    end = int(end) if end is not None else (
-        sheet.row_count if dimension == "ROWS" else sheet.col_count)
+    end = (
+        int(end)
+        if end is not None
+        else (sheet.row_count if dimension == "ROWS" else sheet.col_count)
+    )
     if start < 0 or end <= start:
         raise bad_request("Invalid dimension range: startIndex must be less than endIndex.")
     return sheet, dimension, start, end

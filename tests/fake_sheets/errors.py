@@ -36,9 +36,14 @@ DEFAULT_MESSAGES = {
 class SheetsError(Exception):
     """An API-level error; the router turns it into an HTTP response with Google's body."""
 
-    def __init__(self, code: int, message: str | None = None, status: str | None = None,
-                 details: list[dict[str, Any]] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str | None = None,
+        status: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.code = code
         self.extra = extra
         self.message = message if message is not None else DEFAULT_MESSAGES.get(code, "Error")
@@ -72,17 +77,19 @@ def quota_exceeded(kind: str) -> SheetsError:
         f"Quota exceeded for quota metric '{metric}' and limit '{metric} per minute per user' "
         "of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'."
     )
-    details = [{
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "RATE_LIMIT_EXCEEDED",
-        "domain": "googleapis.com",
-        "metadata": {
-            "service": "sheets.googleapis.com",
-            "consumer": "projects/000000000000",
-            "quota_metric": f"sheets.googleapis.com/{quota.lower()}",
-            "quota_limit": f"{quota}PerMinutePerUser",
-        },
-    }]
+    details = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "RATE_LIMIT_EXCEEDED",
+            "domain": "googleapis.com",
+            "metadata": {
+                "service": "sheets.googleapis.com",
+                "consumer": "projects/000000000000",
+                "quota_metric": f"sheets.googleapis.com/{quota.lower()}",
+                "quota_limit": f"{quota}PerMinutePerUser",
+            },
+        }
+    ]
     return SheetsError(429, message, "RESOURCE_EXHAUSTED", details)
 
 

@@ -86,16 +86,21 @@ class FakeSheet:
                 return r + 1
         return 0
 
-    def read(self, b: Bounds, value_render: str, datetime_render: str,
-             major: str = "ROWS") -> list[list[Any]]:
+    def read(
+        self, b: Bounds, value_render: str, datetime_render: str, major: str = "ROWS"
+    ) -> list[list[Any]]:
         """Values of a closed range, trimmed the way Google trims: trailing empty cells of each
         row (column) and trailing empty rows (columns) dropped, inner empties are ""."""
         assert b.r1 is not None and b.c1 is not None
         grid: list[list[Any]] = []
         for r in range(b.r0, min(b.r1, len(self.rows))):
             row = self.rows[r]
-            grid.append([None if cell is None else cell.render(value_render, datetime_render)
-                         for cell in row[b.c0:b.c1]])
+            grid.append(
+                [
+                    None if cell is None else cell.render(value_render, datetime_render)
+                    for cell in row[b.c0 : b.c1]
+                ]
+            )
         if major == "COLUMNS":
             width = min(b.c1 - b.c0, max((len(line) for line in grid), default=0))
             grid = [[line[i] if i < len(line) else None for line in grid] for i in range(width)]
@@ -200,8 +205,11 @@ class FakeSheet:
                 pos += delta
             moved[(pos, key[1]) if axis == 0 else (key[0], pos)] = rule
         self.validations = moved
-        names = ("startRowIndex", "endRowIndex") if axis == 0 else (
-            "startColumnIndex", "endColumnIndex")
+        names = (
+            ("startRowIndex", "endRowIndex")
+            if axis == 0
+            else ("startColumnIndex", "endColumnIndex")
+        )
         for pr in self.protected_ranges:
             rng = pr.get("range", {})
             for name, moves in zip(names, (lambda v: v >= start, lambda v: v > start), strict=True):
@@ -222,9 +230,13 @@ class FakeSheet:
         """A copy sharing the (never mutated in place) Cell objects — cheap enough to take
         before every batchUpdate so a failing batch can be rolled back."""
         return replace(
-            self, extra=copy.deepcopy(self.extra), extra_grid=copy.deepcopy(self.extra_grid),
-            rows=[list(row) for row in self.rows], validations=dict(self.validations),
-            protected_ranges=copy.deepcopy(self.protected_ranges), _runs={},
+            self,
+            extra=copy.deepcopy(self.extra),
+            extra_grid=copy.deepcopy(self.extra_grid),
+            rows=[list(row) for row in self.rows],
+            validations=dict(self.validations),
+            protected_ranges=copy.deepcopy(self.protected_ranges),
+            _runs={},
         )
 
     # -- JSON -------------------------------------------------------------------------------
@@ -237,8 +249,11 @@ class FakeSheet:
             grid["frozenColumnCount"] = self.frozen_cols
         grid.update(self.extra_grid)
         props: dict[str, Any] = {
-            "sheetId": self.sheet_id, "title": self.title, "index": self.index,
-            "sheetType": "GRID", "gridProperties": grid,
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": self.index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
         }
         if self.hidden:
             props["hidden"] = True
@@ -254,8 +269,9 @@ class FakeSheet:
         self.frozen_cols = int(grid.pop("frozenColumnCount", 0) or 0)
         rows, cols = grid.pop("rowCount", None), grid.pop("columnCount", None)
         if rows != self.row_count or cols != self.col_count:
-            self.resize(rows if rows != self.row_count else None,
-                        cols if cols != self.col_count else None)
+            self.resize(
+                rows if rows != self.row_count else None, cols if cols != self.col_count else None
+            )
         self.extra_grid = grid
         known = {"sheetId", "title", "index", "sheetType", "gridProperties", "hidden"}
         self.extra = {k: v for k, v in props.items() if k not in known and v is not None}
@@ -266,8 +282,9 @@ class FakeSheet:
         assert b.r1 is not None and b.c1 is not None
         rows_out: list[dict[str, Any]] = []
         for r in range(b.r0, b.r1):
-            values = [cell_data(self.get(r, c), self.validations.get((r, c)))
-                      for c in range(b.c0, b.c1)]
+            values = [
+                cell_data(self.get(r, c), self.validations.get((r, c))) for c in range(b.c0, b.c1)
+            ]
             while values and not values[-1]:
                 values.pop()
             rows_out.append({"values": values} if values else {})
@@ -347,8 +364,9 @@ class FakeSpreadsheet:
         except ValueError:
             raise unparsable_range(text) from None
 
-    def metadata(self, grid_data: bool = False,
-                 ranges: Iterable[tuple[FakeSheet, Bounds]] = ()) -> dict[str, Any]:
+    def metadata(
+        self, grid_data: bool = False, ranges: Iterable[tuple[FakeSheet, Bounds]] = ()
+    ) -> dict[str, Any]:
         """The Spreadsheet resource (checked against the spreadsheets.get bodies in the
         cassettes, e.g. ``ClientTest.test_access_private_spreadsheet.json``)."""
         wanted = list(ranges)
@@ -387,7 +405,8 @@ def check_grid(sheet: FakeSheet, b: Bounds) -> Bounds:
     outside the grid (Google refuses such reads and writes instead of clipping them)."""
     clipped = b.clip(sheet.row_count, sheet.col_count)
     too_far = (
-        b.r0 >= sheet.row_count or b.c0 >= sheet.col_count
+        b.r0 >= sheet.row_count
+        or b.c0 >= sheet.col_count
         or (b.r1 is not None and b.r1 > sheet.row_count)
         or (b.c1 is not None and b.c1 > sheet.col_count)
     )

@@ -164,15 +164,23 @@ class FakeSheetsAPI:
         self._faults: list[Fault] = []
         self._quota: dict[str, int] = {}
         self._quota_hits: dict[str, collections.deque[float]] = collections.defaultdict(
-            collections.deque)
+            collections.deque
+        )
         self._rng = random.Random(seed)
         self._lock = threading.RLock()
 
     # ==== convenience for tests ================================================================
-    def create_spreadsheet(self, title: str, tabs: dict[str, list[list[Any]]] | None = None,
-                           *, shared: bool = True, spreadsheet_id: str | None = None,
-                           rows: int = 1000, cols: int = 26,
-                           value_input_option: str = "RAW") -> str:
+    def create_spreadsheet(
+        self,
+        title: str,
+        tabs: dict[str, list[list[Any]]] | None = None,
+        *,
+        shared: bool = True,
+        spreadsheet_id: str | None = None,
+        rows: int = 1000,
+        cols: int = 26,
+        value_input_option: str = "RAW",
+    ) -> str:
         """Create a spreadsheet whose tabs hold the given rows (written RAW by default: a
         Python str stays text, numbers stay numbers, None/"" is an empty cell). The first tab
         gets sheetId 0 as in a new Google spreadsheet. ``shared=False`` makes every API call
@@ -184,12 +192,21 @@ class FakeSheetsAPI:
             ss = FakeSpreadsheet(sid, title, shared=shared)
             self.spreadsheets[sid] = ss
             for title_, values in (tabs or {"Sheet1": []}).items():
-                self.add_tab(sid, title_, values, rows=rows, cols=cols,
-                             value_input_option=value_input_option)
+                self.add_tab(
+                    sid, title_, values, rows=rows, cols=cols, value_input_option=value_input_option
+                )
             return sid
 
-    def add_tab(self, spreadsheet_id: str, title: str, values: list[list[Any]] | None = None,
-                *, rows: int = 1000, cols: int = 26, value_input_option: str = "RAW") -> int:
+    def add_tab(
+        self,
+        spreadsheet_id: str,
+        title: str,
+        values: list[list[Any]] | None = None,
+        *,
+        rows: int = 1000,
+        cols: int = 26,
+        value_input_option: str = "RAW",
+    ) -> int:
         """Add a tab (as a person would in the browser); returns its sheetId."""
         with self._lock:
             ss = self.spreadsheet(spreadsheet_id)
@@ -199,14 +216,26 @@ class FakeSheetsAPI:
             sheet_id = 0 if not ss.sheets else self._new_id(taken)
             values = values or []
             width = max((len(r) for r in values), default=0)
-            sheet = FakeSheet(sheet_id, title, index=len(ss.sheets),
-                              row_count=max(rows, len(values)), col_count=max(cols, width))
+            sheet = FakeSheet(
+                sheet_id,
+                title,
+                index=len(ss.sheets),
+                row_count=max(rows, len(values)),
+                col_count=max(cols, width),
+            )
             ss.sheets.append(sheet)
             self._put_block(sheet, 0, 0, values, value_input_option == "USER_ENTERED")
             return sheet_id
 
-    def set_values(self, spreadsheet_id: str, tab: str, values: list[list[Any]],
-                   start: str = "A1", *, value_input_option: str = "USER_ENTERED") -> None:
+    def set_values(
+        self,
+        spreadsheet_id: str,
+        tab: str,
+        values: list[list[Any]],
+        start: str = "A1",
+        *,
+        value_input_option: str = "USER_ENTERED",
+    ) -> None:
         """Simulate a person typing into the sheet in the browser (not logged or counted).
         USER_ENTERED by default, so "0138" becomes 138; the grid grows if needed."""
         with self._lock:
@@ -216,8 +245,9 @@ class FakeSheetsAPI:
             width = anchor.c0 + max((len(r) for r in values), default=0)
             sheet.row_count = max(sheet.row_count, height)
             sheet.col_count = max(sheet.col_count, width)
-            self._put_block(sheet, anchor.r0, anchor.c0, values,
-                            value_input_option == "USER_ENTERED")
+            self._put_block(
+                sheet, anchor.r0, anchor.c0, values, value_input_option == "USER_ENTERED"
+            )
             self.spreadsheet(spreadsheet_id).touch()
 
     def insert_rows(self, spreadsheet_id: str, tab: str, row: int, count: int = 1) -> None:
@@ -230,8 +260,14 @@ class FakeSheetsAPI:
         with self._lock:
             self.sheet(spreadsheet_id, tab).delete("ROWS", row - 1, row - 1 + count)
 
-    def values(self, spreadsheet_id: str, tab: str, *, render: str = "UNFORMATTED_VALUE",
-               datetime_render: str = "SERIAL_NUMBER") -> list[list[Any]]:
+    def values(
+        self,
+        spreadsheet_id: str,
+        tab: str,
+        *,
+        render: str = "UNFORMATTED_VALUE",
+        datetime_render: str = "SERIAL_NUMBER",
+    ) -> list[list[Any]]:
         """The tab's values as the API would return them for the whole tab (trimmed, inner
         empty cells ""); UNFORMATTED by default, so numbers are numbers."""
         with self._lock:
@@ -257,9 +293,14 @@ class FakeSheetsAPI:
         return sheet
 
     # ==== faults, latency, quota, counters ======================================================
-    def inject(self, fault: int | str, times: int = 1,
-               match: str | Callable[[Call], bool] | None = None,
-               *, kind: str | None = None) -> Fault:
+    def inject(
+        self,
+        fault: int | str,
+        times: int = 1,
+        match: str | Callable[[Call], bool] | None = None,
+        *,
+        kind: str | None = None,
+    ) -> Fault:
         """Make the next ``times`` matching requests fail.
 
         ``fault``: an HTTP error status (429 → RESOURCE_EXHAUSTED quota body, 500, 503, any
@@ -282,21 +323,28 @@ class FakeSheetsAPI:
         with self._lock:
             self._faults.clear()
 
-    def set_quota(self, read_per_minute: int | None = None,
-                  write_per_minute: int | None = None) -> None:
+    def set_quota(
+        self, read_per_minute: int | None = None, write_per_minute: int | None = None
+    ) -> None:
         """Answer 429 once more than N read (metadata included) / write requests arrived in
         the last 60 s of wall-clock time — Google's per-user-per-minute quotas."""
         with self._lock:
-            self._quota = {k: v for k, v in (("read", read_per_minute),
-                                            ("write", write_per_minute)) if v is not None}
+            self._quota = {
+                k: v
+                for k, v in (("read", read_per_minute), ("write", write_per_minute))
+                if v is not None
+            }
             self._quota_hits.clear()
 
     def count(self, kind: str | None = None, *, op: str | None = None) -> int:
         """Requests received so far, optionally only one kind ("read"/"write"/"metadata")
         or one ``op`` (see ``Call``)."""
         with self._lock:
-            return sum(1 for c in self.history
-                       if (kind is None or c.kind == kind) and (op is None or c.op == op))
+            return sum(
+                1
+                for c in self.history
+                if (kind is None or c.kind == kind) and (op is None or c.op == op)
+            )
 
     def reset_counts(self) -> None:
         with self._lock:
@@ -310,9 +358,11 @@ class FakeSheetsAPI:
         return make_client(self, http_client=http_client)
 
     # ==== HTTP entry point ======================================================================
-    def handle(self, request: requests.PreparedRequest,
-               timeout: float | tuple[float | None, float | None] | None = None,
-               ) -> requests.Response:
+    def handle(
+        self,
+        request: requests.PreparedRequest,
+        timeout: float | tuple[float | None, float | None] | None = None,
+    ) -> requests.Response:
         """Answer one prepared request (called by FakeSheetsAdapter.send)."""
         method = (request.method or "GET").upper()
         url = request.url or ""
@@ -321,8 +371,9 @@ class FakeSheetsAPI:
         params = parse_qs(split.query, keep_blank_values=True)
         body = _json_body(request.body)
         route = self._route(method, split.hostname or "", raw_path, url)
-        call = Call(method, unquote(raw_path), route.kind, route.op, params, body,
-                    route.spreadsheet_id)
+        call = Call(
+            method, unquote(raw_path), route.kind, route.op, params, body, route.spreadsheet_id
+        )
         with self._lock:
             self.requests.append(RequestRecord(call.method, call.path, call.kind))
             self.history.append(call)
@@ -332,8 +383,7 @@ class FakeSheetsAPI:
             if read_timeout is not None and self.latency > read_timeout:
                 time.sleep(read_timeout)
                 call.outcome = "timeout"
-                raise requests.exceptions.ReadTimeout(_timeout_text(read_timeout),
-                                                      request=request)
+                raise requests.exceptions.ReadTimeout(_timeout_text(read_timeout), request=request)
             time.sleep(self.latency)
 
         with self._lock:
@@ -343,18 +393,18 @@ class FakeSheetsAPI:
                 fault.fired += 1
             if isinstance(fault, Fault) and isinstance(fault.fault, int):
                 call.outcome = f"fault:{fault.fault}"
-                err = (quota_exceeded(call.kind) if fault.fault == 429
-                       else SheetsError(fault.fault))
+                err = quota_exceeded(call.kind) if fault.fault == 429 else SheetsError(fault.fault)
                 return self._respond(request, call, err.code, err.body())
             if fault is not None and fault.fault == "timeout":
                 call.outcome = "timeout"
-                raise requests.exceptions.ReadTimeout(_timeout_text(read_timeout),
-                                                      request=request)
+                raise requests.exceptions.ReadTimeout(_timeout_text(read_timeout), request=request)
             if fault is not None and fault.fault == "connection":
                 call.outcome = "connection"
                 raise requests.exceptions.ConnectionError(
                     "('Connection aborted.', RemoteDisconnected('Remote end closed connection "
-                    "without response'))", request=request)
+                    "without response'))",
+                    request=request,
+                )
             target = self.spreadsheets.get(route.spreadsheet_id or "")
             snapshot = target.snapshot() if target is not None and call.kind == "write" else None
             try:
@@ -373,8 +423,9 @@ class FakeSheetsAPI:
             raise requests.exceptions.ReadTimeout(_timeout_text(read_timeout), request=request)
         return response
 
-    def _respond(self, request: requests.PreparedRequest, call: Call, status: int,
-                 payload: dict[str, Any]) -> requests.Response:
+    def _respond(
+        self, request: requests.PreparedRequest, call: Call, status: int, payload: dict[str, Any]
+    ) -> requests.Response:
         call.status = status
         resp = requests.Response()
         resp.status_code = status
@@ -403,7 +454,7 @@ class FakeSheetsAPI:
     # ==== routing =================================================================================
     def _route(self, method: str, host: str, raw_path: str, url: str) -> _Route:
         if host == SHEETS_HOST and raw_path.startswith("/v4/spreadsheets/"):
-            route = self._sheets_route(method, raw_path[len("/v4/spreadsheets/"):])
+            route = self._sheets_route(method, raw_path[len("/v4/spreadsheets/") :])
             if route is not None:
                 return route
         if host == DRIVE_HOST and method == "GET":
@@ -411,8 +462,7 @@ class FakeSheetsAPI:
                 return _Route("metadata", "drive.list", handler=self._drive_list)
             m = re.fullmatch(r"/drive/v3/files/([^/]+)", raw_path)
             if m:
-                return _Route("metadata", "drive.get", unquote(m.group(1)),
-                              handler=self._drive_get)
+                return _Route("metadata", "drive.get", unquote(m.group(1)), handler=self._drive_get)
         self.blocked.append(f"{method} {url}")
         if host in (SHEETS_HOST, DRIVE_HOST):
             raise FakeSheetsNetworkError(f"the fake Sheets API does not implement {method} {url}")
@@ -427,17 +477,23 @@ class FakeSheetsAPI:
             ("GET", ""): ("metadata", "spreadsheets.get", self._get_spreadsheet),
             ("POST", ":batchUpdate"): ("write", "batchUpdate", self._batch_update),
             ("GET", "/values:batchGet"): ("read", "values.batchGet", self._values_batch_get),
-            ("POST", "/values:batchUpdate"): ("write", "values.batchUpdate",
-                                              self._values_batch_update),
-            ("POST", "/values:batchClear"): ("write", "values.batchClear",
-                                             self._values_batch_clear),
+            ("POST", "/values:batchUpdate"): (
+                "write",
+                "values.batchUpdate",
+                self._values_batch_update,
+            ),
+            ("POST", "/values:batchClear"): (
+                "write",
+                "values.batchClear",
+                self._values_batch_clear,
+            ),
         }
         if (method, tail) in table:
             kind, op, handler = table[(method, tail)]
             return _Route(kind, op, sid, handler=handler)
         if not tail.startswith("/values/"):
             return None
-        encoded = tail[len("/values/"):]
+        encoded = tail[len("/values/") :]
         suffix = ""
         for candidate in (":append", ":clear"):
             if encoded.endswith(candidate):
@@ -477,8 +533,9 @@ class FakeSheetsAPI:
     def _batch_update(self, call: Call, route: _Route) -> dict[str, Any]:
         ss = self._open(route)
         body = call.body or {}
-        replies = batch.apply_batch(ss, list(body.get("requests") or []), self._rng,
-                                    self.ignored_requests)
+        replies = batch.apply_batch(
+            ss, list(body.get("requests") or []), self._rng, self.ignored_requests
+        )
         ss.touch()
         out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
@@ -498,18 +555,24 @@ class FakeSheetsAPI:
             out["valueRanges"] = [self._read_range(ss, r, call.params) for r in ranges]
         return out
 
-    def _read_range(self, ss: FakeSpreadsheet, text: str,
-                    params: dict[str, list[str]]) -> dict[str, Any]:
+    def _read_range(
+        self, ss: FakeSpreadsheet, text: str, params: dict[str, list[str]]
+    ) -> dict[str, Any]:
         major = _enum(params, "majorDimension", _MAJOR, "ROWS", "Dimension")
         major = "ROWS" if major == "DIMENSION_UNSPECIFIED" else major
-        render = _enum(params, "valueRenderOption", _VALUE_RENDER, "FORMATTED_VALUE",
-                       "ValueRenderOption")
-        dt_render = _enum(params, "dateTimeRenderOption", _DATETIME_RENDER, "SERIAL_NUMBER",
-                          "DateTimeRenderOption")
+        render = _enum(
+            params, "valueRenderOption", _VALUE_RENDER, "FORMATTED_VALUE", "ValueRenderOption"
+        )
+        dt_render = _enum(
+            params,
+            "dateTimeRenderOption",
+            _DATETIME_RENDER,
+            "SERIAL_NUMBER",
+            "DateTimeRenderOption",
+        )
         sheet, b = ss.resolve(text)
         closed = check_grid(sheet, b)
-        out: dict[str, Any] = {"range": format_range(sheet.title, closed),
-                               "majorDimension": major}
+        out: dict[str, Any] = {"range": format_range(sheet.title, closed), "majorDimension": major}
         values = sheet.read(closed, render, dt_render, major)
         if values:
             out["values"] = values
@@ -528,14 +591,22 @@ class FakeSheetsAPI:
         body = call.body or {}
         user_entered = _input_option(body.get("valueInputOption"))
         data = list(body.get("data") or [])
-        response_params = {k: [str(body[k])] for k in (
-            "includeValuesInResponse", "responseValueRenderOption",
-            "responseDateTimeRenderOption") if body.get(k) is not None}
+        response_params = {
+            k: [str(body[k])]
+            for k in (
+                "includeValuesInResponse",
+                "responseValueRenderOption",
+                "responseDateTimeRenderOption",
+            )
+            if body.get(k) is not None
+        }
         for item in data:  # validate every range before writing anything (atomic)
             sheet, b = ss.resolve(item.get("range") or "")
             check_grid(sheet, b)
-        responses = [self._write(ss, item.get("range") or "", item, user_entered,
-                                 response_params) for item in data]
+        responses = [
+            self._write(ss, item.get("range") or "", item, user_entered, response_params)
+            for item in data
+        ]
         rows: set[tuple[str, int]] = set()
         cols: set[tuple[str, int]] = set()
         sheets: set[str] = set()
@@ -552,15 +623,25 @@ class FakeSheetsAPI:
         ss.touch()
         out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
         if responses:
-            out.update({
-                "totalUpdatedRows": len(rows), "totalUpdatedColumns": len(cols),
-                "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                "totalUpdatedSheets": len(sheets), "responses": responses,
-            })
+            out.update(
+                {
+                    "totalUpdatedRows": len(rows),
+                    "totalUpdatedColumns": len(cols),
+                    "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+                    "totalUpdatedSheets": len(sheets),
+                    "responses": responses,
+                }
+            )
         return out
 
-    def _write(self, ss: FakeSpreadsheet, text: str, body: dict[str, Any], user_entered: bool,
-               params: dict[str, list[str]]) -> dict[str, Any]:
+    def _write(
+        self,
+        ss: FakeSpreadsheet,
+        text: str,
+        body: dict[str, Any],
+        user_entered: bool,
+        params: dict[str, list[str]],
+    ) -> dict[str, Any]:
         """values.update semantics: a one-cell range is an anchor the block grows from; a
         larger range must contain the block; the block must fit in the grid."""
         sheet, b = ss.resolve(text)
@@ -569,15 +650,21 @@ class FakeSheetsAPI:
         cells = _parse_rows(rows, user_entered)
         height, width = len(rows), max((len(r) for r in rows), default=0)
         if not height or not width:
-            return {"spreadsheetId": ss.spreadsheet_id,
-                    "updatedRange": format_range(sheet.title, closed)}
+            return {
+                "spreadsheetId": ss.spreadsheet_id,
+                "updatedRange": format_range(sheet.title, closed),
+            }
         if not b.is_single_cell:
             if b.r1 is not None and b.r0 + height > b.r1:
-                raise bad_request(f"Requested writing within range [{text}], but tried "
-                                  f"writing to row [{b.r1 + 1}]")
+                raise bad_request(
+                    f"Requested writing within range [{text}], but tried "
+                    f"writing to row [{b.r1 + 1}]"
+                )
             if b.c1 is not None and b.c0 + width > b.c1:
-                raise bad_request(f"Requested writing within range [{text}], but tried "
-                                  f"writing to column [{col_letters(b.c1)}]")
+                raise bad_request(
+                    f"Requested writing within range [{text}], but tried "
+                    f"writing to column [{col_letters(b.c1)}]"
+                )
         area = Bounds(b.r0, b.c0, b.r0 + height, b.c0 + width)
         check_grid(sheet, area)
         return self._commit(ss, sheet, area, cells, params)
@@ -613,8 +700,14 @@ class FakeSheetsAPI:
         ss.touch()
         return out
 
-    def _commit(self, ss: FakeSpreadsheet, sheet: FakeSheet, area: Bounds,
-                cells: list[list[Any]], params: dict[str, list[str]]) -> dict[str, Any]:
+    def _commit(
+        self,
+        ss: FakeSpreadsheet,
+        sheet: FakeSheet,
+        area: Bounds,
+        cells: list[list[Any]],
+        params: dict[str, list[str]],
+    ) -> dict[str, Any]:
         for i, row in enumerate(cells):
             for j, cell in enumerate(row):
                 if cell is not SKIP:
@@ -622,15 +715,27 @@ class FakeSheetsAPI:
         assert area.r1 is not None and area.c1 is not None
         updated = format_range(sheet.title, area)
         out: dict[str, Any] = {
-            "spreadsheetId": ss.spreadsheet_id, "updatedRange": updated,
-            "updatedRows": area.r1 - area.r0, "updatedColumns": area.c1 - area.c0,
+            "spreadsheetId": ss.spreadsheet_id,
+            "updatedRange": updated,
+            "updatedRows": area.r1 - area.r0,
+            "updatedColumns": area.c1 - area.c0,
             "updatedCells": sum(len(r) for r in cells),
         }
         if _flag(_first(params, "includeValuesInResponse")):
-            render = _enum(params, "responseValueRenderOption", _VALUE_RENDER,
-                           "FORMATTED_VALUE", "ValueRenderOption")
-            dt_render = _enum(params, "responseDateTimeRenderOption", _DATETIME_RENDER,
-                              "SERIAL_NUMBER", "DateTimeRenderOption")
+            render = _enum(
+                params,
+                "responseValueRenderOption",
+                _VALUE_RENDER,
+                "FORMATTED_VALUE",
+                "ValueRenderOption",
+            )
+            dt_render = _enum(
+                params,
+                "responseDateTimeRenderOption",
+                _DATETIME_RENDER,
+                "SERIAL_NUMBER",
+                "DateTimeRenderOption",
+            )
             data: dict[str, Any] = {"range": updated, "majorDimension": "ROWS"}
             values = sheet.read(area, render, dt_render)
             if values:
@@ -662,17 +767,34 @@ class FakeSheetsAPI:
 
     # ==== handlers: Drive (metadata only) =======================================================
     def _drive_file(self, ss: FakeSpreadsheet) -> dict[str, Any]:
-        return {"kind": "drive#file", "id": ss.spreadsheet_id, "name": ss.title,
-                "mimeType": "application/vnd.google-apps.spreadsheet",
-                "createdTime": ss.created_time, "modifiedTime": ss.modified_time}
+        return {
+            "kind": "drive#file",
+            "id": ss.spreadsheet_id,
+            "name": ss.title,
+            "mimeType": "application/vnd.google-apps.spreadsheet",
+            "createdTime": ss.created_time,
+            "modifiedTime": ss.modified_time,
+        }
 
     def _drive_get(self, call: Call, route: _Route) -> dict[str, Any]:
         ss = self.spreadsheets.get(route.spreadsheet_id or "")
         if ss is None or not ss.shared:  # Drive hides files you cannot open
             message = f"File not found: {route.spreadsheet_id}."
-            raise SheetsError(404, message, extra={"errors": [{
-                "message": message, "domain": "global", "reason": "notFound",
-                "location": "fileId", "locationType": "parameter"}]})
+            raise SheetsError(
+                404,
+                message,
+                extra={
+                    "errors": [
+                        {
+                            "message": message,
+                            "domain": "global",
+                            "reason": "notFound",
+                            "location": "fileId",
+                            "locationType": "parameter",
+                        }
+                    ]
+                },
+            )
         body = self._drive_file(ss)
         fields = call.param("fields")
         return apply_field_mask(body, parse_field_mask(fields)) if fields else body
@@ -680,8 +802,11 @@ class FakeSheetsAPI:
     def _drive_list(self, call: Call, route: _Route) -> dict[str, Any]:
         query = call.param("q", "") or ""
         m = re.search(r"name\s*=\s*[\"'](.*?)[\"']", query)
-        files = [self._drive_file(ss) for ss in self.spreadsheets.values()
-                 if ss.shared and (m is None or ss.title == m.group(1))]
+        files = [
+            self._drive_file(ss)
+            for ss in self.spreadsheets.values()
+            if ss.shared and (m is None or ss.title == m.group(1))
+        ]
         body = {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
         fields = call.param("fields")
         return apply_field_mask(body, parse_field_mask(fields)) if fields else body
@@ -693,8 +818,9 @@ class FakeSheetsAPI:
             if value not in taken:
                 return value
 
-    def _put_block(self, sheet: FakeSheet, r0: int, c0: int, values: list[list[Any]],
-                   user_entered: bool) -> None:
+    def _put_block(
+        self, sheet: FakeSheet, r0: int, c0: int, values: list[list[Any]], user_entered: bool
+    ) -> None:
         for i, row in enumerate(_parse_rows(values, user_entered)):
             for j, cell in enumerate(row):
                 if cell is not SKIP:
@@ -708,18 +834,24 @@ class FakeSheetsAdapter(BaseAdapter):
         super().__init__()
         self.api = api
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: float | tuple[float | None, float | None] | None = None,
-             verify: bool | str = True, cert: Any = None,
-             proxies: Any = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float | None, float | None] | None = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         return self.api.handle(request, timeout)
 
     def close(self) -> None:
         pass
 
 
-def attach(target: gspread.Client | HTTPClient | requests.Session,
-           api: FakeSheetsAPI) -> FakeSheetsAdapter:
+def attach(
+    target: gspread.Client | HTTPClient | requests.Session, api: FakeSheetsAPI
+) -> FakeSheetsAdapter:
     """Route every request of an existing gspread Client / HTTPClient / requests Session to
     the fake (mounted on both ``https://`` and ``http://``, so nothing reaches the network)."""
     if isinstance(target, gspread.Client):
@@ -731,8 +863,9 @@ def attach(target: gspread.Client | HTTPClient | requests.Session,
     return adapter
 
 
-def make_client(api: FakeSheetsAPI, *,
-                http_client: type[HTTPClient] = HTTPClient) -> gspread.Client:
+def make_client(
+    api: FakeSheetsAPI, *, http_client: type[HTTPClient] = HTTPClient
+) -> gspread.Client:
     """A real ``gspread.Client`` (optionally with ``http_client=BackOffHTTPClient``) whose
     requests are answered by ``api``. Same session class as production
     (google-auth's AuthorizedSession, with anonymous credentials)."""
@@ -765,15 +898,18 @@ def _flag(value: Any) -> bool:
     return str(value).lower() in ("true", "1")
 
 
-def _enum(params: dict[str, list[str]], name: str, allowed: tuple[str, ...], default: str,
-          type_name: str) -> str:
+def _enum(
+    params: dict[str, list[str]], name: str, allowed: tuple[str, ...], default: str, type_name: str
+) -> str:
     value = _first(params, name)
     if value is None or value == "":
         return default
     if value not in allowed:
         snake = re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
-        raise bad_request(f"Invalid value at '{snake}' "
-                          f"(type.googleapis.com/google.apps.sheets.v4.{type_name}), \"{value}\"")
+        raise bad_request(
+            f"Invalid value at '{snake}' "
+            f'(type.googleapis.com/google.apps.sheets.v4.{type_name}), "{value}"'
+        )
     return value
 
 
@@ -782,9 +918,11 @@ def _input_option(value: Any) -> bool:
     if value in (None, "", "INPUT_VALUE_OPTION_UNSPECIFIED"):
         raise bad_request("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
     if value not in ("RAW", "USER_ENTERED"):
-        raise bad_request(f"Invalid value at 'value_input_option' "
-                          f"(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "
-                          f"\"{value}\"")
+        raise bad_request(
+            f"Invalid value at 'value_input_option' "
+            f"(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "
+            f'"{value}"'
+        )
     return value == "USER_ENTERED"
 
 
@@ -800,10 +938,14 @@ def _rows(values: Any, major: Any) -> list[list[Any]]:
 
 
 def _parse_rows(rows: list[list[Any]], user_entered: bool) -> list[list[Cell | object | None]]:
-    return [[parse_input(v, user_entered, f"[{i}][{j}]") for j, v in enumerate(row)]
-            for i, row in enumerate(rows)]
+    return [
+        [parse_input(v, user_entered, f"[{i}][{j}]") for j, v in enumerate(row)]
+        for i, row in enumerate(rows)
+    ]
 
 
 def _timeout_text(read_timeout: float | None) -> str:
-    return (f"HTTPSConnectionPool(host='{SHEETS_HOST}', port=443): Read timed out. "
-            f"(read timeout={read_timeout})")
+    return (
+        f"HTTPSConnectionPool(host='{SHEETS_HOST}', port=443): Read timed out. "
+        f"(read timeout={read_timeout})"
+    )

@@ -14,8 +14,7 @@ MESSAGES: dict[str, str] = {
     "problem.bad_int": "{column_ref}: “{value}” is not a whole number.",
     "problem.out_of_range": "{column_ref}: {value} is outside the allowed range {lo}–{hi}.",
     "problem.bad_phone": (
-        "{column_ref}: “{value}” is not a phone number. Use digits, spaces, +, - and "
-        "brackets only."
+        "{column_ref}: “{value}” is not a phone number. Use digits, spaces, +, - and brackets only."
     ),
     "problem.bad_email": "{column_ref}: “{value}” is not an e-mail address (name@example.com).",
     "problem.bad_value": "{column_ref}: “{value}” is not valid ({detail}).",
@@ -94,595 +93,608 @@ MESSAGES: dict[str, str] = {
     "level.error": "error",
     "level.warning": "warning",
 }
-MESSAGES.update({
-    "error.generic": "Something went wrong.",
-})
+MESSAGES.update(
+    {
+        "error.generic": "Something went wrong.",
+    }
+)
 
 # --- app frame (app.py, utils/ui.py, pages/home.py, pages/health.py) ---
-MESSAGES.update({
-    "nav.home": "Home",
-    "nav.clients": "Clients",
-    "nav.complaints": "Complaints",
-    "nav.revisits": "Revisits",
-    "nav.dashboard": "Dashboard",
-    "nav.health": "Data health",
-    "ui.your_name": "Your name",
-    "ui.your_name_hint": "e.g. 王芳",
-    "ui.sign_in": "Start",
-    "ui.name_required": "Type your name first: it is stamped on what you save.",
-    "ui.signed_in_as": "👤 **{name}** · {role}",
-    "ui.sign_out": "Change person",
-    "ui.sign_in_first": "Type your name in the sidebar first: it is stamped on what you save.",
-    "role.staff": "staff",
-    "role.manager": "manager",
-    "role.admin": "admin",
-    "ui.store_local": "📄 Workbook: `{source}`",
-    "ui.store_gsheets": "🟢 Google Sheet: `{source}`",
-    "ui.read_at": "Read at {time}",
-    "ui.pending": "{count} save(s) waiting to be written to the spreadsheet. They are kept "
-    "safely and shown everywhere; they will be written as soon as the spreadsheet can be.",
-    "ui.conflicts": "{count} save(s) could not be written because the row changed in the "
-    "spreadsheet meanwhile. See Data health.",
-    "ui.writing": "✍️ Writing {count} save(s) to the spreadsheet…",
-    "ui.refresh": "Refresh",
-    "home.title": "Sheetdesk service desk",
-    "home.welcome": "Welcome! The spreadsheet is empty. Start by registering a client, or "
-    "load demo data to look around (it can be deleted from the workbook later).",
-    "home.load_demo": "Load demo data",
-    "home.demo_loaded": "Demo data loaded: {clients} clients, {complaints} complaints, "
-    "{revisits} revisits.",
-    "home.counts": "{clients} clients · {complaints} complaints · {revisits} revisits",
-    "home.problems": "{count} row(s) need attention — see Data health.",
-    "home.tables": "Tables",
-    "health.title": "Data health",
-    "health.intro": "Every row that does not pass validation is listed here with its tab, "
-    "spreadsheet row and column. The rest of the data keeps working. Correct the cell in "
-    "the spreadsheet, then press Refresh.",
-    "health.none": "No problems: every row is valid.",
-    "health.where": "Open the spreadsheet: {source}",
-    "health.filter_tab": "Tab",
-    "health.filter_level": "Level",
-    "health.search": "Search messages",
-    "health.col.level": "Level",
-    "health.col.tab": "Tab",
-    "health.col.row": "Row",
-    "health.col.column": "Column",
-    "health.col.message": "What to do",
-    "health.conflicts": "Saves not written because the row changed in the spreadsheet",
-    "health.conflict_line": "{tab} {record_id} (saved {created}): {error}",
-    "health.drop_conflict": "Discard this save",
-    "health.pending": "Saves waiting to be written",
-    "health.summary": "{errors} error(s), {warnings} warning(s)",
-})  # end app frame
+MESSAGES.update(
+    {
+        "nav.home": "Home",
+        "nav.clients": "Clients",
+        "nav.complaints": "Complaints",
+        "nav.revisits": "Revisits",
+        "nav.dashboard": "Dashboard",
+        "nav.health": "Data health",
+        "ui.your_name": "Your name",
+        "ui.your_name_hint": "e.g. 王芳",
+        "ui.sign_in": "Start",
+        "ui.name_required": "Type your name first: it is stamped on what you save.",
+        "ui.signed_in_as": "👤 **{name}** · {role}",
+        "ui.sign_out": "Change person",
+        "ui.sign_in_first": "Type your name in the sidebar first: it is stamped on what you save.",
+        "role.staff": "staff",
+        "role.manager": "manager",
+        "role.admin": "admin",
+        "ui.store_local": "📄 Workbook: `{source}`",
+        "ui.store_gsheets": "🟢 Google Sheet: `{source}`",
+        "ui.read_at": "Read at {time}",
+        "ui.pending": "{count} save(s) waiting to be written to the spreadsheet. They are kept "
+        "safely and shown everywhere; they will be written as soon as the spreadsheet can be.",
+        "ui.conflicts": "{count} save(s) could not be written because the row changed in the "
+        "spreadsheet meanwhile. See Data health.",
+        "ui.writing": "✍️ Writing {count} save(s) to the spreadsheet…",
+        "ui.refresh": "Refresh",
+        "home.title": "Sheetdesk service desk",
+        "home.welcome": "Welcome! The spreadsheet is empty. Start by registering a client, or "
+        "load demo data to look around (it can be deleted from the workbook later).",
+        "home.load_demo": "Load demo data",
+        "home.demo_loaded": "Demo data loaded: {clients} clients, {complaints} complaints, "
+        "{revisits} revisits.",
+        "home.counts": "{clients} clients · {complaints} complaints · {revisits} revisits",
+        "home.problems": "{count} row(s) need attention — see Data health.",
+        "home.tables": "Tables",
+        "health.title": "Data health",
+        "health.intro": "Every row that does not pass validation is listed here with its tab, "
+        "spreadsheet row and column. The rest of the data keeps working. Correct the cell in "
+        "the spreadsheet, then press Refresh.",
+        "health.none": "No problems: every row is valid.",
+        "health.where": "Open the spreadsheet: {source}",
+        "health.filter_tab": "Tab",
+        "health.filter_level": "Level",
+        "health.search": "Search messages",
+        "health.col.level": "Level",
+        "health.col.tab": "Tab",
+        "health.col.row": "Row",
+        "health.col.column": "Column",
+        "health.col.message": "What to do",
+        "health.conflicts": "Saves not written because the row changed in the spreadsheet",
+        "health.conflict_line": "{tab} {record_id} (saved {created}): {error}",
+        "health.drop_conflict": "Discard this save",
+        "health.pending": "Saves waiting to be written",
+        "health.summary": "{errors} error(s), {warnings} warning(s)",
+    }
+)  # end app frame
 
 # --- workflow ---
-MESSAGES.update({
-    # actions offered on a complaint (names as in utils.workflow.ACTIONS)
-    "workflow.action.assign": "Assign handler",
-    "workflow.action.escalate": "Escalate",
-    "workflow.action.record_progress": "Record progress",
-    "workflow.action.resolve": "Resolve",
-    "workflow.action.record_feedback": "Client informed",
-    "workflow.action.close": "Close",
-    "workflow.action.reopen": "Reopen",
-    # refusals (WorkflowError keys)
-    "workflow.not_yours": (
-        "Complaint {complaint_id} belongs to its first receiver ({first_receiver}) and "
-        "handler ({handler}). Ask one of them or a manager to act on it."
-    ),
-    "workflow.wrong_state.assign": (
-        "Only a received or in-progress complaint can be assigned a handler."
-    ),
-    "workflow.wrong_state.escalate": "Only a received or in-progress complaint can be escalated.",
-    "workflow.wrong_state.record_progress": (
-        "Progress can be recorded only on a received or in-progress complaint; reopen it first."
-    ),
-    "workflow.wrong_state.resolve": (
-        "Only a received or in-progress complaint can be resolved; this one is already "
-        "resolved or closed."
-    ),
-    "workflow.wrong_state.record_feedback": (
-        "Informing the client can be recorded only once the complaint is resolved."
-    ),
-    "workflow.wrong_state.close": "Only a resolved complaint can be closed.",
-    "workflow.wrong_state.reopen": "Only a resolved or closed complaint can be reopened.",
-    "workflow.reassign_manager_only": (
-        "{handler} already handles this complaint; only a manager can reassign it."
-    ),
-    "workflow.same_handler": "{handler} already handles this complaint.",
-    "workflow.top_level": (
-        "The complaint is already with the general manager, the top level; it cannot be "
-        "escalated further."
-    ),
-    "workflow.close_needs_followup": (
-        "A complaint is closed only after a follow-up revisit reached the client and the "
-        "client said it is solved. Unreached attempts so far: {attempts} of {max}."
-    ),
-    "workflow.close_not_solved": (
-        "The last follow-up says the problem is not solved or the client is unsatisfied: "
-        "reopen the complaint instead of closing it."
-    ),
-    "workflow.close_unreachable_manager": (
-        "The client was not reached in {attempts} follow-up attempts: a manager may close "
-        "the complaint with a reason."
-    ),
-    "workflow.need_reason": "Give a reason.",
-    "workflow.need_note": "Write what was done.",
-    "workflow.need_resolution": "Describe how the complaint was resolved.",
-    "workflow.need_description": "Describe the complaint.",
-    "workflow.need_handler": "Choose the handler.",
-    # generated details in the progress log
-    "workflow.log.closed_after": "follow-up {revisit_id}: client reached, problem solved",
-    "workflow.log.closed_unreached": "client not reached after {attempts} attempts; {reason}",
-    "workflow.log.followup_not_solved": (
-        "follow-up {revisit_id}: the client says the problem is not solved"
-    ),
-    "workflow.log.followup_unsatisfied": "follow-up {revisit_id}: the client is unsatisfied",
-    "workflow.log.followup_both": (
-        "follow-up {revisit_id}: the client says the problem is not solved and is unsatisfied"
-    ),
-    "workflow.log.already_top": "already at the top level, not escalated",
-    "workflow.log.unreachable": (
-        "follow-up {revisit_id}: attempt {attempts}, client not reached; a manager may close "
-        "the complaint with a reason"
-    ),
-    # queues
-    "workflow.overdue": "Overdue",
-    "workflow.queue.followups": "Follow-ups to make",
-    "workflow.queue.routine": "Routine revisits due",
-    "workflow.col.attempts": "Unreached attempts",
-    "workflow.col.next_attempt": "Next attempt",
-    "workflow.col.last_attempt_at": "Last attempt",
-    "workflow.col.unreachable": "Needs a manager",
-    "workflow.col.last_reached": "Last reached",
-    "workflow.col.due_on": "Due on",
-    "workflow.col.days_late": "Days late",
-    "workflow.col.late": "Late",
-})  # end workflow
+MESSAGES.update(
+    {
+        # actions offered on a complaint (names as in utils.workflow.ACTIONS)
+        "workflow.action.assign": "Assign handler",
+        "workflow.action.escalate": "Escalate",
+        "workflow.action.record_progress": "Record progress",
+        "workflow.action.resolve": "Resolve",
+        "workflow.action.record_feedback": "Client informed",
+        "workflow.action.close": "Close",
+        "workflow.action.reopen": "Reopen",
+        # refusals (WorkflowError keys)
+        "workflow.not_yours": (
+            "Complaint {complaint_id} belongs to its first receiver ({first_receiver}) and "
+            "handler ({handler}). Ask one of them or a manager to act on it."
+        ),
+        "workflow.wrong_state.assign": (
+            "Only a received or in-progress complaint can be assigned a handler."
+        ),
+        "workflow.wrong_state.escalate": "Only a received or in-progress complaint can be escalated.",
+        "workflow.wrong_state.record_progress": (
+            "Progress can be recorded only on a received or in-progress complaint; reopen it first."
+        ),
+        "workflow.wrong_state.resolve": (
+            "Only a received or in-progress complaint can be resolved; this one is already "
+            "resolved or closed."
+        ),
+        "workflow.wrong_state.record_feedback": (
+            "Informing the client can be recorded only once the complaint is resolved."
+        ),
+        "workflow.wrong_state.close": "Only a resolved complaint can be closed.",
+        "workflow.wrong_state.reopen": "Only a resolved or closed complaint can be reopened.",
+        "workflow.reassign_manager_only": (
+            "{handler} already handles this complaint; only a manager can reassign it."
+        ),
+        "workflow.same_handler": "{handler} already handles this complaint.",
+        "workflow.top_level": (
+            "The complaint is already with the general manager, the top level; it cannot be "
+            "escalated further."
+        ),
+        "workflow.close_needs_followup": (
+            "A complaint is closed only after a follow-up revisit reached the client and the "
+            "client said it is solved. Unreached attempts so far: {attempts} of {max}."
+        ),
+        "workflow.close_not_solved": (
+            "The last follow-up says the problem is not solved or the client is unsatisfied: "
+            "reopen the complaint instead of closing it."
+        ),
+        "workflow.close_unreachable_manager": (
+            "The client was not reached in {attempts} follow-up attempts: a manager may close "
+            "the complaint with a reason."
+        ),
+        "workflow.need_reason": "Give a reason.",
+        "workflow.need_note": "Write what was done.",
+        "workflow.need_resolution": "Describe how the complaint was resolved.",
+        "workflow.need_description": "Describe the complaint.",
+        "workflow.need_handler": "Choose the handler.",
+        # generated details in the progress log
+        "workflow.log.closed_after": "follow-up {revisit_id}: client reached, problem solved",
+        "workflow.log.closed_unreached": "client not reached after {attempts} attempts; {reason}",
+        "workflow.log.followup_not_solved": (
+            "follow-up {revisit_id}: the client says the problem is not solved"
+        ),
+        "workflow.log.followup_unsatisfied": "follow-up {revisit_id}: the client is unsatisfied",
+        "workflow.log.followup_both": (
+            "follow-up {revisit_id}: the client says the problem is not solved and is unsatisfied"
+        ),
+        "workflow.log.already_top": "already at the top level, not escalated",
+        "workflow.log.unreachable": (
+            "follow-up {revisit_id}: attempt {attempts}, client not reached; a manager may close "
+            "the complaint with a reason"
+        ),
+        # queues
+        "workflow.overdue": "Overdue",
+        "workflow.queue.followups": "Follow-ups to make",
+        "workflow.queue.routine": "Routine revisits due",
+        "workflow.col.attempts": "Unreached attempts",
+        "workflow.col.next_attempt": "Next attempt",
+        "workflow.col.last_attempt_at": "Last attempt",
+        "workflow.col.unreachable": "Needs a manager",
+        "workflow.col.last_reached": "Last reached",
+        "workflow.col.due_on": "Due on",
+        "workflow.col.days_late": "Days late",
+        "workflow.col.late": "Late",
+    }
+)  # end workflow
 
 # --- pages ---
-MESSAGES.update({
-    # shared by the staff pages (utils/ui_forms.py)
-    "list.none": "Nothing matches.",
-    "list.count_all": "{total} match(es).",
-    "list.count_some": "Showing the first {shown} of {total} matches; narrow the search to see "
-    "the rest.",
-    "list.anyone": "Anyone",
-    "list.click_to_open": "Click a row to open it.",
-    "list.see_health": "Rows that fail validation are listed on the Data health page",
-    "form.blank": "—",
-    "form.required_note": "Fields marked * are required.",
-    "form.save": "Save changes",
-    "form.no_changes": "Nothing was changed, so nothing was saved.",
-    "form.not_saved": "Not saved: correct the fields marked in red.",
-    "form.stale": "This record was changed by {by} at {at} since you opened the form below; the "
-    "form still shows the earlier values. Saving will show you both versions first.",
-    "form.reload": "Reload the form",
-    "form.help.phone": "Digits, spaces, +, - and brackets, e.g. 138 0013 8000 or +86 10 6552 "
-    "9988.",
-    "form.help.email": "name@example.com",
-    "save.writing": "{record_id} is being written to the spreadsheet.",
-    "save.kept": "{record_id} is saved but not in the spreadsheet yet ({error}). It is kept "
-    "safely, shown everywhere, and will be written as soon as the spreadsheet can be reached.",
-    "save.conflict_queued": "{record_id} could not be written because the row changed in the "
-    "spreadsheet meanwhile. See Data health.",
-    "conflict.title": "Changed in the spreadsheet meanwhile",
-    "conflict.intro": "{record_id} was changed by {by} at {at}, after you opened it. Nothing has "
-    "been overwritten. Compare the two versions and choose which one to keep.",
-    "conflict.col.field": "Field",
-    "conflict.col.mine": "Your version",
-    "conflict.col.theirs": "In the spreadsheet now",
-    "conflict.keep_mine": "Keep my version",
-    "conflict.take_theirs": "Take the spreadsheet's version",
-    "conflict.cancel": "Cancel",
-    "conflict.took_theirs": "You took the spreadsheet's version of {record_id}; your changes "
-    "were not saved.",
-    "conflict.again": "The record changed once more in the meantime: this is the newest version.",
-    # client register
-    "clients.title": "Client register",
-    "clients.tab.list": "Clients",
-    "clients.tab.add": "Register a client",
-    "clients.search": "Search",
-    "clients.search_hint": "Name, phone or client ID",
-    "clients.filter.grade": "Grade",
-    "clients.filter.status": "Status",
-    "clients.filter.owner": "Owner",
-    "clients.masked_note": "Phone numbers and addresses of other staff's clients are masked.",
-    "clients.add_submit": "Register client",
-    "clients.added": "Client {name} registered as {record_id}.",
-    "clients.saved": "Client {record_id} saved.",
-    "clients.duplicate_phone": "The phone number {phone} already belongs to {count} client(s) "
-    "in the register. Open them below, or register a new client anyway.",
-    "clients.duplicate_link": "{name} · {record_id} · owner {owner}",
-    "clients.add_anyway": "Register anyway",
-    "clients.add_cancel": "Back to the form",
-    "clients.back": "Client register",
-    "clients.not_found": "There is no valid client {record_id} in the register.",
-    "clients.m.complaints": "Complaints",
-    "clients.m.open": "Open",
-    "clients.m.overdue": "Overdue",
-    "clients.m.revisits": "Revisits",
-    "clients.m.last_reached": "Last reached",
-    "clients.m.avg_score": "Average score",
-    "clients.log_complaint": "Log a complaint for this client",
-    "clients.record_revisit": "Record a revisit",
-    "clients.shares_phone": "This phone number also belongs to {count} other client(s):",
-    "clients.details": "Details",
-    "clients.timeline": "Complaints and revisits",
-    "clients.timeline_hint": "Click a row to open its complaint.",
-    "clients.no_history": "No complaints or revisits yet.",
-    "clients.edit": "Edit client",
-    "clients.edit_not_allowed": "Only the client's owner ({owner}) or a manager can edit this "
-    "client.",
-    # complaint log
-    "complaints.title": "Complaint log",
-    "complaints.tab.list": "Complaints",
-    "complaints.tab.log": "Log a complaint",
-    "complaints.view": "Show",
-    "complaints.view.open": "Open",
-    "complaints.view.overdue": "Overdue",
-    "complaints.view.mine": "Mine",
-    "complaints.view.all": "All",
-    "complaints.filters": "Filters",
-    "complaints.f.status": "Status",
-    "complaints.f.category": "Category",
-    "complaints.f.severity": "Severity",
-    "complaints.f.handler": "Handler",
-    "complaints.f.period": "Received between",
-    "complaints.f.text": "Search",
-    "complaints.f.text_hint": "Complaint ID, client ID or words of the description",
-    "complaints.unassigned": "(no handler)",
-    "complaints.overdue_in_list": "⏰ {count} of them are overdue (highlighted).",
-    "complaints.col.client": "Client",
-    "complaints.log.new_client": "New client: register them on the spot",
-    "complaints.log.new_client_fields": "The new client",
-    "complaints.log.find_client": "Find the client",
-    "complaints.log.client": "Client",
-    "complaints.log.client_hint": "Search, then choose",
-    "complaints.log.no_client": "No client matches. Switch on “New client” to register them.",
-    "complaints.log.need_client": "Choose the client, or register a new one.",
-    "complaints.log.register_anyway": "Register a new client even if the phone number is "
-    "already in the register",
-    "complaints.log.phone_exists": "This phone number already belongs to {clients}. Choose that "
-    "client instead, or tick the box above to register a new one anyway.",
-    "complaints.log.severity_help": "Time limit in working days: normal {normal}, serious "
-    "{serious}, critical {critical}.",
-    "complaints.log.first_receiver": "You ({name}) are the first receiver (首问负责人) of this "
-    "complaint; the time limit counts from now.",
-    "complaints.log.submit": "Log complaint",
-    "complaints.logged": "Complaint {record_id} logged. Resolve it by {due}.",
-    "complaints.back": "Complaint log",
-    "complaints.not_found": "There is no valid complaint {record_id} in the log.",
-    "complaints.due": "Due {due}",
-    "complaints.unknown_client": "Client {client_id} is not in the client register.",
-    "complaints.actions": "What next",
-    "complaints.no_actions": "Nothing to do on this complaint now.",
-    "complaints.action_done": "{action}: {record_id} saved.",
-    "complaints.a.handler": "Handler *",
-    "complaints.a.handler_hint": "Choose or type a name",
-    "complaints.a.escalate_to": "From {current} to {level}.",
-    "complaints.a.reason": "Reason",
-    "complaints.a.note": "What was done",
-    "complaints.a.feedback_hint": "Record that the client has been told the result.",
-    "complaints.a.close_solved": "Follow-up {revisit_id} reached the client, who says it is "
-    "solved: the complaint can be closed.",
-    "complaints.a.close_unreached": "The client was not reached in {attempts} follow-up "
-    "attempts. As a manager you may close it: give the reason.",
-    "complaints.followup_state": "📞 Follow-up: **{attempts}** unreached attempt(s) so far "
-    "(of {max}).",
-    "complaints.record_followup": "Record a follow-up revisit",
-    "complaints.log": "Progress log",
-    "complaints.log_empty": "Nothing recorded yet.",
-    "complaints.revisits": "Follow-up revisits",
-    # revisits
-    "revisits.title": "Revisits",
-    "revisits.tab.recorded": "Recorded revisits",
-    "revisits.mine": "Mine only",
-    "revisits.staff": "Staff",
-    "revisits.followups_intro": "Resolved complaints waiting for a follow-up that reaches the "
-    "client. After {max} unreached attempts a manager may close the complaint.",
-    "revisits.routine_intro": "Active clients due for a routine revisit: grade A every {A} days, "
-    "B every {B}, C every {C}, D every {D}, counted from the last revisit that reached them "
-    "(or from registration).",
-    "revisits.unreachable": "unreachable",
-    "revisits.click_to_record": "Click a row to record the revisit.",
-    "revisits.recorded_hint": "Click a row to open its complaint (or the client).",
-    "revisits.back": "Revisit queue",
-    "revisits.record_followup": "Follow-up of {record_id}",
-    "revisits.record_routine": "Revisit a client",
-    "revisits.not_resolved": "This complaint is {status}, not resolved: the revisit is recorded "
-    "but does not close or reopen it.",
-    "revisits.attempts_so_far": "Unreached attempts so far: {attempts} of {max}.",
-    "revisits.attempt_note": "This will be attempt {attempt}.",
-    "revisits.unreached_note": "If the client was not reached, only the method and time are "
-    "kept.",
-    "revisits.staff_note": "Recorded as made by you ({name}).",
-    "revisits.submit": "Record revisit",
-    "revisits.saved": "Revisit {record_id} recorded (attempt {attempt}).",
-    "revisits.effect.closed": "Complaint {record_id} is closed: the client says it is solved.",
-    "revisits.effect.reopened": "Complaint {record_id} is reopened and escalated to {level}: "
-    "the client is not satisfied.",
-    "revisits.effect.unreachable": "Complaint {record_id}: the client was not reached in "
-    "{attempts} attempts. A manager may now close it with a reason.",
-    # timelines and the progress log (utils/timeline.py)
-    "timeline.col.at": "When",
-    "timeline.col.event": "What",
-    "timeline.col.record": "Record",
-    "timeline.col.status": "Status now",
-    "timeline.col.by": "By",
-    "timeline.col.detail": "Details",
-    "timeline.event.received": "Complaint received",
-    "timeline.event.resolved": "Complaint resolved",
-    "timeline.event.closed": "Complaint closed",
-    "timeline.event.complaint_followup": "Follow-up revisit",
-    "timeline.event.routine": "Routine revisit",
-    "timeline.event.key_client": "Key-client revisit",
-    "timeline.reached": "reached",
-    "timeline.unreached": "not reached",
-    "timeline.solved": "solved",
-    "timeline.not_solved": "not solved",
-    "log.action.receive": "Received",
-    "log.action.assign": "Assigned",
-    "log.action.escalate": "Escalated",
-    "log.action.progress": "Progress",
-    "log.action.resolve": "Resolved",
-    "log.action.feedback": "Client informed",
-    "log.action.close": "Closed",
-    "log.action.reopen": "Reopened",
-    "log.action.unreachable": "Client unreachable",
-    "log.action.revisit": "Revisit",
-    "list.all": "All",
-    "clients.last_reached": "Last revisit that reached the client: {date}.",
-    "clients.never_reached": "No revisit has reached this client yet.",
-    "clients.phone_known": "This phone number is already in the register (see below).",
-    "complaints.edit_details": "Correct the details",
-    "complaints.edit_note": "A new severity moves the time limit. The change is noted in the "
-    "progress log.",
-    "complaints.saved": "Complaint {record_id} saved.",
-    "log.action.edit": "Details corrected",
-})  # end pages
+MESSAGES.update(
+    {
+        # shared by the staff pages (utils/ui_forms.py)
+        "list.none": "Nothing matches.",
+        "list.count_all": "{total} match(es).",
+        "list.count_some": "Showing the first {shown} of {total} matches; narrow the search to see "
+        "the rest.",
+        "list.anyone": "Anyone",
+        "list.click_to_open": "Click a row to open it.",
+        "list.see_health": "Rows that fail validation are listed on the Data health page",
+        "form.blank": "—",
+        "form.required_note": "Fields marked * are required.",
+        "form.save": "Save changes",
+        "form.no_changes": "Nothing was changed, so nothing was saved.",
+        "form.not_saved": "Not saved: correct the fields marked in red.",
+        "form.stale": "This record was changed by {by} at {at} since you opened the form below; the "
+        "form still shows the earlier values. Saving will show you both versions first.",
+        "form.reload": "Reload the form",
+        "form.help.phone": "Digits, spaces, +, - and brackets, e.g. 138 0013 8000 or +86 10 6552 "
+        "9988.",
+        "form.help.email": "name@example.com",
+        "save.writing": "{record_id} is being written to the spreadsheet.",
+        "save.kept": "{record_id} is saved but not in the spreadsheet yet ({error}). It is kept "
+        "safely, shown everywhere, and will be written as soon as the spreadsheet can be reached.",
+        "save.conflict_queued": "{record_id} could not be written because the row changed in the "
+        "spreadsheet meanwhile. See Data health.",
+        "conflict.title": "Changed in the spreadsheet meanwhile",
+        "conflict.intro": "{record_id} was changed by {by} at {at}, after you opened it. Nothing has "
+        "been overwritten. Compare the two versions and choose which one to keep.",
+        "conflict.col.field": "Field",
+        "conflict.col.mine": "Your version",
+        "conflict.col.theirs": "In the spreadsheet now",
+        "conflict.keep_mine": "Keep my version",
+        "conflict.take_theirs": "Take the spreadsheet's version",
+        "conflict.cancel": "Cancel",
+        "conflict.took_theirs": "You took the spreadsheet's version of {record_id}; your changes "
+        "were not saved.",
+        "conflict.again": "The record changed once more in the meantime: this is the newest version.",
+        # client register
+        "clients.title": "Client register",
+        "clients.tab.list": "Clients",
+        "clients.tab.add": "Register a client",
+        "clients.search": "Search",
+        "clients.search_hint": "Name, phone or client ID",
+        "clients.filter.grade": "Grade",
+        "clients.filter.status": "Status",
+        "clients.filter.owner": "Owner",
+        "clients.masked_note": "Phone numbers and addresses of other staff's clients are masked.",
+        "clients.add_submit": "Register client",
+        "clients.added": "Client {name} registered as {record_id}.",
+        "clients.saved": "Client {record_id} saved.",
+        "clients.duplicate_phone": "The phone number {phone} already belongs to {count} client(s) "
+        "in the register. Open them below, or register a new client anyway.",
+        "clients.duplicate_link": "{name} · {record_id} · owner {owner}",
+        "clients.add_anyway": "Register anyway",
+        "clients.add_cancel": "Back to the form",
+        "clients.back": "Client register",
+        "clients.not_found": "There is no valid client {record_id} in the register.",
+        "clients.m.complaints": "Complaints",
+        "clients.m.open": "Open",
+        "clients.m.overdue": "Overdue",
+        "clients.m.revisits": "Revisits",
+        "clients.m.last_reached": "Last reached",
+        "clients.m.avg_score": "Average score",
+        "clients.log_complaint": "Log a complaint for this client",
+        "clients.record_revisit": "Record a revisit",
+        "clients.shares_phone": "This phone number also belongs to {count} other client(s):",
+        "clients.details": "Details",
+        "clients.timeline": "Complaints and revisits",
+        "clients.timeline_hint": "Click a row to open its complaint.",
+        "clients.no_history": "No complaints or revisits yet.",
+        "clients.edit": "Edit client",
+        "clients.edit_not_allowed": "Only the client's owner ({owner}) or a manager can edit this "
+        "client.",
+        # complaint log
+        "complaints.title": "Complaint log",
+        "complaints.tab.list": "Complaints",
+        "complaints.tab.log": "Log a complaint",
+        "complaints.view": "Show",
+        "complaints.view.open": "Open",
+        "complaints.view.overdue": "Overdue",
+        "complaints.view.mine": "Mine",
+        "complaints.view.all": "All",
+        "complaints.filters": "Filters",
+        "complaints.f.status": "Status",
+        "complaints.f.category": "Category",
+        "complaints.f.severity": "Severity",
+        "complaints.f.handler": "Handler",
+        "complaints.f.period": "Received between",
+        "complaints.f.text": "Search",
+        "complaints.f.text_hint": "Complaint ID, client ID or words of the description",
+        "complaints.unassigned": "(no handler)",
+        "complaints.overdue_in_list": "⏰ {count} of them are overdue (highlighted).",
+        "complaints.col.client": "Client",
+        "complaints.log.new_client": "New client: register them on the spot",
+        "complaints.log.new_client_fields": "The new client",
+        "complaints.log.find_client": "Find the client",
+        "complaints.log.client": "Client",
+        "complaints.log.client_hint": "Search, then choose",
+        "complaints.log.no_client": "No client matches. Switch on “New client” to register them.",
+        "complaints.log.need_client": "Choose the client, or register a new one.",
+        "complaints.log.register_anyway": "Register a new client even if the phone number is "
+        "already in the register",
+        "complaints.log.phone_exists": "This phone number already belongs to {clients}. Choose that "
+        "client instead, or tick the box above to register a new one anyway.",
+        "complaints.log.severity_help": "Time limit in working days: normal {normal}, serious "
+        "{serious}, critical {critical}.",
+        "complaints.log.first_receiver": "You ({name}) are the first receiver (首问负责人) of this "
+        "complaint; the time limit counts from now.",
+        "complaints.log.submit": "Log complaint",
+        "complaints.logged": "Complaint {record_id} logged. Resolve it by {due}.",
+        "complaints.back": "Complaint log",
+        "complaints.not_found": "There is no valid complaint {record_id} in the log.",
+        "complaints.due": "Due {due}",
+        "complaints.unknown_client": "Client {client_id} is not in the client register.",
+        "complaints.actions": "What next",
+        "complaints.no_actions": "Nothing to do on this complaint now.",
+        "complaints.action_done": "{action}: {record_id} saved.",
+        "complaints.a.handler": "Handler *",
+        "complaints.a.handler_hint": "Choose or type a name",
+        "complaints.a.escalate_to": "From {current} to {level}.",
+        "complaints.a.reason": "Reason",
+        "complaints.a.note": "What was done",
+        "complaints.a.feedback_hint": "Record that the client has been told the result.",
+        "complaints.a.close_solved": "Follow-up {revisit_id} reached the client, who says it is "
+        "solved: the complaint can be closed.",
+        "complaints.a.close_unreached": "The client was not reached in {attempts} follow-up "
+        "attempts. As a manager you may close it: give the reason.",
+        "complaints.followup_state": "📞 Follow-up: **{attempts}** unreached attempt(s) so far "
+        "(of {max}).",
+        "complaints.record_followup": "Record a follow-up revisit",
+        "complaints.log": "Progress log",
+        "complaints.log_empty": "Nothing recorded yet.",
+        "complaints.revisits": "Follow-up revisits",
+        # revisits
+        "revisits.title": "Revisits",
+        "revisits.tab.recorded": "Recorded revisits",
+        "revisits.mine": "Mine only",
+        "revisits.staff": "Staff",
+        "revisits.followups_intro": "Resolved complaints waiting for a follow-up that reaches the "
+        "client. After {max} unreached attempts a manager may close the complaint.",
+        "revisits.routine_intro": "Active clients due for a routine revisit: grade A every {A} days, "
+        "B every {B}, C every {C}, D every {D}, counted from the last revisit that reached them "
+        "(or from registration).",
+        "revisits.unreachable": "unreachable",
+        "revisits.click_to_record": "Click a row to record the revisit.",
+        "revisits.recorded_hint": "Click a row to open its complaint (or the client).",
+        "revisits.back": "Revisit queue",
+        "revisits.record_followup": "Follow-up of {record_id}",
+        "revisits.record_routine": "Revisit a client",
+        "revisits.not_resolved": "This complaint is {status}, not resolved: the revisit is recorded "
+        "but does not close or reopen it.",
+        "revisits.attempts_so_far": "Unreached attempts so far: {attempts} of {max}.",
+        "revisits.attempt_note": "This will be attempt {attempt}.",
+        "revisits.unreached_note": "If the client was not reached, only the method and time are "
+        "kept.",
+        "revisits.staff_note": "Recorded as made by you ({name}).",
+        "revisits.submit": "Record revisit",
+        "revisits.saved": "Revisit {record_id} recorded (attempt {attempt}).",
+        "revisits.effect.closed": "Complaint {record_id} is closed: the client says it is solved.",
+        "revisits.effect.reopened": "Complaint {record_id} is reopened and escalated to {level}: "
+        "the client is not satisfied.",
+        "revisits.effect.unreachable": "Complaint {record_id}: the client was not reached in "
+        "{attempts} attempts. A manager may now close it with a reason.",
+        # timelines and the progress log (utils/timeline.py)
+        "timeline.col.at": "When",
+        "timeline.col.event": "What",
+        "timeline.col.record": "Record",
+        "timeline.col.status": "Status now",
+        "timeline.col.by": "By",
+        "timeline.col.detail": "Details",
+        "timeline.event.received": "Complaint received",
+        "timeline.event.resolved": "Complaint resolved",
+        "timeline.event.closed": "Complaint closed",
+        "timeline.event.complaint_followup": "Follow-up revisit",
+        "timeline.event.routine": "Routine revisit",
+        "timeline.event.key_client": "Key-client revisit",
+        "timeline.reached": "reached",
+        "timeline.unreached": "not reached",
+        "timeline.solved": "solved",
+        "timeline.not_solved": "not solved",
+        "log.action.receive": "Received",
+        "log.action.assign": "Assigned",
+        "log.action.escalate": "Escalated",
+        "log.action.progress": "Progress",
+        "log.action.resolve": "Resolved",
+        "log.action.feedback": "Client informed",
+        "log.action.close": "Closed",
+        "log.action.reopen": "Reopened",
+        "log.action.unreachable": "Client unreachable",
+        "log.action.revisit": "Revisit",
+        "list.all": "All",
+        "clients.last_reached": "Last revisit that reached the client: {date}.",
+        "clients.never_reached": "No revisit has reached this client yet.",
+        "clients.phone_known": "This phone number is already in the register (see below).",
+        "complaints.edit_details": "Correct the details",
+        "complaints.edit_note": "A new severity moves the time limit. The change is noted in the "
+        "progress log.",
+        "complaints.saved": "Complaint {record_id} saved.",
+        "log.action.edit": "Details corrected",
+    }
+)  # end pages
 
 # --- dashboard ---
-MESSAGES.update({
-    "dash.unset": "(not set)",
-    "dash.unassigned": "(unassigned)",
-    "dash.state.on_time": "Not overdue",
-    "dash.state.overdue": "Overdue",
-    "dash.week_of": "Week of {date}",
-    "dash.dim.category": "Category",
-    "dash.dim.channel": "Channel",
-    "dash.dim.severity": "Severity",
-    "dash.dim.level": "Level",
-    "dash.dim.owner": "Handler",
-    "dash.dim.grade": "Client grade",
-    "dash.dim.client_status": "Client status",
-    "dash.axis.week": "Week",
-    "dash.axis.month": "Month",
-    "dash.axis.complaints": "Complaints",
-    "dash.axis.share": "Share",
-    "dash.axis.open": "Open complaints",
-    "dash.axis.working_days": "Working days to resolve",
-    "dash.axis.count": "Count",
-    "dash.axis.scored": "Scored revisits",
-    "dash.axis.clients": "Clients",
-    "dash.axis.per_100": "Per 100 active clients",
-    "dash.unit.days": "working days",
-    "dash.short.median": "Median",
-    "dash.short.p90": "P90",
-    "dash.chart.over_time.category": "Complaints over time, by category",
-    "dash.chart.over_time.channel": "Complaints over time, by channel",
-    "dash.chart.over_time.severity": "Complaints over time, by severity",
-    "dash.chart.by_category": "Complaints by category",
-    "dash.chart.by_channel": "Complaints by channel",
-    "dash.chart.by_severity": "Complaints by severity",
-    "dash.chart.open_by_level": "Open complaints by level",
-    "dash.chart.open_by_owner": "Open complaints by handler",
-    "dash.chart.resolve_time": "Time to resolve (working days)",
-    "dash.chart.revisit_rates": "Revisits",
-    "dash.chart.score_trend": "Average revisit score",
-    "dash.chart.clients": "Clients by grade and status",
-    "dash.chart.new_clients": "New clients per month",
-    "dash.chart.per_100": "Complaints per 100 active clients",
-    "dash.kpi.received": "Received",
-    "dash.kpi.open": "Open",
-    "dash.kpi.overdue": "Overdue",
-    "dash.kpi.resolved": "Resolved",
-    "dash.kpi.closed": "Closed",
-    "dash.kpi.within_limit": "Resolved within the limit",
-    "dash.kpi.median_days": "Median time to resolve (working days)",
-    "dash.kpi.p90_days": "90th percentile time to resolve (working days)",
-    "dash.kpi.reopened": "Reopened",
-    "dash.kpi.completion": "Follow-up completion",
-    "dash.kpi.reach_rate": "Reach rate",
-    "dash.kpi.solved_share": "Client says solved",
-    "dash.kpi.satisfied_share": "Satisfied",
-    "dash.kpi.avg_score": "Average score",
-    "dash.kpi.active_clients": "Active clients",
-    "dash.kpi.new_clients": "New clients",
-    "dash.kpi.per_100": "Complaints per 100 active clients",
-    "dash.help.received": "Complaints received in the period.",
-    "dash.help.open": "Complaints not yet resolved at the end of the period (or now).",
-    "dash.help.overdue": "Open complaints past their time limit at the end of the period (or now).",
-    "dash.help.resolved": "Complaints resolved in the period (status resolved or closed).",
-    "dash.help.closed": "Complaints closed in the period.",
-    "dash.help.within_limit": (
-        "Of the complaints resolved in the period, the share resolved by their time limit."
-    ),
-    "dash.help.median_days": "Half of the complaints resolved in the period took at most this "
-    "many working days.",
-    "dash.help.p90_days": "90% of the complaints resolved in the period took at most this many "
-    "working days.",
-    "dash.help.reopened": "Complaints reopened in the period (by hand or after an unhappy "
-    "follow-up).",
-    "dash.help.completion": "Complaints resolved in the period whose follow-up reached the "
-    "client, out of all resolved in the period.",
-    "dash.help.reach_rate": "Revisits in the period that reached the client.",
-    "dash.help.solved_share": "Reached clients who said their problem is solved.",
-    "dash.help.satisfied_share": "Reached clients who rated the service attitude satisfied.",
-    "dash.help.avg_score": "Average service score (1–10) given in the period's revisits.",
-    "dash.help.active_clients": "Clients whose status is active now.",
-    "dash.help.new_clients": "Clients registered in the period.",
-    "dash.help.per_100": "Complaints received in the period per 100 active clients.",
-    "dash.staff.staff": "Staff",
-    "dash.staff.handled": "Complaints handled",
-    "dash.staff.within_limit": "Within the limit",
-    "dash.staff.open": "Open",
-    "dash.staff.overdue": "Overdue",
-    "dash.staff.revisits": "Revisits done",
-    "dash.staff.reached": "Reached",
-    "dash.staff.avg_score": "Average score",
-    "dash.period.this_week": "This week",
-    "dash.period.this_month": "This month",
-    "dash.period.last_month": "Last month",
-    "dash.period.custom": "Custom",
-    "dash.freq.W": "By week",
-    "dash.freq.M": "By month",
-    "dash.vs_previous": "vs {start} – {end}",
-    "dash.page.title": "Dashboard",
-    "dash.page.intro": "Complaints, revisits and clients at a glance, for the period and "
-    "filters you choose. Changes are against the previous period of the same length.",
-    "dash.page.sign_in": "Type your name in the sidebar to open the dashboard.",
-    "dash.page.managers_only": "Sorry, {name}: the dashboard is for managers. Your own "
-    "complaints and revisits are on the Complaints and Revisits pages; ask a manager if you "
-    "need the figures.",
-    "dash.page.empty": "There is no data yet. Load the demo data on the home page, or fill in "
-    "the spreadsheet.",
-    "dash.tile.within_limit": "Within the limit",
-    "dash.tile.median_days": "Median days",
-    "dash.tile.p90_days": "90th pct. days",
-    "dash.tile.completion": "Follow-ups done",
-    "dash.tile.per_100": "Per 100 clients",
-    "dash.ctl.period": "Period",
-    "dash.ctl.range": "From – to",
-    "dash.ctl.range_hint": "Pick the first and the last day.",
-    "dash.ctl.freq": "Charts over time",
-    "dash.ctl.all": "All",
-    "dash.ctl.split": "Split by",
-    "dash.ctl.live": "Live refresh",
-    "dash.ctl.live_help": "While on, the figures refresh themselves every {seconds} s from the "
-    "shared read of the spreadsheet; turn off to keep them still.",
-    "dash.status.live": "Data read at {read_at} · figures as of {as_of} · refreshes every "
-    "{seconds} s",
-    "dash.status.paused": "Data read at {read_at} · figures as of {as_of} · live refresh "
-    "paused",
-    "dash.status.period": "**{period}** ({start} – {end}) compared with {prev_start} – "
-    "{prev_end}",
-    "dash.status.filtered": "Filtered: {filters}",
-    "dash.tab.complaints": "Complaints",
-    "dash.tab.open": "Open and overdue",
-    "dash.tab.revisits": "Revisits",
-    "dash.tab.clients": "Clients",
-    "dash.tab.staff": "Staff and star of the month",
-    "dash.tab.downloads": "Downloads and report",
-    "dash.list.client": "Client",
-    "dash.list.none_overdue": "No complaint is overdue.",
-    "dash.list.first": "The {shown} most overdue of {n} are shown; the downloads hold them all.",
-    "dash.star.none": "No star for {month} yet: nobody has {n} reached revisits with a score.",
-    "dash.star.line": "Star of the month, {month}: **{name}**, average revisit score "
-    "{score} over {reached} reached revisits (at least {n} needed).",
-    "dash.dl.data": "Filtered data",
-    "dash.dl.note": "Complaints received and revisits done in the period, and the clients of "
-    "the selected grades, with the filters applied. Headers and choices in the page's "
-    "language.",
-    "dash.dl.csv": "{table} · CSV ({rows} rows)",
-    "dash.dl.xlsx": "All three tables · Excel",
-    "dash.dl.report": "Monthly report",
-    "dash.dl.report_note": "One HTML file with the month's figures, charts and lists: it "
-    "opens offline and prints to PDF. Uses the filters above. Built when you click (a few "
-    "seconds).",
-    "dash.dl.month": "Month",
-    "dash.dl.report_button": "Report for {month} · HTML",
-    "dash.top.cause_count": "Times cited",
-    "report.title": "Complaints and revisits: monthly report, {month}",
-    "report.meta": "Period {start} – {end}, compared with {previous}.",
-    "report.as_of": "Open and overdue complaints as of {when}. Data read {now}.",
-    "report.filters": "Filtered: {filters}",
-    "report.h.figures": "Figures of the month",
-    "report.section.complaints": "Complaints",
-    "report.section.revisits": "Revisits",
-    "report.section.clients": "Clients",
-    "report.col.figure": "Figure",
-    "report.col.change": "Change",
-    "report.definitions": (
-        "Time to resolve counts working days only (weekends and holidays skipped). A complaint "
-        "resolved exactly at its time limit counts as within the limit. pp = percentage points."
-    ),
-    "report.h.charts": "Charts",
-    "report.h.overdue": "Overdue complaints (as of {when})",
-    "report.col.overdue_days": "Working days overdue",
-    "report.h.reopened": "Reopened complaints",
-    "report.col.reopened_at": "Reopened at",
-    "report.col.times": "Times reopened",
-    "report.h.staff": "Staff",
-    "report.star_title": "Star of the month, {month}",
-    "report.star_line": "average revisit score {score} over {n} reached revisits "
-    "(at least {min} needed).",
-    "report.no_star": "No star this month: nobody reached {n} clients in revisits.",
-    "report.h.top": "Top complaint categories and their root causes",
-    "report.action": "Corrective action",
-    "report.no_cause": "No root cause recorded.",
-    "report.none": "None.",
-    "report.more": "… and {n} more (see the dashboard for the full list).",
-    "report.footer": "Generated by Sheetdesk on {when}.",
-})  # end dashboard
+MESSAGES.update(
+    {
+        "dash.unset": "(not set)",
+        "dash.unassigned": "(unassigned)",
+        "dash.state.on_time": "Not overdue",
+        "dash.state.overdue": "Overdue",
+        "dash.week_of": "Week of {date}",
+        "dash.dim.category": "Category",
+        "dash.dim.channel": "Channel",
+        "dash.dim.severity": "Severity",
+        "dash.dim.level": "Level",
+        "dash.dim.owner": "Handler",
+        "dash.dim.grade": "Client grade",
+        "dash.dim.client_status": "Client status",
+        "dash.axis.week": "Week",
+        "dash.axis.month": "Month",
+        "dash.axis.complaints": "Complaints",
+        "dash.axis.share": "Share",
+        "dash.axis.open": "Open complaints",
+        "dash.axis.working_days": "Working days to resolve",
+        "dash.axis.count": "Count",
+        "dash.axis.scored": "Scored revisits",
+        "dash.axis.clients": "Clients",
+        "dash.axis.per_100": "Per 100 active clients",
+        "dash.unit.days": "working days",
+        "dash.short.median": "Median",
+        "dash.short.p90": "P90",
+        "dash.chart.over_time.category": "Complaints over time, by category",
+        "dash.chart.over_time.channel": "Complaints over time, by channel",
+        "dash.chart.over_time.severity": "Complaints over time, by severity",
+        "dash.chart.by_category": "Complaints by category",
+        "dash.chart.by_channel": "Complaints by channel",
+        "dash.chart.by_severity": "Complaints by severity",
+        "dash.chart.open_by_level": "Open complaints by level",
+        "dash.chart.open_by_owner": "Open complaints by handler",
+        "dash.chart.resolve_time": "Time to resolve (working days)",
+        "dash.chart.revisit_rates": "Revisits",
+        "dash.chart.score_trend": "Average revisit score",
+        "dash.chart.clients": "Clients by grade and status",
+        "dash.chart.new_clients": "New clients per month",
+        "dash.chart.per_100": "Complaints per 100 active clients",
+        "dash.kpi.received": "Received",
+        "dash.kpi.open": "Open",
+        "dash.kpi.overdue": "Overdue",
+        "dash.kpi.resolved": "Resolved",
+        "dash.kpi.closed": "Closed",
+        "dash.kpi.within_limit": "Resolved within the limit",
+        "dash.kpi.median_days": "Median time to resolve (working days)",
+        "dash.kpi.p90_days": "90th percentile time to resolve (working days)",
+        "dash.kpi.reopened": "Reopened",
+        "dash.kpi.completion": "Follow-up completion",
+        "dash.kpi.reach_rate": "Reach rate",
+        "dash.kpi.solved_share": "Client says solved",
+        "dash.kpi.satisfied_share": "Satisfied",
+        "dash.kpi.avg_score": "Average score",
+        "dash.kpi.active_clients": "Active clients",
+        "dash.kpi.new_clients": "New clients",
+        "dash.kpi.per_100": "Complaints per 100 active clients",
+        "dash.help.received": "Complaints received in the period.",
+        "dash.help.open": "Complaints not yet resolved at the end of the period (or now).",
+        "dash.help.overdue": "Open complaints past their time limit at the end of the period (or now).",
+        "dash.help.resolved": "Complaints resolved in the period (status resolved or closed).",
+        "dash.help.closed": "Complaints closed in the period.",
+        "dash.help.within_limit": (
+            "Of the complaints resolved in the period, the share resolved by their time limit."
+        ),
+        "dash.help.median_days": "Half of the complaints resolved in the period took at most this "
+        "many working days.",
+        "dash.help.p90_days": "90% of the complaints resolved in the period took at most this many "
+        "working days.",
+        "dash.help.reopened": "Complaints reopened in the period (by hand or after an unhappy "
+        "follow-up).",
+        "dash.help.completion": "Complaints resolved in the period whose follow-up reached the "
+        "client, out of all resolved in the period.",
+        "dash.help.reach_rate": "Revisits in the period that reached the client.",
+        "dash.help.solved_share": "Reached clients who said their problem is solved.",
+        "dash.help.satisfied_share": "Reached clients who rated the service attitude satisfied.",
+        "dash.help.avg_score": "Average service score (1–10) given in the period's revisits.",
+        "dash.help.active_clients": "Clients whose status is active now.",
+        "dash.help.new_clients": "Clients registered in the period.",
+        "dash.help.per_100": "Complaints received in the period per 100 active clients.",
+        "dash.staff.staff": "Staff",
+        "dash.staff.handled": "Complaints handled",
+        "dash.staff.within_limit": "Within the limit",
+        "dash.staff.open": "Open",
+        "dash.staff.overdue": "Overdue",
+        "dash.staff.revisits": "Revisits done",
+        "dash.staff.reached": "Reached",
+        "dash.staff.avg_score": "Average score",
+        "dash.period.this_week": "This week",
+        "dash.period.this_month": "This month",
+        "dash.period.last_month": "Last month",
+        "dash.period.custom": "Custom",
+        "dash.freq.W": "By week",
+        "dash.freq.M": "By month",
+        "dash.vs_previous": "vs {start} – {end}",
+        "dash.page.title": "Dashboard",
+        "dash.page.intro": "Complaints, revisits and clients at a glance, for the period and "
+        "filters you choose. Changes are against the previous period of the same length.",
+        "dash.page.sign_in": "Type your name in the sidebar to open the dashboard.",
+        "dash.page.managers_only": "Sorry, {name}: the dashboard is for managers. Your own "
+        "complaints and revisits are on the Complaints and Revisits pages; ask a manager if you "
+        "need the figures.",
+        "dash.page.empty": "There is no data yet. Load the demo data on the home page, or fill in "
+        "the spreadsheet.",
+        "dash.tile.within_limit": "Within the limit",
+        "dash.tile.median_days": "Median days",
+        "dash.tile.p90_days": "90th pct. days",
+        "dash.tile.completion": "Follow-ups done",
+        "dash.tile.per_100": "Per 100 clients",
+        "dash.ctl.period": "Period",
+        "dash.ctl.range": "From – to",
+        "dash.ctl.range_hint": "Pick the first and the last day.",
+        "dash.ctl.freq": "Charts over time",
+        "dash.ctl.all": "All",
+        "dash.ctl.clear": "Clear filters",
+        "dash.ctl.split": "Split by",
+        "dash.ctl.live": "Live refresh",
+        "dash.ctl.live_help": "While on, the figures refresh themselves every {seconds} s from the "
+        "shared read of the spreadsheet; turn off to keep them still.",
+        "dash.status.live": "Data read at {read_at} · figures as of {as_of} · refreshes every "
+        "{seconds} s",
+        "dash.status.paused": "Data read at {read_at} · figures as of {as_of} · live refresh "
+        "paused",
+        "dash.status.period": "**{period}** ({start} – {end}) compared with {prev_start} – "
+        "{prev_end}",
+        "dash.status.filtered": "Filtered: {filters}",
+        "dash.tab.complaints": "Complaints",
+        "dash.tab.open": "Open and overdue",
+        "dash.tab.revisits": "Revisits",
+        "dash.tab.clients": "Clients",
+        "dash.tab.staff": "Staff and star of the month",
+        "dash.tab.downloads": "Downloads and report",
+        "dash.list.client": "Client",
+        "dash.list.none_overdue": "No complaint is overdue.",
+        "dash.list.first": "The {shown} most overdue of {n} are shown; the downloads hold them all.",
+        "dash.star.none": "No star for {month} yet: nobody has {n} reached revisits with a score.",
+        "dash.star.line": "Star of the month, {month}: **{name}**, average revisit score "
+        "{score} over {reached} reached revisits (at least {n} needed).",
+        "dash.dl.data": "Filtered data",
+        "dash.dl.note": "Complaints received and revisits done in the period, and the clients of "
+        "the selected grades, with the filters applied. Headers and choices in the page's "
+        "language.",
+        "dash.dl.csv": "{table} · CSV ({rows} rows)",
+        "dash.dl.xlsx": "All three tables · Excel",
+        "dash.dl.report": "Monthly report",
+        "dash.dl.report_note": "One HTML file with the month's figures, charts and lists: it "
+        "opens offline and prints to PDF. Uses the filters above. Built when you click (a few "
+        "seconds).",
+        "dash.dl.month": "Month",
+        "dash.dl.report_button": "Report for {month} · HTML",
+        "dash.top.cause_count": "Times cited",
+        "report.title": "Complaints and revisits: monthly report, {month}",
+        "report.meta": "Period {start} – {end}, compared with {previous}.",
+        "report.as_of": "Open and overdue complaints as of {when}. Data read {now}.",
+        "report.filters": "Filtered: {filters}",
+        "report.h.figures": "Figures of the month",
+        "report.section.complaints": "Complaints",
+        "report.section.revisits": "Revisits",
+        "report.section.clients": "Clients",
+        "report.col.figure": "Figure",
+        "report.col.change": "Change",
+        "report.definitions": (
+            "Time to resolve counts working days only (weekends and holidays skipped). A complaint "
+            "resolved exactly at its time limit counts as within the limit. pp = percentage points."
+        ),
+        "report.h.charts": "Charts",
+        "report.h.overdue": "Overdue complaints (as of {when})",
+        "report.col.overdue_days": "Working days overdue",
+        "report.h.reopened": "Reopened complaints",
+        "report.col.reopened_at": "Reopened at",
+        "report.col.times": "Times reopened",
+        "report.h.staff": "Staff",
+        "report.star_title": "Star of the month, {month}",
+        "report.star_line": "average revisit score {score} over {n} reached revisits "
+        "(at least {min} needed).",
+        "report.no_star": "No star this month: nobody reached {n} clients in revisits.",
+        "report.h.top": "Top complaint categories and their root causes",
+        "report.action": "Corrective action",
+        "report.no_cause": "No root cause recorded.",
+        "report.none": "None.",
+        "report.more": "… and {n} more (see the dashboard for the full list).",
+        "report.footer": "Generated by Sheetdesk on {when}.",
+    }
+)  # end dashboard
 
 # --- gsheets ---
-MESSAGES.update({
-    "gsheets.bad_spreadsheet": (
-        "“{value}” is not a Google Sheets address or spreadsheet key. Copy the spreadsheet's "
-        "address from the browser (https://docs.google.com/spreadsheets/d/…) into "
-        "SHEETDESK_SPREADSHEET or `spreadsheet` in .streamlit/secrets.toml."
-    ),
-    "gsheets.credentials_missing": (
-        "Google Sheets is configured but no credentials were found. Set "
-        "GOOGLE_APPLICATION_CREDENTIALS to the path of the service account's JSON key file, or "
-        "put the key's fields under [connections.gsheets] in .streamlit/secrets.toml."
-    ),
-    "gsheets.credentials_not_found": (
-        "The service-account key file {path} does not exist. Check the path in "
-        "GOOGLE_APPLICATION_CREDENTIALS."
-    ),
-    "gsheets.credentials_bad_json": (
-        "{where} is not a readable JSON key file ({detail}). Download the service account's "
-        "key again (Google Cloud console → IAM → Service accounts → Keys → Add key → JSON)."
-    ),
-    "gsheets.credentials_not_service_account": (
-        "The credentials in {where} are not a service account's key (type “{kind}”). Create a "
-        "service account and download its JSON key (Google Cloud console → IAM → Service "
-        "accounts → Keys → Add key → JSON)."
-    ),
-    "gsheets.credentials_incomplete": (
-        "The service-account key in {where} lacks {fields}. Copy every field of the JSON key "
-        "file there."
-    ),
-    "gsheets.credentials_invalid": (
-        "The service-account key in {where} cannot be used ({detail}). The private key may "
-        "have been cut or changed when it was copied: copy it again from the JSON key file."
-    ),
-    "gsheets.credentials_rejected": (
-        "Google refused the service-account key ({detail}). The key may have been deleted or "
-        "disabled: create a new key for the service account."
-    ),
-    "gsheets.api_disabled": (
-        "The Google Sheets API is not enabled in the service account's Google Cloud project. "
-        "Enable it (console.cloud.google.com → APIs & Services → Library → Google Sheets API) "
-        "and try again in a few minutes. ({detail})"
-    ),
-    "gsheets.not_shared": (
-        "The service account {email} may not open the spreadsheet {key}. In Google Sheets, "
-        "click Share and add {email} as an Editor."
-    ),
-    "gsheets.not_found": (
-        "There is no Google spreadsheet {key}, or it was deleted. Check SHEETDESK_SPREADSHEET "
-        "or `spreadsheet` in .streamlit/secrets.toml."
-    ),
-    "gsheets.unavailable": (
-        "Google Sheets cannot be reached right now ({detail}). Saves are kept on this computer "
-        "and written as soon as it can be reached; try reading again in a minute."
-    ),
-    "gsheets.api_error": "Google Sheets refused the request: {detail}",
-    "gsheets.stale": (
-        "Showing the data as read {age} seconds ago: Google Sheets could not be read just now "
-        "({detail})."
-    ),
-})  # end gsheets
+MESSAGES.update(
+    {
+        "gsheets.bad_spreadsheet": (
+            "“{value}” is not a Google Sheets address or spreadsheet key. Copy the spreadsheet's "
+            "address from the browser (https://docs.google.com/spreadsheets/d/…) into "
+            "SHEETDESK_SPREADSHEET or `spreadsheet` in .streamlit/secrets.toml."
+        ),
+        "gsheets.credentials_missing": (
+            "Google Sheets is configured but no credentials were found. Set "
+            "GOOGLE_APPLICATION_CREDENTIALS to the path of the service account's JSON key file, or "
+            "put the key's fields under [connections.gsheets] in .streamlit/secrets.toml."
+        ),
+        "gsheets.credentials_not_found": (
+            "The service-account key file {path} does not exist. Check the path in "
+            "GOOGLE_APPLICATION_CREDENTIALS."
+        ),
+        "gsheets.credentials_bad_json": (
+            "{where} is not a readable JSON key file ({detail}). Download the service account's "
+            "key again (Google Cloud console → IAM → Service accounts → Keys → Add key → JSON)."
+        ),
+        "gsheets.credentials_not_service_account": (
+            "The credentials in {where} are not a service account's key (type “{kind}”). Create a "
+            "service account and download its JSON key (Google Cloud console → IAM → Service "
+            "accounts → Keys → Add key → JSON)."
+        ),
+        "gsheets.credentials_incomplete": (
+            "The service-account key in {where} lacks {fields}. Copy every field of the JSON key "
+            "file there."
+        ),
+        "gsheets.credentials_invalid": (
+            "The service-account key in {where} cannot be used ({detail}). The private key may "
+            "have been cut or changed when it was copied: copy it again from the JSON key file."
+        ),
+        "gsheets.credentials_rejected": (
+            "Google refused the service-account key ({detail}). The key may have been deleted or "
+            "disabled: create a new key for the service account."
+        ),
+        "gsheets.api_disabled": (
+            "The Google Sheets API is not enabled in the service account's Google Cloud project. "
+            "Enable it (console.cloud.google.com → APIs & Services → Library → Google Sheets API) "
+            "and try again in a few minutes. ({detail})"
+        ),
+        "gsheets.not_shared": (
+            "The service account {email} may not open the spreadsheet {key}. In Google Sheets, "
+            "click Share and add {email} as an Editor."
+        ),
+        "gsheets.not_found": (
+            "There is no Google spreadsheet {key}, or it was deleted. Check SHEETDESK_SPREADSHEET "
+            "or `spreadsheet` in .streamlit/secrets.toml."
+        ),
+        "gsheets.unavailable": (
+            "Google Sheets cannot be reached right now ({detail}). Saves are kept on this computer "
+            "and written as soon as it can be reached; try reading again in a minute."
+        ),
+        "gsheets.api_error": "Google Sheets refused the request: {detail}",
+        "gsheets.stale": (
+            "Showing the data as read {age} seconds ago: Google Sheets could not be read just now "
+            "({detail})."
+        ),
+    }
+)  # end gsheets

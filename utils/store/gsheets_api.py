@@ -225,4 +225,3 @@ class SheetsApi:
         if code == 404:
             return ConfigError("gsheets.not_found", key=self.key)
         return StoreError("gsheets.api_error", detail=f"{code} {message}".strip())
-

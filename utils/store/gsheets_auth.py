@@ -73,8 +73,9 @@ def credentials(info: dict[str, Any], where: str) -> Any:
         raise ConfigError("gsheets.credentials_invalid", where=where, detail=str(exc)) from exc
 
 
-def cached_client(credentials_file: str = "",
-                  credentials_info: Mapping[str, object] | None = None) -> tuple[Any, str]:
+def cached_client(
+    credentials_file: str = "", credentials_info: Mapping[str, object] | None = None
+) -> tuple[Any, str]:
     """(gspread client, service account e-mail), one client per key in this process."""
     import gspread
 

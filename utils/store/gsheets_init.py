@@ -77,8 +77,15 @@ def _init(store: GoogleSheetsStore, lang: str) -> list[str]:
                 need = int(new_cells["need"])
                 columns = int(grid.get("columnCount", 26))
                 if need > columns:
-                    structure.append({"appendDimension": {
-                        "sheetId": sheet_id, "dimension": "COLUMNS", "length": need - columns}})
+                    structure.append(
+                        {
+                            "appendDimension": {
+                                "sheetId": sheet_id,
+                                "dimension": "COLUMNS",
+                                "length": need - columns,
+                            }
+                        }
+                    )
                 cells.append({"range": new_cells["range"], "values": new_cells["values"]})
                 added += [f"{title}: {h}" for h in more]
             if not grid.get("frozenRowCount"):
@@ -153,9 +160,11 @@ def _protections(tab: str, sheet_id: int, layout: Layout, existing: list[dict[st
         i = layout.index.get(fname)
         if i is None:
             continue
-        if any((pr.get("range") or {}).get("startColumnIndex", 0) == i
-               and (pr.get("range") or {}).get("endColumnIndex") == i + 1
-               for pr in existing):  # fmt: skip  (Google leaves out an index that is 0)
+        if any(
+            (pr.get("range") or {}).get("startColumnIndex", 0) == i
+            and (pr.get("range") or {}).get("endColumnIndex") == i + 1
+            for pr in existing
+        ):  # fmt: skip  (Google leaves out an index that is 0)
             continue  # already protected (by an earlier init, or by hand)
         label = TABLES[tab].by_field[fname].label(lang)
         out.append({"addProtectedRange": {"protectedRange": {

@@ -169,8 +169,13 @@ def _drop_present(store: GoogleSheetsStore, tab: str, target: Target,
     q = quote_title(target.title)
     wanted = [TABLES[tab].id_field, "updated_at", "updated_by"]
     columns = [f for f in wanted if f in index]
-    got = dict(zip(columns, store.api.batch_get(
-        [f"{q}!{letter(index[f])}:{letter(index[f])}" for f in columns]), strict=True))
+    got = dict(
+        zip(
+            columns,
+            store.api.batch_get([f"{q}!{letter(index[f])}:{letter(index[f])}" for f in columns]),
+            strict=True,
+        )
+    )
 
     def cell(fname: str, n: int) -> object:
         rows = got.get(fname) or []
@@ -320,8 +325,17 @@ def _extend_header(store: GoogleSheetsStore, info: dict[str, Any], header: list[
     need = start + len(labels)
     columns = int((info.get("gridProperties") or {}).get("columnCount", 26))
     if need > columns:
-        store.api.structure([{"appendDimension": {
-            "sheetId": info.get("sheetId", 0), "dimension": "COLUMNS", "length": need - columns}}])
+        store.api.structure(
+            [
+                {
+                    "appendDimension": {
+                        "sheetId": info.get("sheetId", 0),
+                        "dimension": "COLUMNS",
+                        "length": need - columns,
+                    }
+                }
+            ]
+        )
         store.cache.forget_metadata()
     q = quote_title(info["title"])
     store.api.update(f"{q}!{letter(start)}1:{letter(need - 1)}1", [labels])
@@ -342,8 +356,9 @@ def _settle(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]], outco
                 assert result is not None
                 if result[0] == "conflict":
                     # one conflict file per save, also for a bulk file of many saves
-                    where = path if len(ops) == 1 else path.with_name(
-                        f"{path.stem}-{op.op_id}.json")
+                    where = (
+                        path if len(ops) == 1 else path.with_name(f"{path.stem}-{op.op_id}.json")
+                    )
                     store.queue.to_conflicts(where, op, result[1])
             store.queue.done(path)
             _sent(path).unlink(missing_ok=True)

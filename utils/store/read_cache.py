@@ -68,8 +68,9 @@ class SpreadsheetCache:
             self.meta = None
 
     # ---- cells ----
-    def ensure_fresh(self, fetch: Callable[[], RawTabs], ttl: float, *,
-                     force: bool = False) -> None:
+    def ensure_fresh(
+        self, fetch: Callable[[], RawTabs], ttl: float, *, force: bool = False
+    ) -> None:
         """Read the tabs if the cells held are older than `ttl` (or `force`): one read for the
         whole process, however many sessions ask at the same moment."""
         asked = self.monotonic()
