@@ -39,10 +39,24 @@ for col, tab in zip(cols[1:], TAB_NAMES, strict=True):
     col.metric(ui.tr(f"tab.{tab}"), counts.get(tab, 0))
 
 f1, f2, f3 = st.columns([1, 1, 2])
-tabs = f1.multiselect(ui.tr("health.filter_tab"), TAB_NAMES,
-                      format_func=lambda tab: ui.tr(f"tab.{tab}"))  # fmt: skip
-levels = f2.multiselect(ui.tr("health.filter_level"), ["error", "warning"],
-                        format_func=lambda lv: ui.tr(f"level.{lv}"))  # fmt: skip
+tabs = f1.multiselect(
+    ui.tr("health.filter_tab"),
+    TAB_NAMES,
+    format_func=lambda tab: ui.tr(f"tab.{tab}"),
+    placeholder=ui.tr("health.all"),
+)
+levels = f2.multiselect(
+    ui.tr("health.filter_level"),
+    ["error", "warning"],
+    format_func=lambda lv: ui.tr(f"level.{lv}"),
+    placeholder=ui.tr("health.all"),
+)
 text = f3.text_input(ui.tr("health.search"))
 table = problem_table(snap.problems, lang, tabs=tabs, levels=levels, text=text)
-st.dataframe(table, hide_index=True, width="stretch")
+message = ui.tr("health.col.message")
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={message: st.column_config.TextColumn(message, width="large")},
+)
