@@ -11,7 +11,7 @@ from utils import ui
 from utils import ui_forms as uf
 from utils.access import mask_contacts, mask_record, may_edit_client, may_see_contact
 from utils.display import labelled
-from utils.errors import ConflictError, InvalidRecord, SheetdeskError
+from utils.errors import InvalidRecord, SheetdeskError
 from utils.forms import format_value
 from utils.search import find_by_phone, search_clients, staff_names
 from utils.timeline import client_summary, client_timeline, timeline_table
@@ -149,24 +149,14 @@ def edit_form(client: dict) -> None:
     if not submitted:
         return
     done = ui.tr("clients.saved", record_id=rid)
-    try:
-        result = ops.edit_record(store, TAB, basis, values, actor=who.name)
-    except ConflictError as err:
-        uf.start_conflict(err, lambda theirs: ops.edit_record(
-            store, TAB, basis, values, actor=who.name, force=True), done, form=form)  # fmt: skip
-        st.rerun()
-    except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
-        return
-    except SheetdeskError as err:
-        general.error(err.message(lang), icon="⚠️")
-        return
-    if result is None:
-        general.info(ui.tr("form.no_changes"))
-        return
-    uf.bump(form)
-    uf.saved(result, done)
-    st.rerun()
+    uf.submit(
+        lambda: ops.edit_record(store, TAB, basis, values, actor=who.name),
+        lambda theirs: ops.edit_record(store, TAB, basis, values, actor=who.name, force=True),
+        done,
+        form=form,
+        slots=slots,
+        general=general,
+    )
 
 
 def client_page(rid: str) -> None:

@@ -13,7 +13,7 @@ from utils import ui
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.display import labelled
-from utils.errors import ConflictError, InvalidRecord, SheetdeskError, WorkflowError
+from utils.errors import InvalidRecord, SheetdeskError, WorkflowError
 from utils.forms import format_value
 from utils.queues import followup_attempts
 from utils.search import COMPLAINT_VIEWS, client_choices, complaint_list, find_by_phone, staff_names
@@ -270,23 +270,7 @@ def action_form(action: str, complaint: dict, basis: dict) -> None:
         return ops.apply_action(store, action, version, params, user=who, when=ops.now(),
                                 settings=settings, revisits=snap.revisits, lang=lang)  # fmt: skip
 
-    try:
-        result = take(basis)
-    except ConflictError as err:
-        uf.start_conflict(err, take, done, form=form)
-        st.rerun()
-    except WorkflowError as err:
-        slot.error(err.message(lang), icon="⚠️")
-        return
-    except InvalidRecord as err:
-        uf.show_problems(err, {}, slot)
-        return
-    except SheetdeskError as err:
-        slot.error(err.message(lang), icon="⚠️")
-        return
-    uf.bump(form)
-    uf.saved(result, done)
-    st.rerun()
+    uf.submit(lambda: take(basis), take, done, form=form, general=slot)
 
 
 def details_form(complaint: dict) -> None:
@@ -317,23 +301,7 @@ def details_form(complaint: dict) -> None:
         return ops.edit_complaint(store, basis, values, user=who, when=ops.now(),
                                   settings=settings, lang=lang, onto=onto)  # fmt: skip
 
-    try:
-        result = save()
-    except ConflictError as err:
-        uf.start_conflict(err, save, done, form=form)
-        st.rerun()
-    except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
-        return
-    except SheetdeskError as err:
-        general.error(err.message(lang), icon="⚠️")
-        return
-    if result is None:
-        general.info(ui.tr("form.no_changes"))
-        return
-    uf.bump(form)
-    uf.saved(result, done)
-    st.rerun()
+    uf.submit(save, save, done, form=form, slots=slots, general=general)
 
 
 def actions_panel(complaint: dict, basis: dict) -> None:

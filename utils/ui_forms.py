@@ -426,3 +426,35 @@ def _chosen(conflict: dict) -> None:
     forget_seen(conflict["tab"], conflict["record_id"])
     if conflict.get("form"):
         bump(conflict["form"])
+
+
+def submit(
+    save: Callable[[], SaveResult | None],
+    keep_mine: Callable[[dict], SaveResult],
+    done: str,
+    *,
+    form: str,
+    general: Any,
+    slots: dict | None = None,
+) -> None:
+    """Run a form's save and show the outcome the same way on every form: a conflict opens the
+    two-version dialog (`keep_mine` redoes the save on the sheet's version), validation
+    messages go next to their fields, other errors in `general`; what was typed is kept on
+    any failure; on success the form is cleared and the page reruns with the message."""
+    try:
+        result = save()
+    except ConflictError as err:
+        start_conflict(err, keep_mine, done, form=form)
+        st.rerun()
+    except InvalidRecord as err:
+        show_problems(err, slots or {}, general)
+        return
+    except SheetdeskError as err:  # workflow refusals included
+        general.error(err.message(ui.lang()), icon="⚠️")
+        return
+    if result is None:
+        general.info(ui.tr("form.no_changes"))
+        return
+    bump(form)
+    saved(result, done)
+    st.rerun()
