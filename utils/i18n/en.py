@@ -143,7 +143,7 @@ MESSAGES.update(
         "health.none": "No problems: every row is valid.",
         "health.where": "Open the spreadsheet: {source}",
         "health.all": "All",
-    "health.filter_tab": "Tab",
+        "health.filter_tab": "Tab",
         "health.filter_level": "Level",
         "health.search": "Search messages",
         "health.col.level": "Level",

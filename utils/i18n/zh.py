@@ -115,7 +115,7 @@ MESSAGES.update(
         "health.none": "没有问题：所有行都有效。",
         "health.where": "打开表格：{source}",
         "health.all": "全部",
-    "health.filter_tab": "工作表",
+        "health.filter_tab": "工作表",
         "health.filter_level": "级别",
         "health.search": "搜索说明",
         "health.col.level": "级别",
