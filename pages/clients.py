@@ -27,13 +27,7 @@ DETAIL_FIELDS = ["client_id", "client_type", "grade", "contact_person", "phone",
                  "updated_at", "updated_by"]  # fmt: skip
 PENDING_KEY = "clients_add_pending"
 
-uf.ensure_frame()
-who = uf.require_user()
-store = ui.get_store()
-settings = ui.get_settings()
-lang = ui.lang()
-snap = uf.read_snapshot()
-uf.conflict_dialog()
+who, store, settings, lang, snap = uf.open_staff_page()
 
 
 def label_of(choices: ch.Choices):

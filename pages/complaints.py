@@ -33,13 +33,7 @@ STATUS_COLORS = {"received": "blue", "in_progress": "orange", "resolved": "green
                  "closed": "gray"}  # fmt: skip
 SEVERITY_COLORS = {"normal": "gray", "serious": "orange", "critical": "red"}
 
-uf.ensure_frame()
-who = uf.require_user()
-store = ui.get_store()
-settings = ui.get_settings()
-lang = ui.lang()
-snap = uf.read_snapshot()
-uf.conflict_dialog()
+who, store, settings, lang, snap = uf.open_staff_page()
 
 
 def labels(choices: ch.Choices):

@@ -33,12 +33,7 @@ EXTRA_LABELS = {"attempts": "workflow.col.attempts", "next_attempt": "workflow.c
                 "last_reached": "workflow.col.last_reached", "due_on": "workflow.col.due_on",
                 "days_late": "workflow.col.days_late"}  # fmt: skip
 
-uf.ensure_frame()
-who = uf.require_user()
-store = ui.get_store()
-settings = ui.get_settings()
-lang = ui.lang()
-snap = uf.read_snapshot()
+who, store, settings, lang, snap = uf.open_staff_page(conflicts=False)
 today = ops.now().date()
 
 

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from sheets_schema import TABLES
-from sheets_schema.columns import DATE, DATETIME, INT
+from tests.frames import frame
 from utils.queues import (
     followup_attempts,
     followup_queue,
@@ -24,23 +23,6 @@ S = Settings()
 NOW = dt.datetime(2026, 12, 1, 9, 30)
 TODAY = dt.date(2026, 12, 1)
 RESOLVED_AT = dt.datetime(2026, 11, 24, 15, 0)
-
-
-def frame(tab: str, rows: list[dict]) -> pd.DataFrame:
-    """A tab as the store hands it over: every column, "" / NaT / <NA> for blanks."""
-    cols = TABLES[tab].columns
-    data: dict[str, object] = {}
-    for c in cols:
-        values = [r.get(c.field) for r in rows]
-        if c.kind in (DATE, DATETIME):
-            data[c.field] = pd.to_datetime(pd.Series(values, dtype="object"))
-        elif c.kind == INT:
-            data[c.field] = pd.Series(values, dtype="Int64")
-        else:
-            data[c.field] = pd.Series(["" if v is None else str(v) for v in values], dtype=str)
-    out = pd.DataFrame(data)
-    out["_row"] = range(2, len(rows) + 2)
-    return out
 
 
 def complaint(cid: str, status: str = "resolved", **fields: object) -> dict:

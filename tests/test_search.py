@@ -9,8 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sheets_schema import TABLES
-from sheets_schema.columns import DATE, DATETIME, INT
+from tests.frames import frame
 from utils.access import (
     contact_visible,
     mask_address,
@@ -37,22 +36,6 @@ from utils.settings import Settings
 
 S = Settings()
 NOW = dt.datetime(2026, 11, 23, 10, 0)  # a Monday
-
-
-def frame(tab: str, rows: list[dict]) -> pd.DataFrame:
-    """A tab as the store hands it over: every column, "" / NaT / <NA> for blanks."""
-    data: dict[str, object] = {}
-    for c in TABLES[tab].columns:
-        values = [r.get(c.field) for r in rows]
-        if c.kind in (DATE, DATETIME):
-            data[c.field] = pd.to_datetime(pd.Series(values, dtype="object"))
-        elif c.kind == INT:
-            data[c.field] = pd.Series(values, dtype="Int64")
-        else:
-            data[c.field] = pd.Series(["" if v is None else str(v) for v in values], dtype=str)
-    out = pd.DataFrame(data)
-    out["_row"] = range(2, len(rows) + 2)
-    return out
 
 
 @pytest.fixture

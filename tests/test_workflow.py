@@ -7,8 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sheets_schema import TABLES
-from sheets_schema.columns import DATE, DATETIME, INT
+from tests.frames import frame
 from utils.errors import WorkflowError
 from utils.settings import Settings
 from utils.workflow import (
@@ -31,23 +30,6 @@ from utils.workflow import (
 S = Settings()
 NOW = dt.datetime(2026, 11, 23, 10, 5)  # a Monday
 FRI_16 = dt.datetime(2026, 11, 20, 16, 0)
-
-
-def frame(tab: str, rows: list[dict]) -> pd.DataFrame:
-    """A tab as the store hands it over: every column, "" / NaT / <NA> for blanks."""
-    cols = TABLES[tab].columns
-    data: dict[str, object] = {}
-    for c in cols:
-        values = [r.get(c.field) for r in rows]
-        if c.kind in (DATE, DATETIME):
-            data[c.field] = pd.to_datetime(pd.Series(values, dtype="object"))
-        elif c.kind == INT:
-            data[c.field] = pd.Series(values, dtype="Int64")
-        else:
-            data[c.field] = pd.Series(["" if v is None else str(v) for v in values], dtype=str)
-    out = pd.DataFrame(data)
-    out["_row"] = range(2, len(rows) + 2)
-    return out
 
 
 def complaint(**fields: object) -> dict:

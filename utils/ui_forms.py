@@ -21,7 +21,8 @@ from utils import auth, ui
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, field_messages, format_value
 from utils.operations import save_state
-from utils.store import SaveResult, Snapshot
+from utils.settings import Settings
+from utils.store import SaveResult, Snapshot, Store
 from utils.store.base import same_moment
 
 FLASH_KEY = "sheetdesk_flash"
@@ -458,3 +459,14 @@ def submit(
     bump(form)
     saved(result, done)
     st.rerun()
+
+
+def open_staff_page(*, conflicts: bool = True) -> tuple[auth.User, Store, Settings, str, Snapshot]:
+    """What every staff page starts with: run inside app.py's frame, ask for a name, and hand
+    back (user, store, settings, language, snapshot); shows a pending conflict dialog."""
+    ensure_frame()
+    who = require_user()
+    snap = read_snapshot()
+    if conflicts:
+        conflict_dialog()
+    return who, ui.get_store(), ui.get_settings(), ui.lang(), snap
