@@ -127,12 +127,10 @@ def browser() -> Iterator[Any]:
     pw = sync_playwright().start()
     try:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-    except Exception:
+        yield b
+        b.close()
+    finally:
         pw.stop()
-        raise
-    yield b
-    b.close()
-    pw.stop()
 
 
 @pytest.fixture(scope="module")
