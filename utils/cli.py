@@ -77,19 +77,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from utils.demo import generate
+    from utils.demo import load_demo
 
     store = _store(args)
     store.init(_lang(args))
-    data = generate(args.clients, args.complaints, args.revisits, seed=args.seed,
-                    today=args.today)  # fmt: skip
-    counts = {}
-    for tab in ("clients", "complaints", "revisits"):
-        saved, refused = store.append_many(tab, getattr(data, tab), user="demo")
-        counts[tab] = len(saved)
-        for index, problems in refused:
-            for p in problems:
-                print(f"{tab}[{index}] {p.message(_lang(args))}", file=sys.stderr)
+    counts = load_demo(store, clients=args.clients, complaints=args.complaints,
+                       revisits=args.revisits, seed=args.seed, today=args.today)  # fmt: skip
     print(t("cli.demo_done", _lang(args), path=store.describe(), **counts))
     return EXIT_OK
 

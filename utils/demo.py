@@ -284,6 +284,8 @@ def load_demo(store, *, clients: int = 200, complaints: int = 400, revisits: int
     data = generate(clients, complaints, revisits, seed=seed, today=today)
     counts = {}
     for tab in ("clients", "complaints", "revisits"):
-        saved, _refused = store.append_many(tab, getattr(data, tab), user=user)
+        saved, refused = store.append_many(tab, getattr(data, tab), user=user)
+        if refused:  # generated data is valid by construction: a refusal is a bug here
+            raise ValueError(f"demo {tab} refused: {refused[0][1][0].message('en')}")
         counts[tab] = len(saved)
     return counts
