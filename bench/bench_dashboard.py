@@ -27,17 +27,49 @@ from utils.settings import Settings
 from utils.workflow import due_series
 
 NOW = pd.Timestamp("2026-11-23 10:30")
-STAFF = np.array(["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴敏",
-                  "徐丽", "孙涛", "马超", "朱婷", "胡军", "郭燕", "何平", "高峰", "林霞", "罗斌",
-                  "郑浩", "梁爽", "谢宇", "宋佳", "唐亮"])  # fmt: skip
+STAFF = np.array(
+    [
+        "王芳",
+        "李娜",
+        "张伟",
+        "刘洋",
+        "陈静",
+        "杨磊",
+        "赵敏",
+        "黄强",
+        "周杰",
+        "吴敏",
+        "徐丽",
+        "孙涛",
+        "马超",
+        "朱婷",
+        "胡军",
+        "郭燕",
+        "何平",
+        "高峰",
+        "林霞",
+        "罗斌",
+        "郑浩",
+        "梁爽",
+        "谢宇",
+        "宋佳",
+        "唐亮",
+    ]
+)
 SURNAMES = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田"))
 GIVEN = np.array(
     list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华建国志红晓东海燕鹏辉玉丹萍斌")
 )
-CATEGORIES = {"service_quality": 30, "facilities": 20, "billing": 15, "attitude": 12,
-              "process": 10, "product": 8, "other": 5}  # fmt: skip
-CHANNELS = {"phone": 45, "walk_in": 20, "web": 15, "email": 8, "letter": 4, "media": 3,
-            "other": 5}  # fmt: skip
+CATEGORIES = {
+    "service_quality": 30,
+    "facilities": 20,
+    "billing": 15,
+    "attitude": 12,
+    "process": 10,
+    "product": 8,
+    "other": 5,
+}
+CHANNELS = {"phone": 45, "walk_in": 20, "web": 15, "email": 8, "letter": 4, "media": 3, "other": 5}
 SEVERITIES = {"normal": 75, "serious": 20, "critical": 5}
 ROOT_CAUSES = {
     "attitude": ["员工服务意识不足，缺少礼仪培训", "高峰期人手不足，接待仓促"],
@@ -49,10 +81,14 @@ ROOT_CAUSES = {
     "other": ["小区管理规约宣传不够"],
 }
 ACTIONS = {
-    "attitude": "组织全员服务礼仪培训", "service_quality": "增加维修人员排班",
-    "product": "更换合格供应商", "process": "制作办事指南", "billing": "修正计费规则",
-    "facilities": "制定设施巡检表", "other": "张贴文明公约",
-}  # fmt: skip
+    "attitude": "组织全员服务礼仪培训",
+    "service_quality": "增加维修人员排班",
+    "product": "更换合格供应商",
+    "process": "制作办事指南",
+    "billing": "修正计费规则",
+    "facilities": "制定设施巡检表",
+    "other": "张贴文明公约",
+}
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, int], n: int) -> np.ndarray:
@@ -121,8 +157,11 @@ def synthetic_snapshot(
     cl["email"] = ""
     cl["address"] = ""
     cl["region"] = _pick(rng, {"城东区": 1, "城西区": 1, "高新区": 1, "滨江区": 1}, n_clients)
-    cl["source"] = _pick(rng, {"hotline": 3, "walk_in": 2, "web": 2, "referral": 1, "sales": 1,
-                               "other": 1}, n_clients)  # fmt: skip
+    cl["source"] = _pick(
+        rng,
+        {"hotline": 3, "walk_in": 2, "web": 2, "referral": 1, "sales": 1, "other": 1},
+        n_clients,
+    )
     cl["owner"] = STAFF[rng.integers(0, len(STAFF), n_clients)].astype(object)
     cl["status"] = _pick(rng, {"active": 80, "dormant": 15, "lost": 5}, n_clients)
     cl["registered_on"] = today - pd.to_timedelta(rng.integers(0, 3 * 365, n_clients), unit="D")
@@ -176,21 +215,35 @@ def synthetic_snapshot(
     log = log.where(~done, log + "\n" + res_stamp + " " + _text(handler) + " resolve: 已处理")
     log = log.where(~reopened, log + "\n" + res_stamp + " 周主任 reopen: 回访客户表示问题未解决")
     owner_client = cl["client_id"].to_numpy()[rng.integers(0, n_clients, n)]
-    co = pd.DataFrame({
-        "complaint_id": _ids("TS", n), "client_id": owner_client, "received_at": received,
-        "channel": _pick(rng, CHANNELS, n), "category": category, "severity": severity,
-        "description": "客户反映问题", "first_receiver": receiver, "handler": handler,
-        "level": level, "status": status,
-        "due_at": due.where(rng.random(n) > 0.02),  # a few blank: computed by the figures
-        "resolved_at": resolved_at.where(resolved), "resolution": np.where(resolved, "已处理", ""),
-        "root_cause": np.where(done, root, ""),
-        "corrective_action": np.where(done & (rng.random(n) < 0.6),
-                                      pd.Series(category).map(ACTIONS), ""),
-        "feedback_at": resolved_at.where(resolved) + pd.Timedelta(hours=3),
-        "responsible_staff": "", "verified": np.where(resolved, "yes", ""),
-        "closed_at": closed_at.where(closed), "progress_log": log,
-        "updated_at": received, "updated_by": receiver,
-    })  # fmt: skip
+    co = pd.DataFrame(
+        {
+            "complaint_id": _ids("TS", n),
+            "client_id": owner_client,
+            "received_at": received,
+            "channel": _pick(rng, CHANNELS, n),
+            "category": category,
+            "severity": severity,
+            "description": "客户反映问题",
+            "first_receiver": receiver,
+            "handler": handler,
+            "level": level,
+            "status": status,
+            "due_at": due.where(rng.random(n) > 0.02),  # a few blank: computed by the figures
+            "resolved_at": resolved_at.where(resolved),
+            "resolution": np.where(resolved, "已处理", ""),
+            "root_cause": np.where(done, root, ""),
+            "corrective_action": np.where(
+                done & (rng.random(n) < 0.6), pd.Series(category).map(ACTIONS), ""
+            ),
+            "feedback_at": resolved_at.where(resolved) + pd.Timedelta(hours=3),
+            "responsible_staff": "",
+            "verified": np.where(resolved, "yes", ""),
+            "closed_at": closed_at.where(closed),
+            "progress_log": log,
+            "updated_at": received,
+            "updated_by": receiver,
+        }
+    )
     co = _contract(co)
     co["_row"] = pd.array(np.arange(2, n + 2), dtype="Int64")
 
@@ -229,20 +282,29 @@ def synthetic_snapshot(
     kind = np.where(
         fu_ok, "complaint_followup", np.where(rng.random(m) < 0.2, "key_client", "routine")
     )
-    rv = pd.DataFrame({
-        "revisit_id": _ids("HF", m), "complaint_id": comp_id, "client_id": client_id,
-        "kind": kind, "done_at": when.astype("datetime64[ns]"),
-        "method": _pick(rng, {"phone": 70, "sms": 10, "visit": 10, "in_store": 5, "email": 5},
-                        m),
-        "staff": STAFF[rng.integers(0, len(STAFF), m)],
-        "attempt": pd.array(np.where(reached, 1, rng.integers(1, 4, m)), dtype="Int64"),
-        "reached": np.where(reached, "yes", "no"),
-        "solved": np.where(reached, np.where(unhappy, "no", "yes"), ""),
-        "attitude": np.where(reached, np.where(unhappy, "unsatisfied", attitude), ""),
-        "charged": np.where(reached, "no", ""),
-        "score": pd.array(np.where(reached, scores, 0), dtype="Int64"),
-        "suggestions": "", "next_revisit_on": pd.NaT, "updated_at": when, "updated_by": "",
-    })  # fmt: skip
+    rv = pd.DataFrame(
+        {
+            "revisit_id": _ids("HF", m),
+            "complaint_id": comp_id,
+            "client_id": client_id,
+            "kind": kind,
+            "done_at": when.astype("datetime64[ns]"),
+            "method": _pick(
+                rng, {"phone": 70, "sms": 10, "visit": 10, "in_store": 5, "email": 5}, m
+            ),
+            "staff": STAFF[rng.integers(0, len(STAFF), m)],
+            "attempt": pd.array(np.where(reached, 1, rng.integers(1, 4, m)), dtype="Int64"),
+            "reached": np.where(reached, "yes", "no"),
+            "solved": np.where(reached, np.where(unhappy, "no", "yes"), ""),
+            "attitude": np.where(reached, np.where(unhappy, "unsatisfied", attitude), ""),
+            "charged": np.where(reached, "no", ""),
+            "score": pd.array(np.where(reached, scores, 0), dtype="Int64"),
+            "suggestions": "",
+            "next_revisit_on": pd.NaT,
+            "updated_at": when,
+            "updated_by": "",
+        }
+    )
     rv.loc[~reached, "score"] = pd.NA
     rv = _contract(rv)
     rv["_row"] = pd.array(np.arange(2, m + 2), dtype="Int64")

@@ -91,10 +91,15 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     now = dt.datetime.now().replace(microsecond=0)
-    cl, co, rv = synthetic_snapshot(args.clients, args.complaints, args.revisits,
-                                    now=pd.Timestamp(now))  # fmt: skip
-    snap = Snapshot(frames={"clients": cl, "complaints": co, "revisits": rv}, problems=[],
-                    read_at=now, source="bench")  # fmt: skip
+    cl, co, rv = synthetic_snapshot(
+        args.clients, args.complaints, args.revisits, now=pd.Timestamp(now)
+    )
+    snap = Snapshot(
+        frames={"clients": cl, "complaints": co, "revisits": rv},
+        problems=[],
+        read_at=now,
+        source="bench",
+    )
     store = CachedStore(snap)
     ui.get_store = lambda: store  # the page and the sidebar call ui.get_store() at run time
     print(

@@ -53,8 +53,10 @@ def sheet_rows(raw: dict) -> dict[str, list[list[object]]]:
     for tab in TAB_NAMES:
         title, rows = raw[tab]
         kinds = [TABLES[tab].by_field[c.field].kind for c in TABLES[tab].columns]
-        body = [[encode(v, kinds[i]) if i < len(kinds) else encode(v) for i, v in enumerate(r)]
-                for r in rows[1:]]  # fmt: skip
+        body = [
+            [encode(v, kinds[i]) if i < len(kinds) else encode(v) for i, v in enumerate(r)]
+            for r in rows[1:]
+        ]
         out[title] = [list(rows[0]), *body]
     return out
 
@@ -70,13 +72,16 @@ def build(folder: Path, clients: int, complaints: int, revisits: int) -> tuple[P
 
 
 def google_store(api: FakeSheetsAPI, sid: str, folder: Path) -> GoogleSheetsStore:
-    return GoogleSheetsStore(sid, client=make_client(api), pending_dir=folder / "pending",
-                             clock=clock)  # fmt: skip
+    return GoogleSheetsStore(
+        sid, client=make_client(api), pending_dir=folder / "pending", clock=clock
+    )
 
 
 def counts(api: FakeSheetsAPI) -> str:
-    return (f"{api.count('metadata'):3d} metadata  {api.count('read'):3d} read  "
-            f"{api.count('write'):3d} write")  # fmt: skip
+    return (
+        f"{api.count('metadata'):3d} metadata  {api.count('read'):3d} read  "
+        f"{api.count('write'):3d} write"
+    )
 
 
 # ---- 1. requests ----
@@ -91,17 +96,28 @@ def sheetdesk_requests(tabs: dict, folder: Path) -> list[tuple[str, str]]:
     out = [("10 sessions open the dashboard", counts(api))]
     api.reset_counts()
     client = sessions[0].read().clients.client_id.iloc[0]
-    saved = sessions[1].append("complaints", {
-        "client_id": client, "received_at": NOW, "description": "基准测试",
-        "first_receiver": "王芳",
-    }, user="王芳")  # fmt: skip
+    saved = sessions[1].append(
+        "complaints",
+        {
+            "client_id": client,
+            "received_at": NOW,
+            "description": "基准测试",
+            "first_receiver": "王芳",
+        },
+        user="王芳",
+    )
     out.append(("one new complaint", counts(api)))
     api.reset_counts()
     snapshot = sessions[2].read()
     victim = snapshot.complaints.complaint_id.iloc[100]
     record = snapshot.record("complaints", victim)
-    sessions[2].update("complaints", victim, {"handler": "李娜"},
-                       expected_updated_at=record["updated_at"], user="李娜")  # fmt: skip
+    sessions[2].update(
+        "complaints",
+        victim,
+        {"handler": "李娜"},
+        expected_updated_at=record["updated_at"],
+        user="李娜",
+    )
     out.append(("one update", counts(api)))
     api.reset_counts()
     for s in sessions:
@@ -222,9 +238,11 @@ def main() -> None:
 
         t0 = time.perf_counter()
         path, big = build(folder / "big", args.clients, args.complaints, args.revisits)
-        print(f"\n2. Cold read of {args.clients}/{args.complaints}/{args.revisits} rows "
-              f"(built in {time.perf_counter() - t0:.0f} s), {args.latency * 1000:.0f} ms "
-              f"latency per request, medians of {args.runs}")  # fmt: skip
+        print(
+            f"\n2. Cold read of {args.clients}/{args.complaints}/{args.revisits} rows "
+            f"(built in {time.perf_counter() - t0:.0f} s), {args.latency * 1000:.0f} ms "
+            f"latency per request, medians of {args.runs}"
+        )
         local = LocalWorkbookStore(path)
         local_time = timed(lambda: local.read(fresh=True), args.runs)
         read, full, fake = cold_read(big, folder / "big", args.latency, args.runs)

@@ -83,8 +83,10 @@ def main() -> None:
     from utils.store.local import LocalWorkbookStore
 
     snap = LocalWorkbookStore(path).read()
-    print(f"snapshot: {len(snap.clients)} clients, {len(snap.complaints)} complaints, "
-          f"{len(snap.revisits)} revisits, {len(snap.problems)} problems")  # fmt: skip
+    print(
+        f"snapshot: {len(snap.clients)} clients, {len(snap.complaints)} complaints, "
+        f"{len(snap.revisits)} revisits, {len(snap.problems)} problems"
+    )
     client = snap.clients["client_id"].iloc[len(snap.clients) // 2]
     complaint = snap.complaints["complaint_id"].iloc[len(snap.complaints) // 2]
     resolved = snap.complaints.loc[snap.complaints["status"] == "resolved", "complaint_id"]
@@ -96,11 +98,14 @@ def main() -> None:
         ("pages/complaints.py", {"id": complaint}, "a complaint's page"),
         ("pages/complaints.py", {"client": client, "new": "1"}, "log form"),
         ("pages/revisits.py", {}, "revisit queues"),
-        ("pages/revisits.py", {"complaint": resolved.iloc[0]} if len(resolved) else
-         {"client": client}, "revisit record form"),
+        (
+            "pages/revisits.py",
+            {"complaint": resolved.iloc[0]} if len(resolved) else {"client": client},
+            "revisit record form",
+        ),
         ("pages/health.py", {}, "data health (not a staff page)"),
         ("pages/home.py", {}, "home (not a staff page)"),
-    ]  # fmt: skip
+    ]
     rows = []
     for user in (User(owner, "manager"), User(owner, "staff")):
         streamlit.cache_resource.clear()
@@ -111,8 +116,10 @@ def main() -> None:
         at.run()
         cold = time.perf_counter() - t0
         store = ui.get_store()
-        print(f"\n{user.role}: first run of the app (reads the workbook) {cold:.2f} s; "
-              f"store {store.describe()}")  # fmt: skip
+        print(
+            f"\n{user.role}: first run of the app (reads the workbook) {cold:.2f} s; "
+            f"store {store.describe()}"
+        )
         for page, params, label in views:
             first, median = timed_runs(at, page, params, args.runs)
             flag = "ok" if median < TARGET else "SLOW"

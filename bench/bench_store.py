@@ -95,10 +95,17 @@ def main() -> None:
     returns, lands = [], []
     for i in range(args.runs):
         t0 = time.perf_counter()
-        res = store.append("complaints", {
-            "client_id": snapshot.clients.client_id.iloc[i], "received_at": dt.datetime.now(),
-            "description": f"基准测试投诉 {i}", "first_receiver": "王芳", "severity": "normal",
-        }, user="bench")  # fmt: skip
+        res = store.append(
+            "complaints",
+            {
+                "client_id": snapshot.clients.client_id.iloc[i],
+                "received_at": dt.datetime.now(),
+                "description": f"基准测试投诉 {i}",
+                "first_receiver": "王芳",
+                "severity": "normal",
+            },
+            user="bench",
+        )
         returns.append(time.perf_counter() - t0)
         lands.append(in_file(store, "complaints", res.record_id, t0))
     print(
@@ -112,8 +119,13 @@ def main() -> None:
         snapshot = store.read()
         rec = snapshot.record("complaints", snapshot.complaints.complaint_id.iloc[10 + i])
         t0 = time.perf_counter()
-        store.update("complaints", rec["complaint_id"], {"handler": f"李娜{i}"},
-                     expected_updated_at=rec["updated_at"], user="bench")  # fmt: skip
+        store.update(
+            "complaints",
+            rec["complaint_id"],
+            {"handler": f"李娜{i}"},
+            expected_updated_at=rec["updated_at"],
+            user="bench",
+        )
         returns.append(time.perf_counter() - t0)
         t_land = float("nan")
         while time.perf_counter() - t0 < 30:
@@ -128,9 +140,19 @@ def main() -> None:
     )
 
     store.background = False
-    sync = timed(lambda: store.append("complaints", {
-        "client_id": "KH-1", "received_at": dt.datetime.now(), "description": "同步",
-        "first_receiver": "王芳"}, user="bench"), args.runs)  # fmt: skip
+    sync = timed(
+        lambda: store.append(
+            "complaints",
+            {
+                "client_id": "KH-1",
+                "received_at": dt.datetime.now(),
+                "description": "同步",
+                "first_receiver": "王芳",
+            },
+            user="bench",
+        ),
+        args.runs,
+    )
     print(f"append (CLI, synchronous write): {sync:.2f} s")
     t0 = time.perf_counter()
     store.read()

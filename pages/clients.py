@@ -18,13 +18,49 @@ from utils.timeline import client_summary, client_timeline, timeline_table
 
 TAB = "clients"
 MAX_ROWS = 300
-LIST_COLUMNS = ["client_id", "name", "grade", "phone", "contact_person", "owner", "status",
-                "region", "registered_on"]  # fmt: skip
-FORM_FIELDS = ["name", "phone", "client_type", "grade", "contact_person", "email", "address",
-               "region", "source", "owner", "status", "registered_on", "notes"]  # fmt: skip
-DETAIL_FIELDS = ["client_id", "client_type", "grade", "contact_person", "phone", "email",
-                 "address", "region", "source", "owner", "status", "registered_on", "notes",
-                 "updated_at", "updated_by"]  # fmt: skip
+LIST_COLUMNS = [
+    "client_id",
+    "name",
+    "grade",
+    "phone",
+    "contact_person",
+    "owner",
+    "status",
+    "region",
+    "registered_on",
+]
+FORM_FIELDS = [
+    "name",
+    "phone",
+    "client_type",
+    "grade",
+    "contact_person",
+    "email",
+    "address",
+    "region",
+    "source",
+    "owner",
+    "status",
+    "registered_on",
+    "notes",
+]
+DETAIL_FIELDS = [
+    "client_id",
+    "client_type",
+    "grade",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "region",
+    "source",
+    "owner",
+    "status",
+    "registered_on",
+    "notes",
+    "updated_at",
+    "updated_by",
+]
 PENDING_KEY = "clients_add_pending"
 
 who, store, settings, lang, snap = uf.open_staff_page()
@@ -37,16 +73,30 @@ def label_of(choices: ch.Choices):
 def client_list() -> None:
     owners = uf.memo(snap, "client_owners", lambda: staff_names({TAB: snap.clients}))
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
-    text = c1.text_input(ui.tr("clients.search"), placeholder=ui.tr("clients.search_hint"),
-                         key="clients_q")  # fmt: skip
-    grades = c2.multiselect(ui.tr("clients.filter.grade"), ch.GRADE.values,
-                            format_func=label_of(ch.GRADE), key="clients_grades",
-                            placeholder=ui.tr("list.all"))  # fmt: skip
-    statuses = c3.multiselect(ui.tr("clients.filter.status"), ch.CLIENT_STATUS.values,
-                              format_func=label_of(ch.CLIENT_STATUS), key="clients_statuses",
-                              placeholder=ui.tr("list.all"))  # fmt: skip
-    chosen = c4.multiselect(ui.tr("clients.filter.owner"), owners, default=None,
-                            key="clients_owners", placeholder=ui.tr("list.anyone"))  # fmt: skip
+    text = c1.text_input(
+        ui.tr("clients.search"), placeholder=ui.tr("clients.search_hint"), key="clients_q"
+    )
+    grades = c2.multiselect(
+        ui.tr("clients.filter.grade"),
+        ch.GRADE.values,
+        format_func=label_of(ch.GRADE),
+        key="clients_grades",
+        placeholder=ui.tr("list.all"),
+    )
+    statuses = c3.multiselect(
+        ui.tr("clients.filter.status"),
+        ch.CLIENT_STATUS.values,
+        format_func=label_of(ch.CLIENT_STATUS),
+        key="clients_statuses",
+        placeholder=ui.tr("list.all"),
+    )
+    chosen = c4.multiselect(
+        ui.tr("clients.filter.owner"),
+        owners,
+        default=None,
+        key="clients_owners",
+        placeholder=ui.tr("list.anyone"),
+    )
     found = search_clients(snap.clients, text, grades=grades, statuses=statuses, owners=chosen)
     shown = mask_contacts(found.head(MAX_ROWS), who.name, who.role)
     uf.count_caption(len(shown), len(found))
@@ -54,9 +104,12 @@ def client_list() -> None:
         st.caption(ui.tr("clients.masked_note"))
     if shown.empty:
         return
-    picked = uf.pick_row(labelled(TAB, shown, lang, LIST_COLUMNS), shown["client_id"].tolist(),
-                         key="clients_table",
-                         height=min(38 + 35 * len(shown), 560))  # fmt: skip
+    picked = uf.pick_row(
+        labelled(TAB, shown, lang, LIST_COLUMNS),
+        shown["client_id"].tolist(),
+        key="clients_table",
+        height=min(38 + 35 * len(shown), 560),
+    )
     if picked:
         uf.open_record(picked)
     st.caption(ui.tr("list.click_to_open"))
@@ -73,8 +126,10 @@ def save_new(values: dict, slots: dict, general) -> None:
         return
     st.session_state.pop(PENDING_KEY, None)
     uf.bump("client_add")
-    uf.saved(result, ui.tr("clients.added", name=result.record.get("name", ""),
-                           record_id=result.record_id))  # fmt: skip
+    uf.saved(
+        result,
+        ui.tr("clients.added", name=result.record.get("name", ""), record_id=result.record_id),
+    )
     uf.open_record(result.record_id)
 
 
@@ -87,13 +142,22 @@ def duplicate_warning(values: dict, slots: dict, general) -> None:
         return
     slots["phone"].warning(ui.tr("clients.phone_known"), icon="☎️")
     with st.container(border=True):
-        st.warning(ui.tr("clients.duplicate_phone", phone=values.get("phone", ""),
-                         count=len(matches)), icon="☎️")  # fmt: skip
+        st.warning(
+            ui.tr("clients.duplicate_phone", phone=values.get("phone", ""), count=len(matches)),
+            icon="☎️",
+        )
         for match in matches.head(10).to_dict("records"):
-            st.page_link("pages/clients.py", query_params={"id": match["client_id"]},
-                         label=ui.tr("clients.duplicate_link", name=match["name"],
-                                     record_id=match["client_id"],
-                                     owner=match["owner"] or "—"), icon="👤")  # fmt: skip
+            st.page_link(
+                "pages/clients.py",
+                query_params={"id": match["client_id"]},
+                label=ui.tr(
+                    "clients.duplicate_link",
+                    name=match["name"],
+                    record_id=match["client_id"],
+                    owner=match["owner"] or "—",
+                ),
+                icon="👤",
+            )
         a, b = st.columns(2)
         if a.button(ui.tr("clients.add_anyway"), key="clients_add_anyway"):
             save_new(values, slots, general)
@@ -107,10 +171,10 @@ def add_form() -> None:
     defaults = ops.new_client_defaults(who.name, ops.now().date())
     with st.form(f"client_add_{gen}"):
         st.caption(ui.tr("form.required_note"))
-        values, slots = uf.fields_block(TAB, FORM_FIELDS, defaults, key=f"client_add_{gen}",
-                                        required=("name", "phone"))  # fmt: skip
-        submitted = st.form_submit_button(ui.tr("clients.add_submit"), type="primary",
-                                          icon="➕")  # fmt: skip
+        values, slots = uf.fields_block(
+            TAB, FORM_FIELDS, defaults, key=f"client_add_{gen}", required=("name", "phone")
+        )
+        submitted = st.form_submit_button(ui.tr("clients.add_submit"), type="primary", icon="➕")
     general = st.empty()
     if submitted:
         if find_by_phone(snap.clients, values.get("phone")).empty:
@@ -128,16 +192,22 @@ def edit_form(client: dict) -> None:
     basis, stale = uf.form_basis(TAB, client, form)
     if stale:
         c1, c2 = st.columns([4, 1])
-        c1.info(ui.tr("form.stale", by=client.get("updated_by") or "?",
-                      at=format_value(TAB, "updated_at", client.get("updated_at"), lang)),
-                icon="🔄")  # fmt: skip
+        c1.info(
+            ui.tr(
+                "form.stale",
+                by=client.get("updated_by") or "?",
+                at=format_value(TAB, "updated_at", client.get("updated_at"), lang),
+            ),
+            icon="🔄",
+        )
         if c2.button(ui.tr("form.reload"), key=f"{form}_reload"):
             uf.bump(form)
             st.rerun()
     gen = uf.generation(form)
     with st.form(f"{form}_{gen}"):
-        values, slots = uf.fields_block(TAB, FORM_FIELDS, basis, key=f"{form}_{gen}",
-                                        required=("name", "phone"))  # fmt: skip
+        values, slots = uf.fields_block(
+            TAB, FORM_FIELDS, basis, key=f"{form}_{gen}", required=("name", "phone")
+        )
         submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")
     general = st.empty()
     if not submitted:
@@ -169,8 +239,11 @@ def client_page(rid: str) -> None:
         color = {"active": "green", "dormant": "orange"}.get(client["status"], "gray")
         badges.append(f":{color}-badge[{ch.CLIENT_STATUS.label(client['status'], lang)}]")
     st.markdown(" ".join(badges))
-    summary = uf.memo(snap, f"client_summary:{rid}", lambda: client_summary(
-        rid, snap.complaints, snap.revisits, ops.now(), settings))  # fmt: skip
+    summary = uf.memo(
+        snap,
+        f"client_summary:{rid}",
+        lambda: client_summary(rid, snap.complaints, snap.revisits, ops.now(), settings),
+    )
     m = st.columns(5)
     m[0].metric(ui.tr("clients.m.complaints"), summary["complaints"])
     m[1].metric(ui.tr("clients.m.open"), summary["open"])
@@ -178,19 +251,34 @@ def client_page(rid: str) -> None:
     m[3].metric(ui.tr("clients.m.revisits"), summary["revisits"])
     m[4].metric(ui.tr("clients.m.avg_score"), summary["avg_score"] or "—")
     last = summary["last_reached"]
-    st.caption(ui.tr("clients.last_reached", date=f"{last:%Y-%m-%d}") if last
-               else ui.tr("clients.never_reached"))  # fmt: skip
+    st.caption(
+        ui.tr("clients.last_reached", date=f"{last:%Y-%m-%d}")
+        if last
+        else ui.tr("clients.never_reached")
+    )
     links = st.columns(3)
-    links[0].page_link("pages/complaints.py", query_params={"client": rid, "new": "1"},
-                       label=ui.tr("clients.log_complaint"), icon="📨")  # fmt: skip
-    links[1].page_link("pages/revisits.py", query_params={"client": rid},
-                       label=ui.tr("clients.record_revisit"), icon="📞")  # fmt: skip
+    links[0].page_link(
+        "pages/complaints.py",
+        query_params={"client": rid, "new": "1"},
+        label=ui.tr("clients.log_complaint"),
+        icon="📨",
+    )
+    links[1].page_link(
+        "pages/revisits.py",
+        query_params={"client": rid},
+        label=ui.tr("clients.record_revisit"),
+        icon="📞",
+    )
     others = find_by_phone(snap.clients, client.get("phone"), exclude_id=rid)
     if len(others):
         st.info(ui.tr("clients.shares_phone", count=len(others)), icon="☎️")
         for other in others.head(10).to_dict("records"):
-            st.page_link("pages/clients.py", query_params={"id": other["client_id"]},
-                         label=f"{other['name']} · {other['client_id']}", icon="👤")  # fmt: skip
+            st.page_link(
+                "pages/clients.py",
+                query_params={"id": other["client_id"]},
+                label=f"{other['name']} · {other['client_id']}",
+                icon="👤",
+            )
     st.subheader(ui.tr("clients.details"))
     uf.details(TAB, shown, DETAIL_FIELDS, columns=4)
     if not may_see_contact(client.get("owner"), who.name, who.role):
@@ -222,8 +310,12 @@ else:
     st.title(ui.tr("clients.title"))
     uf.show_flash()
     default = ui.tr("clients.tab.add") if st.session_state.get(PENDING_KEY) else None
-    tab_list, tab_add = st.tabs([ui.tr("clients.tab.list"), ui.tr("clients.tab.add")],
-                                key="clients_mode", on_change="rerun", default=default)  # fmt: skip
+    tab_list, tab_add = st.tabs(
+        [ui.tr("clients.tab.list"), ui.tr("clients.tab.add")],
+        key="clients_mode",
+        on_change="rerun",
+        default=default,
+    )
     if tab_list.open:
         with tab_list:
             client_list()

@@ -39,16 +39,30 @@ FILTERS = (  # widget key, Filters field, option list, dimension for labels
     ("dash_f_handler", "handlers", "handlers", None),
     ("dash_f_grade", "grades", "grades", "grade"),
 )
-FILTER_TITLES = {"categories": "category", "channels": "channel", "severities": "severity",
-                 "handlers": "owner", "grades": "grade"}  # fmt: skip
-LIST_FIELDS = {"complaint_id": ("complaints", "complaint_id"),
-               "received_at": ("complaints", "received_at"), "due_at": ("complaints", "due_at"),
-               "category": ("complaints", "category"), "severity": ("complaints", "severity"),
-               "channel": ("complaints", "channel"), "level": ("complaints", "level"),
-               "status": ("complaints", "status")}  # fmt: skip
-LIST_KEYS = {"client_name": "dash.list.client", "owner": "dash.dim.owner",
-             "overdue_days": "report.col.overdue_days", "reopened_at": "report.col.reopened_at",
-             "times": "report.col.times"}  # fmt: skip
+FILTER_TITLES = {
+    "categories": "category",
+    "channels": "channel",
+    "severities": "severity",
+    "handlers": "owner",
+    "grades": "grade",
+}
+LIST_FIELDS = {
+    "complaint_id": ("complaints", "complaint_id"),
+    "received_at": ("complaints", "received_at"),
+    "due_at": ("complaints", "due_at"),
+    "category": ("complaints", "category"),
+    "severity": ("complaints", "severity"),
+    "channel": ("complaints", "channel"),
+    "level": ("complaints", "level"),
+    "status": ("complaints", "status"),
+}
+LIST_KEYS = {
+    "client_name": "dash.list.client",
+    "owner": "dash.dim.owner",
+    "overdue_days": "report.col.overdue_days",
+    "reopened_at": "report.col.reopened_at",
+    "times": "report.col.times",
+}
 LIST_DIMS = {
     "category": "category",
     "severity": "severity",
@@ -56,12 +70,39 @@ LIST_DIMS = {
     "level": "level",
     "status": "complaint_status",
 }
-OVERDUE_COLUMNS = ["complaint_id", "overdue_days", "owner", "client_name", "category", "severity",
-                   "level", "received_at", "due_at"]  # fmt: skip
-REOPENED_COLUMNS = ["complaint_id", "reopened_at", "times", "status", "owner", "client_name",
-                    "category", "severity", "level", "received_at"]  # fmt: skip
-STAFF_COLUMNS = ["staff", "handled", "within_limit", "open", "overdue", "revisits", "reached",
-                 "avg_score"]  # fmt: skip
+OVERDUE_COLUMNS = [
+    "complaint_id",
+    "overdue_days",
+    "owner",
+    "client_name",
+    "category",
+    "severity",
+    "level",
+    "received_at",
+    "due_at",
+]
+REOPENED_COLUMNS = [
+    "complaint_id",
+    "reopened_at",
+    "times",
+    "status",
+    "owner",
+    "client_name",
+    "category",
+    "severity",
+    "level",
+    "received_at",
+]
+STAFF_COLUMNS = [
+    "staff",
+    "handled",
+    "within_limit",
+    "open",
+    "overdue",
+    "revisits",
+    "reached",
+    "avg_score",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,10 +123,18 @@ def figures(
     downloads take them from the snapshot when asked; a cache hit then copies little)."""
     start, end, *attrs = selection
     filters = m.Filters(pd.Timestamp(start), pd.Timestamp(end), *attrs)
-    d = m.dashboard(_snap.clients, _snap.complaints, _snap.revisits, filters, pd.Timestamp(now),
-                    ui.get_settings(), freq)  # fmt: skip
-    empty = m.Filtered(d.filtered.clients.head(0), d.filtered.complaints.head(0),
-                       d.filtered.revisits.head(0))  # fmt: skip
+    d = m.dashboard(
+        _snap.clients,
+        _snap.complaints,
+        _snap.revisits,
+        filters,
+        pd.Timestamp(now),
+        ui.get_settings(),
+        freq,
+    )
+    empty = m.Filtered(
+        d.filtered.clients.head(0), d.filtered.complaints.head(0), d.filtered.revisits.head(0)
+    )
     return replace(d, filtered=empty)
 
 
@@ -118,8 +167,14 @@ def list_table(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFra
             out[col] = [charts.label_of(dim, str(v), lang) for v in out[col]]
     if "owner" in out.columns:
         out["owner"] = out["owner"].replace("", ui.tr("dash.unassigned"))
-    names = {c: (TABLES[LIST_FIELDS[c][0]].by_field[LIST_FIELDS[c][1]].label(lang)
-                 if c in LIST_FIELDS else ui.tr(LIST_KEYS[c])) for c in columns}  # fmt: skip
+    names = {
+        c: (
+            TABLES[LIST_FIELDS[c][0]].by_field[LIST_FIELDS[c][1]].label(lang)
+            if c in LIST_FIELDS
+            else ui.tr(LIST_KEYS[c])
+        )
+        for c in columns
+    }
     return out.rename(columns=names)
 
 
@@ -127,8 +182,9 @@ def list_columns(frame: pd.DataFrame) -> dict[str, object]:
     """Column formats of a list: date-times to the minute, working days to one decimal."""
     out: dict[str, object] = {
         c: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-        for c in frame.columns if str(frame[c].dtype).startswith("datetime")
-    }  # fmt: skip
+        for c in frame.columns
+        if str(frame[c].dtype).startswith("datetime")
+    }
     days = ui.tr(LIST_KEYS["overdue_days"])
     if days in frame.columns:
         out[days] = st.column_config.NumberColumn(format="%.1f")
@@ -181,23 +237,38 @@ st.caption(ui.tr("dash.page.intro"))
 today = dt.date.today()
 c_period, c_freq, c_live = st.columns([5, 3, 2], vertical_alignment="bottom")
 choice = c_period.segmented_control(
-    ui.tr("dash.ctl.period"), m.PERIOD_CHOICES, default="this_month", required=True,
-    format_func=lambda c: ui.tr(f"dash.period.{c}"), key="dash_period",
-)  # fmt: skip
+    ui.tr("dash.ctl.period"),
+    m.PERIOD_CHOICES,
+    default="this_month",
+    required=True,
+    format_func=lambda c: ui.tr(f"dash.period.{c}"),
+    key="dash_period",
+)
 freq = c_freq.segmented_control(
-    ui.tr("dash.ctl.freq"), m.FREQS, default="W", required=True,
-    format_func=lambda f: ui.tr(f"dash.freq.{f}"), key="dash_freq",
-)  # fmt: skip
+    ui.tr("dash.ctl.freq"),
+    m.FREQS,
+    default="W",
+    required=True,
+    format_func=lambda f: ui.tr(f"dash.freq.{f}"),
+    key="dash_freq",
+)
 refresh = max(5.0, float(settings.dashboard_refresh_seconds))
-live = c_live.toggle(ui.tr("dash.ctl.live"), value=True, key="dash_live",
-                     help=ui.tr("dash.ctl.live_help", seconds=f"{refresh:g}"))  # fmt: skip
+live = c_live.toggle(
+    ui.tr("dash.ctl.live"),
+    value=True,
+    key="dash_live",
+    help=ui.tr("dash.ctl.live_help", seconds=f"{refresh:g}"),
+)
 first_day = last_day = None
 if choice == "custom":
     c_range = st.columns([2, 3])[0]
     picked = c_range.date_input(
-        ui.tr("dash.ctl.range"), value=(today - dt.timedelta(days=29), today),
-        max_value=today + dt.timedelta(days=366), key="dash_range", format="YYYY-MM-DD",
-    )  # fmt: skip
+        ui.tr("dash.ctl.range"),
+        value=(today - dt.timedelta(days=29), today),
+        max_value=today + dt.timedelta(days=366),
+        key="dash_range",
+        format="YYYY-MM-DD",
+    )
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
     if len(picked) < 2 or picked[1] is None:
         c_range.caption(ui.tr("dash.ctl.range_hint"))
@@ -210,13 +281,20 @@ picked_filters: dict[str, tuple[str, ...]] = {}
 filter_cols = [*st.columns(3), *st.columns(3, vertical_alignment="bottom")]  # chips need room
 for col, (key, field, opt_key, dim) in zip(filter_cols, FILTERS, strict=False):
     chosen = col.multiselect(
-        ui.tr(f"dash.dim.{FILTER_TITLES[field]}"), opts[opt_key], key=key,
-        format_func=lambda v, d=dim: dim_label(d, v, lang), placeholder=ui.tr("dash.ctl.all"),
-    )  # fmt: skip
+        ui.tr(f"dash.dim.{FILTER_TITLES[field]}"),
+        opts[opt_key],
+        key=key,
+        format_func=lambda v, d=dim: dim_label(d, v, lang),
+        placeholder=ui.tr("dash.ctl.all"),
+    )
     picked_filters[field] = tuple(chosen)
-filter_cols[-1].button(ui.tr("dash.ctl.clear"), key="dash_clear", on_click=clear_filters,
-                       icon=":material/filter_alt_off:",
-                       disabled=not any(picked_filters.values()))  # fmt: skip
+filter_cols[-1].button(
+    ui.tr("dash.ctl.clear"),
+    key="dash_clear",
+    on_click=clear_filters,
+    icon=":material/filter_alt_off:",
+    disabled=not any(picked_filters.values()),
+)
 
 
 @st.fragment(run_every=refresh if live else None)
@@ -230,17 +308,37 @@ def live_part() -> None:
     now = pd.Timestamp(dt.datetime.now()).floor("min")
     period = m.period_for(choice or "this_month", now, first_day, last_day)
     sel = m.Filters.for_period(period, **picked_filters)
-    selection = (str(sel.start), str(sel.end), sel.categories, sel.channels, sel.severities,
-                 sel.handlers, sel.grades)  # fmt: skip
+    selection = (
+        str(sel.start),
+        str(sel.end),
+        sel.categories,
+        sel.channels,
+        sel.severities,
+        sel.handlers,
+        sel.grades,
+    )
     d = figures(snap.source, snap.read_at, selection, str(now), freq or "W", snap)
     status = "dash.status.live" if live else "dash.status.paused"
-    st.caption(ui.tr(status, read_at=when(snap.read_at, "%H:%M:%S"), as_of=when(d.as_of),
-                     seconds=f"{refresh:g}"))  # fmt: skip
+    st.caption(
+        ui.tr(
+            status,
+            read_at=when(snap.read_at, "%H:%M:%S"),
+            as_of=when(d.as_of),
+            seconds=f"{refresh:g}",
+        )
+    )
     prev = d.previous
     period_name = ui.tr(f"dash.period.{choice}") if choice else ""
-    st.markdown(ui.tr("dash.status.period", period=period_name, start=f"{period.start:%Y-%m-%d}",
-                      end=f"{period.last_day:%Y-%m-%d}", prev_start=f"{prev.start:%Y-%m-%d}",
-                      prev_end=f"{prev.last_day:%Y-%m-%d}"))  # fmt: skip
+    st.markdown(
+        ui.tr(
+            "dash.status.period",
+            period=period_name,
+            start=f"{period.start:%Y-%m-%d}",
+            end=f"{period.last_day:%Y-%m-%d}",
+            prev_start=f"{prev.start:%Y-%m-%d}",
+            prev_end=f"{prev.last_day:%Y-%m-%d}",
+        )
+    )
     shown_filters = filters_line(sel, lang)
     if shown_filters:
         st.caption(ui.tr("dash.status.filtered", filters=shown_filters))
@@ -295,32 +393,42 @@ def kpi_tiles(d: m.Dashboard) -> None:
                 m.format_value(k.kind, k.value),
                 delta=change or None,
                 delta_color="off" if k.trend == "neutral" else DELTA_COLOR[k.higher_is_better],
-                help=ui.tr(f"dash.help.{key}"), border=True,
-            )  # fmt: skip
+                help=ui.tr(f"dash.help.{key}"),
+                border=True,
+            )
 
 
 def complaints_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
     split = st.segmented_control(
-        ui.tr("dash.ctl.split"), ("category", "channel", "severity"), default="category",
-        required=True, format_func=lambda s: ui.tr(f"dash.dim.{s}"), key="dash_split",
-    )  # fmt: skip
+        ui.tr("dash.ctl.split"),
+        ("category", "channel", "severity"),
+        default="category",
+        required=True,
+        format_func=lambda s: ui.tr(f"dash.dim.{s}"),
+        key="dash_split",
+    )
     chart(graphs[f"over_time_{split or 'category'}"])
     pair(graphs["by_category"], graphs["by_channel"])
     pair(graphs["by_severity"], graphs["resolve_time"])
     if not d.top_categories.empty:
         st.subheader(ui.tr("report.h.top"))
-        top = d.top_categories.merge(d.root_causes, on="category", how="left",
-                                     suffixes=("", "_cause"))  # fmt: skip
-        table = pd.DataFrame({
-            ui.tr("dash.dim.category"): [charts.label_of("category", v, lang)
-                                         for v in top["category"]],
-            ui.tr("dash.axis.complaints"): top["count"],
-            ui.tr("dash.axis.share"): top["share"] * 100,
-            TABLES["complaints"].by_field["root_cause"].label(lang): top["root_cause"]
-            .fillna(""),
-            ui.tr("dash.top.cause_count"): top["count_cause"].astype("Int64"),
-            ui.tr("report.action"): top["corrective_action"].fillna(""),
-        })  # fmt: skip
+        top = d.top_categories.merge(
+            d.root_causes, on="category", how="left", suffixes=("", "_cause")
+        )
+        table = pd.DataFrame(
+            {
+                ui.tr("dash.dim.category"): [
+                    charts.label_of("category", v, lang) for v in top["category"]
+                ],
+                ui.tr("dash.axis.complaints"): top["count"],
+                ui.tr("dash.axis.share"): top["share"] * 100,
+                TABLES["complaints"].by_field["root_cause"].label(lang): top["root_cause"].fillna(
+                    ""
+                ),
+                ui.tr("dash.top.cause_count"): top["count_cause"].astype("Int64"),
+                ui.tr("report.action"): top["corrective_action"].fillna(""),
+            }
+        )
         st.dataframe(
             table,
             hide_index=True,
@@ -340,15 +448,15 @@ def open_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
         if len(d.overdue) > MAX_LIST_ROWS:
             st.caption(ui.tr("dash.list.first", shown=MAX_LIST_ROWS, n=len(d.overdue)))
         table = list_table(d.overdue, OVERDUE_COLUMNS, lang)
-        st.dataframe(table, hide_index=True, width="stretch", height=320,
-                     column_config=list_columns(table))  # fmt: skip
+        st.dataframe(
+            table, hide_index=True, width="stretch", height=320, column_config=list_columns(table)
+        )
     st.subheader(ui.tr("report.h.reopened"))
     if d.reopened.empty:
         st.caption(ui.tr("report.none"))
     else:
         table = list_table(d.reopened, REOPENED_COLUMNS, lang)
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config=list_columns(table))  # fmt: skip
+        st.dataframe(table, hide_index=True, width="stretch", column_config=list_columns(table))
 
 
 def staff_tab(d: m.Dashboard) -> None:
@@ -358,8 +466,14 @@ def staff_tab(d: m.Dashboard) -> None:
         st.info(ui.tr("dash.star.none", month=month, n=n), icon=":material/star_outline:")
     else:
         s = d.star
-        line = ui.tr("dash.star.line", month=month, name=s.staff, score=f"{s.avg_score:.2f}",
-                     reached=s.reached, n=n)  # fmt: skip
+        line = ui.tr(
+            "dash.star.line",
+            month=month,
+            name=s.staff,
+            score=f"{s.avg_score:.2f}",
+            reached=s.reached,
+            n=n,
+        )
         st.success(line, icon=":material/star:")
     if d.staff.empty:
         st.caption(ui.tr("report.none"))
@@ -370,10 +484,15 @@ def staff_tab(d: m.Dashboard) -> None:
     staff["within_limit"] = staff["within_limit"] * 100
     names = {c: ui.tr(f"dash.staff.{c}") for c in STAFF_COLUMNS}
     staff = staff.rename(columns=names)
-    st.dataframe(staff, hide_index=True, width="stretch", column_config={
-        names["within_limit"]: st.column_config.NumberColumn(format="%.1f%%"),
-        names["avg_score"]: st.column_config.NumberColumn(format="%.2f"),
-    })  # fmt: skip
+    st.dataframe(
+        staff,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            names["within_limit"]: st.column_config.NumberColumn(format="%.1f%%"),
+            names["avg_score"]: st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
 
 
 def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
@@ -387,31 +506,45 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
         col.download_button(
             ui.tr("dash.dl.csv", table=TABLES[tab].label(lang), rows=f"{len(frame):,}"),
             data=lambda tab=tab, frame=frame: downloads.csv_bytes(tab, frame, lang),
-            file_name=downloads.csv_name(tab, stem), mime=downloads.CSV_MIME,
-            key=f"dash_dl_{tab}", on_click="ignore", icon=":material/download:",
-        )  # fmt: skip
+            file_name=downloads.csv_name(tab, stem),
+            mime=downloads.CSV_MIME,
+            key=f"dash_dl_{tab}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
     cols[-1].download_button(
-        ui.tr("dash.dl.xlsx"), data=lambda: downloads.xlsx_bytes(frames, lang),
-        file_name=downloads.xlsx_name(stem), mime=downloads.XLSX_MIME, key="dash_dl_xlsx",
-        on_click="ignore", icon=":material/table_view:",
-    )  # fmt: skip
+        ui.tr("dash.dl.xlsx"),
+        data=lambda: downloads.xlsx_bytes(frames, lang),
+        file_name=downloads.xlsx_name(stem),
+        mime=downloads.XLSX_MIME,
+        key="dash_dl_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
     st.subheader(ui.tr("dash.dl.report"))
     st.caption(ui.tr("dash.dl.report_note"))
     months = report_months(snap, now)
     default = report.default_month(now)
     a, b = st.columns([1, 3], vertical_alignment="bottom")
     month = a.selectbox(
-        ui.tr("dash.dl.month"), months, index=months.index(default) if default in months else 0,
-        format_func=lambda mo: report.month_label(m.month_period(mo), lang), key="dash_month",
-    )  # fmt: skip
+        ui.tr("dash.dl.month"),
+        months,
+        index=months.index(default) if default in months else 0,
+        format_func=lambda mo: report.month_label(m.month_period(mo), lang),
+        key="dash_month",
+    )
     b.download_button(
         ui.tr("dash.dl.report_button", month=report.month_label(m.month_period(month), lang)),
-        data=lambda: report.build_report(snap.clients, snap.complaints, snap.revisits, month,
-                                         lang, settings, now, filters=sel).encode("utf-8"),
-        file_name=report.report_filename(month, lang), mime="text/html",
-        key="dash_dl_report", on_click="ignore", icon=":material/description:",
+        data=lambda: report.build_report(
+            snap.clients, snap.complaints, snap.revisits, month, lang, settings, now, filters=sel
+        ).encode("utf-8"),
+        file_name=report.report_filename(month, lang),
+        mime="text/html",
+        key="dash_dl_report",
+        on_click="ignore",
+        icon=":material/description:",
         type="primary",
-    )  # fmt: skip
+    )
 
 
 def report_months(snap: Snapshot, now: pd.Timestamp, most: int = 24) -> list[str]:

@@ -19,9 +19,15 @@ if snap.conflicts:
     st.subheader(ui.tr("health.conflicts"))
     for op in snap.conflicts:
         cols = st.columns([5, 1])
-        cols[0].warning(ui.tr("health.conflict_line", tab=ui.tr(f"tab.{op.tab}"),
-                              record_id=op.record_id, created=op.created_text,
-                              error=op.error))  # fmt: skip
+        cols[0].warning(
+            ui.tr(
+                "health.conflict_line",
+                tab=ui.tr(f"tab.{op.tab}"),
+                record_id=op.record_id,
+                created=op.created_text,
+                error=op.error,
+            )
+        )
         if cols[1].button(ui.tr("health.drop_conflict"), key=f"drop_{op.op_id}"):
             store.queue.drop_conflict(op.op_id)
             store.invalidate()
@@ -33,8 +39,9 @@ if not snap.problems:
 
 counts = summary(snap.problems)
 cols = st.columns(len(TAB_NAMES) + 1)
-cols[0].metric(ui.tr("health.summary", errors=counts["error"], warnings=counts["warning"]),
-               len(snap.problems))  # fmt: skip
+cols[0].metric(
+    ui.tr("health.summary", errors=counts["error"], warnings=counts["warning"]), len(snap.problems)
+)
 for col, tab in zip(cols[1:], TAB_NAMES, strict=True):
     col.metric(ui.tr(f"tab.{tab}"), counts.get(tab, 0))
 

@@ -29,8 +29,9 @@ if snap.is_empty():
 else:
     st.markdown(ui.tr("home.counts", **{k: len(v) for k, v in snap.frames.items()}))
 if snap.problems:
-    st.page_link("pages/health.py", label=ui.tr("home.problems", count=len(snap.problems)),
-                 icon="🩺")  # fmt: skip
+    st.page_link(
+        "pages/health.py", label=ui.tr("home.problems", count=len(snap.problems)), icon="🩺"
+    )
 
 st.subheader(ui.tr("home.tables"))
 tabs = st.tabs([ui.tr(f"tab.{tab}") for tab in TAB_NAMES])

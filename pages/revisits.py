@@ -21,17 +21,42 @@ from utils.queues import followup_queue, followups_for, routine_for, routine_que
 from utils.search import REVISIT_VIEWS, queue_for_staff, revisit_list, staff_names
 
 MAX_ROWS = 300
-FOLLOWUP_SHOW = ["complaint_id", "client_id", "handler", "first_receiver", "severity",
-                 "category", "resolved_at", "attempts", "next_attempt",
-                 "last_attempt_at"]  # fmt: skip
+FOLLOWUP_SHOW = [
+    "complaint_id",
+    "client_id",
+    "handler",
+    "first_receiver",
+    "severity",
+    "category",
+    "resolved_at",
+    "attempts",
+    "next_attempt",
+    "last_attempt_at",
+]
 ROUTINE_SHOW = ["client_id", "name", "grade", "owner", "last_reached", "due_on", "days_late"]
-RECORDED_COLUMNS = ["revisit_id", "done_at", "client_id", "complaint_id", "kind", "method",
-                    "staff", "attempt", "reached", "solved", "attitude", "score",
-                    "suggestions"]  # fmt: skip
-EXTRA_LABELS = {"attempts": "workflow.col.attempts", "next_attempt": "workflow.col.next_attempt",
-                "last_attempt_at": "workflow.col.last_attempt_at",
-                "last_reached": "workflow.col.last_reached", "due_on": "workflow.col.due_on",
-                "days_late": "workflow.col.days_late"}  # fmt: skip
+RECORDED_COLUMNS = [
+    "revisit_id",
+    "done_at",
+    "client_id",
+    "complaint_id",
+    "kind",
+    "method",
+    "staff",
+    "attempt",
+    "reached",
+    "solved",
+    "attitude",
+    "score",
+    "suggestions",
+]
+EXTRA_LABELS = {
+    "attempts": "workflow.col.attempts",
+    "next_attempt": "workflow.col.next_attempt",
+    "last_attempt_at": "workflow.col.last_attempt_at",
+    "last_reached": "workflow.col.last_reached",
+    "due_on": "workflow.col.due_on",
+    "days_late": "workflow.col.days_late",
+}
 
 who, store, settings, lang, snap = uf.open_staff_page(conflicts=False)
 today = ops.now().date()
@@ -42,8 +67,13 @@ def people() -> list[str]:
 
 
 def client_names() -> pd.Series:
-    return uf.memo(snap, "client_names", lambda: pd.Series(
-        snap.clients["name"].to_numpy(), index=snap.clients["client_id"].to_numpy()))  # fmt: skip
+    return uf.memo(
+        snap,
+        "client_names",
+        lambda: pd.Series(
+            snap.clients["name"].to_numpy(), index=snap.clients["client_id"].to_numpy()
+        ),
+    )
 
 
 def queue_display(tab: str, rows: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
@@ -55,8 +85,9 @@ def queue_display(tab: str, rows: pd.DataFrame, fields: list[str]) -> pd.DataFra
 def staff_filter(key: str) -> tuple[bool, list[str]]:
     a, b = st.columns([1, 3], vertical_alignment="bottom")
     mine = a.toggle(ui.tr("revisits.mine"), key=f"{key}_mine")
-    staff = b.multiselect(ui.tr("revisits.staff"), people(), key=f"{key}_staff",
-                          placeholder=ui.tr("list.anyone"))  # fmt: skip
+    staff = b.multiselect(
+        ui.tr("revisits.staff"), people(), key=f"{key}_staff", placeholder=ui.tr("list.anyone")
+    )
     return mine, staff
 
 
@@ -70,8 +101,11 @@ def followups_tab(queue: pd.DataFrame) -> None:
     if shown.empty:
         return
     display = queue_display("complaints", shown, FOLLOWUP_SHOW)
-    display.insert(2, ui.tr("complaints.col.client"),
-                   shown["client_id"].map(client_names()).fillna("").to_numpy())  # fmt: skip
+    display.insert(
+        2,
+        ui.tr("complaints.col.client"),
+        shown["client_id"].map(client_names()).fillna("").to_numpy(),
+    )
     flagged = shown["unreachable"].to_numpy(dtype=bool)
     display.insert(
         1,
@@ -108,11 +142,16 @@ def routine_tab(queue: pd.DataFrame) -> None:
 def recorded_tab() -> None:
     a, b, c = st.columns([1, 2, 2], vertical_alignment="bottom")
     view = "mine" if a.toggle(ui.tr("revisits.mine"), key="rv_mine") else REVISIT_VIEWS[0]
-    staff = b.multiselect(ui.tr("revisits.staff"), people(), key="rv_staff",
-                          placeholder=ui.tr("list.anyone"))  # fmt: skip
-    kinds = c.multiselect(uf.field_label("revisits", "kind", False), ch.REVISIT_KIND.values,
-                          format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
-                          key="rv_kinds", placeholder=ui.tr("list.all"))  # fmt: skip
+    staff = b.multiselect(
+        ui.tr("revisits.staff"), people(), key="rv_staff", placeholder=ui.tr("list.anyone")
+    )
+    kinds = c.multiselect(
+        uf.field_label("revisits", "kind", False),
+        ch.REVISIT_KIND.values,
+        format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
+        key="rv_kinds",
+        placeholder=ui.tr("list.all"),
+    )
     found = revisit_list(snap.revisits, view=view, actor=who.name, staff=staff, kinds=kinds)
     shown = found.head(MAX_ROWS)
     uf.count_caption(len(shown), len(found))
@@ -132,11 +171,20 @@ def recorded_tab() -> None:
 
 
 def radio(field: str, key: str, options: tuple[str, ...] | None = None) -> str | None:
-    column_choices = {"reached": ch.YES_NO, "solved": ch.YES_NO, "charged": ch.YES_NO,
-                      "attitude": ch.ATTITUDE}[field]  # fmt: skip
-    return st.radio(uf.field_label("revisits", field), options or column_choices.values,
-                    index=None, horizontal=True, key=f"{key}_{field}",
-                    format_func=lambda v: column_choices.label(v, lang))  # fmt: skip
+    column_choices = {
+        "reached": ch.YES_NO,
+        "solved": ch.YES_NO,
+        "charged": ch.YES_NO,
+        "attitude": ch.ATTITUDE,
+    }[field]
+    return st.radio(
+        uf.field_label("revisits", field),
+        options or column_choices.values,
+        index=None,
+        horizontal=True,
+        key=f"{key}_{field}",
+        format_func=lambda v: column_choices.label(v, lang),
+    )
 
 
 def record_form(kind_default: str, client_id: str, complaint_id: str, attempt: int) -> None:
@@ -148,13 +196,19 @@ def record_form(kind_default: str, client_id: str, complaint_id: str, attempt: i
         with a:
             if complaint_id:
                 kind = "complaint_followup"
-                st.text_input(uf.field_label("revisits", "kind"), disabled=True,
-                              value=ch.REVISIT_KIND.label(kind, lang))  # fmt: skip
+                st.text_input(
+                    uf.field_label("revisits", "kind"),
+                    disabled=True,
+                    value=ch.REVISIT_KIND.label(kind, lang),
+                )
             else:
-                kind = st.selectbox(uf.field_label("revisits", "kind"), ["routine", "key_client"],
-                                    index=0 if kind_default == "routine" else 1,
-                                    format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
-                                    key=f"{key}_kind")  # fmt: skip
+                kind = st.selectbox(
+                    uf.field_label("revisits", "kind"),
+                    ["routine", "key_client"],
+                    index=0 if kind_default == "routine" else 1,
+                    format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
+                    key=f"{key}_kind",
+                )
             slots["kind"] = st.empty()
         with b:
             method = uf.field_input("revisits", "method", "phone", key=f"{key}_method")
@@ -177,27 +231,44 @@ def record_form(kind_default: str, client_id: str, complaint_id: str, attempt: i
         with c:
             charged = radio("charged", key)
             slots["charged"] = st.empty()
-        score = st.pills(uf.field_label("revisits", "score"), list(range(1, 11)),
-                         key=f"{key}_score")  # fmt: skip
+        score = st.pills(
+            uf.field_label("revisits", "score"), list(range(1, 11)), key=f"{key}_score"
+        )
         slots["score"] = st.empty()
-        suggestions = st.text_area(uf.field_label("revisits", "suggestions"),
-                                   key=f"{key}_suggestions", height=80)  # fmt: skip
+        suggestions = st.text_area(
+            uf.field_label("revisits", "suggestions"), key=f"{key}_suggestions", height=80
+        )
         slots["suggestions"] = st.empty()
-        next_on = st.date_input(uf.field_label("revisits", "next_revisit_on"), value=None,
-                                key=f"{key}_next", format="YYYY-MM-DD")  # fmt: skip
+        next_on = st.date_input(
+            uf.field_label("revisits", "next_revisit_on"),
+            value=None,
+            key=f"{key}_next",
+            format="YYYY-MM-DD",
+        )
         slots["next_revisit_on"] = st.empty()
         st.caption(ui.tr("revisits.staff_note", name=who.name))
         submitted = st.form_submit_button(ui.tr("revisits.submit"), type="primary", icon="📞")
     general = st.empty()
     if not submitted:
         return
-    values = {"kind": kind, "client_id": client_id, "complaint_id": complaint_id,
-              "method": method, "done_at": done_at, "reached": reached, "solved": solved,
-              "attitude": attitude, "charged": charged, "score": score,
-              "suggestions": suggestions, "next_revisit_on": next_on}  # fmt: skip
+    values = {
+        "kind": kind,
+        "client_id": client_id,
+        "complaint_id": complaint_id,
+        "method": method,
+        "done_at": done_at,
+        "reached": reached,
+        "solved": solved,
+        "attitude": attitude,
+        "charged": charged,
+        "score": score,
+        "suggestions": suggestions,
+        "next_revisit_on": next_on,
+    }
     try:
-        outcome = ops.record_revisit(store, values, actor=who.name, when=ops.now(),
-                                     settings=settings, lang=lang)  # fmt: skip
+        outcome = ops.record_revisit(
+            store, values, actor=who.name, when=ops.now(), settings=settings, lang=lang
+        )
     except InvalidRecord as err:
         uf.show_problems(err, slots, general)
         return
@@ -205,15 +276,26 @@ def record_form(kind_default: str, client_id: str, complaint_id: str, attempt: i
         general.error(err.message(lang), icon="⚠️")
         return
     saved = outcome.revisit
-    uf.saved(saved, ui.tr("revisits.saved", record_id=saved.record_id,
-                          attempt=saved.record.get("attempt") or 1))  # fmt: skip
+    uf.saved(
+        saved,
+        ui.tr(
+            "revisits.saved", record_id=saved.record_id, attempt=saved.record.get("attempt") or 1
+        ),
+    )
     if outcome.complaint is not None:
         level = ch.LEVEL.label(outcome.level, lang) if outcome.level else ""
         kind_of = {"closed": "success", "reopened": "warning", "unreachable": "warning"}
-        uf.flash(kind_of[outcome.effect], ui.tr(f"revisits.effect.{outcome.effect}",
-                                                record_id=complaint_id, level=level,
-                                                attempts=saved.record.get("attempt") or 0),
-                 tab="complaints", record_id=complaint_id)  # fmt: skip
+        uf.flash(
+            kind_of[outcome.effect],
+            ui.tr(
+                f"revisits.effect.{outcome.effect}",
+                record_id=complaint_id,
+                level=level,
+                attempts=saved.record.get("attempt") or 0,
+            ),
+            tab="complaints",
+            record_id=complaint_id,
+        )
     uf.bump("revisit_form")
     uf.close_record("complaint", "client")
 
@@ -230,23 +312,36 @@ def record_page(complaint_id: str, client_id: str) -> None:
         client_id = complaint.get("client_id") or ""
         st.title(ui.tr("revisits.record_followup", record_id=complaint_id))
         status = wf.status_of(complaint)
-        label = " · ".join(part for part in (
-            complaint_id, ch.CATEGORY.label(complaint.get("category") or "", lang),
-            ch.COMPLAINT_STATUS.label(status, lang)) if part)  # fmt: skip
+        label = " · ".join(
+            part
+            for part in (
+                complaint_id,
+                ch.CATEGORY.label(complaint.get("category") or "", lang),
+                ch.COMPLAINT_STATUS.label(status, lang),
+            )
+            if part
+        )
         st.page_link(
             "pages/complaints.py", query_params={"id": complaint_id}, icon="📨", label=label
         )
         st.markdown(f"> {uf.plain(complaint.get('description') or '')}")
         if complaint.get("resolution"):
-            st.markdown(f"**{uf.field_label('complaints', 'resolution', False)}**: "
-                        f"{uf.plain(complaint['resolution'])}")  # fmt: skip
+            st.markdown(
+                f"**{uf.field_label('complaints', 'resolution', False)}**: "
+                f"{uf.plain(complaint['resolution'])}"
+            )
         state = ops.followup_state(complaint, snap.revisits)
         attempt = ops.followup_attempt(complaint, snap.revisits)
         if status != "resolved":
             st.info(ui.tr("revisits.not_resolved", status=ch.COMPLAINT_STATUS.label(status, lang)))
         elif state["attempts"]:
-            st.caption(ui.tr("revisits.attempts_so_far", attempts=state["attempts"],
-                             max=settings.max_attempts))  # fmt: skip
+            st.caption(
+                ui.tr(
+                    "revisits.attempts_so_far",
+                    attempts=state["attempts"],
+                    max=settings.max_attempts,
+                )
+            )
     else:
         st.title(ui.tr("revisits.record_routine"))
     client = snap.record("clients", client_id) if client_id else None
@@ -283,8 +378,11 @@ else:
         f"routine_queue:{today}",
         lambda: routine_queue(snap.clients, snap.revisits, today, settings),
     )
-    labels = [ui.tr("workflow.queue.followups"), ui.tr("workflow.queue.routine"),
-              ui.tr("revisits.tab.recorded")]  # fmt: skip
+    labels = [
+        ui.tr("workflow.queue.followups"),
+        ui.tr("workflow.queue.routine"),
+        ui.tr("revisits.tab.recorded"),
+    ]
     t1, t2, t3 = st.tabs(labels, key="revisits_mode", on_change="rerun")
     if t1.open:
         with t1:

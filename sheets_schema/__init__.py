@@ -5,6 +5,14 @@ from sheets_schema.columns import Col, Column, column_letter, name_key
 from sheets_schema.tables import TAB_NAMES, TABLES, Table, columns, match_header, match_tab
 
 __all__ = [
-    "TABLES", "TAB_NAMES", "Col", "Column", "Table", "column_letter", "columns", "match_header",
-    "match_tab", "name_key",
-]  # fmt: skip
+    "TABLES",
+    "TAB_NAMES",
+    "Col",
+    "Column",
+    "Table",
+    "column_letter",
+    "columns",
+    "match_header",
+    "match_tab",
+    "name_key",
+]

@@ -15,8 +15,15 @@ from sheets_schema.choices import Choices
 
 # kinds of column; each has one tolerant parser in sheets_schema.parse
 TEXT, ID, PHONE, EMAIL, CHOICE, DATE, DATETIME, INT = (
-    "text", "id", "phone", "email", "choice", "date", "datetime", "int",
-)  # fmt: skip
+    "text",
+    "id",
+    "phone",
+    "email",
+    "choice",
+    "date",
+    "datetime",
+    "int",
+)
 
 
 @dataclass(frozen=True)

@@ -64,14 +64,35 @@ class Table:
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        Table("clients", Client, "client_id", "KH", "客户档案", "Clients",
-              ("client register", "client", "customers", "customer", "客户", "客户信息")),
-        Table("complaints", Complaint, "complaint_id", "TS", "投诉记录", "Complaints",
-              ("complaint log", "complaint", "投诉", "投诉登记", "客诉")),
-        Table("revisits", Revisit, "revisit_id", "HF", "回访记录", "Revisits",
-              ("revisit", "follow-ups", "回访", "回访登记")),
+        Table(
+            "clients",
+            Client,
+            "client_id",
+            "KH",
+            "客户档案",
+            "Clients",
+            ("client register", "client", "customers", "customer", "客户", "客户信息"),
+        ),
+        Table(
+            "complaints",
+            Complaint,
+            "complaint_id",
+            "TS",
+            "投诉记录",
+            "Complaints",
+            ("complaint log", "complaint", "投诉", "投诉登记", "客诉"),
+        ),
+        Table(
+            "revisits",
+            Revisit,
+            "revisit_id",
+            "HF",
+            "回访记录",
+            "Revisits",
+            ("revisit", "follow-ups", "回访", "回访登记"),
+        ),
     )
-}  # fmt: skip
+}
 TAB_NAMES = tuple(TABLES)
 
 

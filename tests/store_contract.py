@@ -116,8 +116,9 @@ class StoreContract:
         assert saved.record_id in set(other.read().clients.client_id)
 
     def test_formula_looking_text_stays_text(self, store, store_factory) -> None:
-        saved = store.append("clients", {**CLIENT, "notes": "=1+1", "name": "=HYPERLINK(\"x\")"},
-                             user="ann")  # fmt: skip
+        saved = store.append(
+            "clients", {**CLIENT, "notes": "=1+1", "name": '=HYPERLINK("x")'}, user="ann"
+        )
         record = store_factory().read(fresh=True).record("clients", saved.record_id)
         assert record is not None
         assert record["notes"] == "=1+1" and record["name"] == '=HYPERLINK("x")'
@@ -176,32 +177,50 @@ class StoreContract:
         saved = store.append("clients", CLIENT, user="ann")
         opened = saved.record["updated_at"]  # both people open the form now
         other = store_factory()
-        other.update("clients", saved.record_id, {"notes": "theirs"},
-                     expected_updated_at=opened, user="bob")  # fmt: skip
+        other.update(
+            "clients", saved.record_id, {"notes": "theirs"}, expected_updated_at=opened, user="bob"
+        )
         with pytest.raises(ConflictError) as err:
-            store.update("clients", saved.record_id, {"notes": "mine"},
-                         expected_updated_at=opened, user="ann")  # fmt: skip
+            store.update(
+                "clients",
+                saved.record_id,
+                {"notes": "mine"},
+                expected_updated_at=opened,
+                user="ann",
+            )
         assert err.value.mine["notes"] == "mine"
         assert err.value.theirs["notes"] == "theirs" and err.value.theirs["updated_by"] == "bob"
         record = store_factory().read(fresh=True).record("clients", saved.record_id)
         assert record is not None and record["notes"] == "theirs"  # nothing overwritten
         # the user saw both versions and keeps theirs
-        store.update("clients", saved.record_id, {"notes": "mine"}, expected_updated_at=opened,
-                     user="ann", force=True)  # fmt: skip
+        store.update(
+            "clients",
+            saved.record_id,
+            {"notes": "mine"},
+            expected_updated_at=opened,
+            user="ann",
+            force=True,
+        )
         record = store_factory().read(fresh=True).record("clients", saved.record_id)
         assert record is not None and record["notes"] == "mine"
 
     def test_update_of_an_unknown_record(self, store) -> None:
         store.append("clients", CLIENT, user="ann")
         with pytest.raises(RecordNotFound):
-            store.update("clients", "KH-20000101-XXXX", {"notes": "x"},
-                         expected_updated_at=None, user="ann")  # fmt: skip
+            store.update(
+                "clients", "KH-20000101-XXXX", {"notes": "x"}, expected_updated_at=None, user="ann"
+            )
 
     def test_invalid_update_is_refused(self, store) -> None:
         saved = store.append("clients", CLIENT, user="ann")
         with pytest.raises(InvalidRecord):
-            store.update("clients", saved.record_id, {"grade": "Z"},
-                         expected_updated_at=saved.record["updated_at"], user="ann")  # fmt: skip
+            store.update(
+                "clients",
+                saved.record_id,
+                {"grade": "Z"},
+                expected_updated_at=saved.record["updated_at"],
+                user="ann",
+            )
         assert store.pending_count() == 0
 
     # ---- saves that cannot be written now ----

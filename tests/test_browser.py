@@ -38,8 +38,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]  # fmt: skip
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
 CHART = ".vega-embed, [data-testid='stVegaLiteChart']"
@@ -76,15 +81,35 @@ def start_server(workbook: Path, log_path: Path, request: pytest.FixtureRequest)
         for k, v in os.environ.items()
         if k not in ("SHEETDESK_SPREADSHEET", "SHEETDESK_ROLES", "SHEETDESK_LANGUAGE")
     }
-    env.update(SHEETDESK_WORKBOOK=str(workbook), SHEETDESK_REFRESH_SECONDS=str(REFRESH_S),
-               PYTHONUNBUFFERED="1")  # fmt: skip
+    env.update(
+        SHEETDESK_WORKBOOK=str(workbook),
+        SHEETDESK_REFRESH_SECONDS=str(REFRESH_S),
+        PYTHONUNBUFFERED="1",
+    )
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
     def stop() -> None:
         if proc.poll() is None:
@@ -171,8 +196,9 @@ class Session:
     """One browser tab on the app, with its console errors."""
 
     def __init__(self, browser: Any, locale: str = "en-US") -> None:
-        self.context = browser.new_context(viewport={"width": 1366, "height": 900},
-                                           locale=locale, accept_downloads=True)  # fmt: skip
+        self.context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale=locale, accept_downloads=True
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.errors: list[str] = []
@@ -193,8 +219,9 @@ class Session:
 
         self.page.goto(url)
         self.page.wait_for_selector(READY)
-        self.page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stMarkdown'], "
-                                    "[data-testid='stSidebar'] input")  # fmt: skip
+        self.page.wait_for_selector(
+            "[data-testid='stSidebar'] [data-testid='stMarkdown'], [data-testid='stSidebar'] input"
+        )
         box = self.page.locator("[data-testid='stSidebar'] input[type='text']")
         for _attempt in range(3):  # a click can land while the page is still re-rendering
             if not box.count():
@@ -321,12 +348,21 @@ def test_live_refresh_shows_new_rows_without_a_click(
     chosen = page.locator("[role='tab'][aria-selected='true']").inner_text()
     store = LocalWorkbookStore(workbook)
     client = store.read().clients["client_id"].iloc[0]
-    store.append("complaints", {
-        "client_id": client, "received_at": dt.datetime.now().replace(second=0, microsecond=0),
-        "channel": "phone", "category": "billing", "severity": "normal",
-        "description": "浏览器测试：新投诉", "first_receiver": "王芳", "level": "frontline",
-        "status": "received",
-    }, user="test")  # fmt: skip
+    store.append(
+        "complaints",
+        {
+            "client_id": client,
+            "received_at": dt.datetime.now().replace(second=0, microsecond=0),
+            "channel": "phone",
+            "category": "billing",
+            "severity": "normal",
+            "description": "浏览器测试：新投诉",
+            "first_receiver": "王芳",
+            "level": "frontline",
+            "status": "received",
+        },
+        user="test",
+    )
     deadline = time.monotonic() + REFRESH_S * 4 + 30  # the store's cache, then the timer
     now_shown = before
     while time.monotonic() < deadline and now_shown == before:
@@ -367,17 +403,21 @@ def test_report_file_opens_offline_without_errors(
     snap = LocalWorkbookStore(workbook).read()
     now = dt.datetime.now()
     month = report.default_month(now)
-    html = report.build_report(snap.clients, snap.complaints, snap.revisits, month, "zh",
-                               Settings(), now)  # fmt: skip
+    html = report.build_report(
+        snap.clients, snap.complaints, snap.revisits, month, "zh", Settings(), now
+    )
     path = tmp_path / report.report_filename(month, "zh")
     path.write_text(html, encoding="utf-8")
     s = Session(browser, "zh-CN")
     fetched: list[str] = []
     try:
-        s.context.route("**/*", lambda route: (
-            fetched.append(route.request.url),
-            route.continue_() if route.request.url.startswith("file:") else route.abort(),
-        ))  # fmt: skip
+        s.context.route(
+            "**/*",
+            lambda route: (
+                fetched.append(route.request.url),
+                route.continue_() if route.request.url.startswith("file:") else route.abort(),
+            ),
+        )
         s.page.goto(path.as_uri())
         s.page.wait_for_load_state("load")
         label = report.month_label(m.month_period(month), "zh")

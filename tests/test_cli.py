@@ -20,8 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("SHEETDESK_SPREADSHEET", None)
-    return subprocess.run([sys.executable, "-m", "utils.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=full_env, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "utils.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def md5(path: Path) -> str:
@@ -41,8 +47,21 @@ def test_init_creates_and_never_deletes(tmp_path: Path) -> None:
 def test_demo_is_realistic_and_deterministic(tmp_path: Path) -> None:
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     for path in (a, b):
-        out = cli("demo", "--workbook", str(path), "--clients", "50", "--complaints", "120",
-                  "--revisits", "150", "--seed", "3", "--today", "2026-11-23")  # fmt: skip
+        out = cli(
+            "demo",
+            "--workbook",
+            str(path),
+            "--clients",
+            "50",
+            "--complaints",
+            "120",
+            "--revisits",
+            "150",
+            "--seed",
+            "3",
+            "--today",
+            "2026-11-23",
+        )
         assert out.returncode == 0, out.stderr
     from utils.store.local import LocalWorkbookStore
 
@@ -130,8 +149,9 @@ def test_import_xlsx_with_ids_skips_existing(tmp_path: Path) -> None:
 def test_import_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     out = cli("import", "nonsense", "x.csv", "--workbook", str(tmp_path / "w.xlsx"))
     assert out.returncode == 2 and "clients, complaints or revisits" in out.stderr
-    out = cli("import", "clients", str(tmp_path / "missing.csv"), "--workbook",
-              str(tmp_path / "w.xlsx"))  # fmt: skip
+    out = cli(
+        "import", "clients", str(tmp_path / "missing.csv"), "--workbook", str(tmp_path / "w.xlsx")
+    )
     assert out.returncode == 2 and "not found" in out.stderr
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a workbook")

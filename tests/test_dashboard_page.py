@@ -36,8 +36,12 @@ def demo_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def use_workbook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
     """Point the app at a workbook (before the AppTest is created) with fresh caches."""
-    for name in ("SHEETDESK_SPREADSHEET", "SHEETDESK_ROLES", "SHEETDESK_REFRESH_SECONDS",
-                 "SHEETDESK_STAR_MIN_REVISITS"):  # fmt: skip
+    for name in (
+        "SHEETDESK_SPREADSHEET",
+        "SHEETDESK_ROLES",
+        "SHEETDESK_REFRESH_SECONDS",
+        "SHEETDESK_STAR_MIN_REVISITS",
+    ):
         monkeypatch.delenv(name, raising=False)
 
     def use(path: Path) -> None:
@@ -108,8 +112,9 @@ def test_manager_sees_tiles_charts_lists_and_downloads(demo: Path) -> None:
     assert value == f"{received(demo, m.this_month(pd.Timestamp.now())):,}"
     assert charts(at) >= 12  # one over-time chart (split chosen) + the 11 others
     assert [tab.label for tab in at.tabs] == [
-        t(f"dash.tab.{n}", "zh") for n in ("complaints", "open", "revisits", "clients", "staff",
-                                           "downloads")]  # fmt: skip
+        t(f"dash.tab.{n}", "zh")
+        for n in ("complaints", "open", "revisits", "clients", "staff", "downloads")
+    ]
     assert len(at.dataframe) >= 3  # top categories, overdue, reopened or staff
     labels = [b.label for b in at.get("download_button")]
     assert len(labels) == 5

@@ -19,34 +19,84 @@ from utils import downloads as dl
 from utils import metrics as m
 
 COMPLAINTS = [
-    {"complaint_id": "TS-20261005-0001", "client_id": "KH-20240101-0001",
-     "received_at": "2026-10-05 14:30", "channel": "phone", "category": "billing",
-     "severity": "serious", "description": "多收了物业费\n第二行", "first_receiver": "王芳",
-     "handler": "李娜", "level": "frontline", "status": "resolved",
-     "due_at": "2026-10-07 14:30", "resolved_at": "2026-10-06 09:15",
-     "progress_log": "2026-10-05 14:30 王芳 receive: 登记"},
-    {"complaint_id": "TS-20261006-0002", "client_id": "KH-20240101-0002",
-     "received_at": "2026-10-06 09:00", "channel": "web", "category": "other",
-     "severity": "normal", "description": "=HYPERLINK(\"http://x\",\"点我\")",
-     "first_receiver": "张伟", "handler": "", "level": "frontline", "status": "received"},
-]  # fmt: skip
+    {
+        "complaint_id": "TS-20261005-0001",
+        "client_id": "KH-20240101-0001",
+        "received_at": "2026-10-05 14:30",
+        "channel": "phone",
+        "category": "billing",
+        "severity": "serious",
+        "description": "多收了物业费\n第二行",
+        "first_receiver": "王芳",
+        "handler": "李娜",
+        "level": "frontline",
+        "status": "resolved",
+        "due_at": "2026-10-07 14:30",
+        "resolved_at": "2026-10-06 09:15",
+        "progress_log": "2026-10-05 14:30 王芳 receive: 登记",
+    },
+    {
+        "complaint_id": "TS-20261006-0002",
+        "client_id": "KH-20240101-0002",
+        "received_at": "2026-10-06 09:00",
+        "channel": "web",
+        "category": "other",
+        "severity": "normal",
+        "description": '=HYPERLINK("http://x","点我")',
+        "first_receiver": "张伟",
+        "handler": "",
+        "level": "frontline",
+        "status": "received",
+    },
+]
 CLIENTS = [
-    {"client_id": "KH-20240101-0001", "name": "王小明", "client_type": "individual", "grade": "A",
-     "phone": "+86 138 0013 8000", "status": "active", "registered_on": "2024-01-01",
-     "notes": "@SUM(A1)"},
-    {"client_id": "KH-20240101-0002", "name": "恒通贸易有限公司", "client_type": "company",
-     "grade": "C", "phone": "13800138000", "status": "active", "registered_on": "2024-01-02",
-     "notes": "-2+3\x07"},
-]  # fmt: skip
+    {
+        "client_id": "KH-20240101-0001",
+        "name": "王小明",
+        "client_type": "individual",
+        "grade": "A",
+        "phone": "+86 138 0013 8000",
+        "status": "active",
+        "registered_on": "2024-01-01",
+        "notes": "@SUM(A1)",
+    },
+    {
+        "client_id": "KH-20240101-0002",
+        "name": "恒通贸易有限公司",
+        "client_type": "company",
+        "grade": "C",
+        "phone": "13800138000",
+        "status": "active",
+        "registered_on": "2024-01-02",
+        "notes": "-2+3\x07",
+    },
+]
 REVISITS = [
-    {"revisit_id": "HF-20261007-0001", "client_id": "KH-20240101-0001",
-     "complaint_id": "TS-20261005-0001", "kind": "complaint_followup",
-     "done_at": "2026-10-07 10:00", "method": "phone", "staff": "李娜", "attempt": 1,
-     "reached": "yes", "solved": "yes", "attitude": "satisfied", "score": 9},
-    {"revisit_id": "HF-20261008-0002", "client_id": "KH-20240101-0002", "kind": "routine",
-     "done_at": "2026-10-08 11:00", "method": "phone", "staff": "张伟", "attempt": 2,
-     "reached": "no"},
-]  # fmt: skip
+    {
+        "revisit_id": "HF-20261007-0001",
+        "client_id": "KH-20240101-0001",
+        "complaint_id": "TS-20261005-0001",
+        "kind": "complaint_followup",
+        "done_at": "2026-10-07 10:00",
+        "method": "phone",
+        "staff": "李娜",
+        "attempt": 1,
+        "reached": "yes",
+        "solved": "yes",
+        "attitude": "satisfied",
+        "score": 9,
+    },
+    {
+        "revisit_id": "HF-20261008-0002",
+        "client_id": "KH-20240101-0002",
+        "kind": "routine",
+        "done_at": "2026-10-08 11:00",
+        "method": "phone",
+        "staff": "张伟",
+        "attempt": 2,
+        "reached": "no",
+    },
+]
 
 
 Frames = dict[str, pd.DataFrame]
@@ -91,8 +141,9 @@ def test_csv_shows_choice_labels_and_formats_dates(frames: Frames) -> None:
     assert first[col["closed_at"].label("zh")] == ""
     assert first[col["description"].label("zh")] == "多收了物业费\n第二行"  # quoted, kept whole
     en = read_csv(dl.csv_bytes("complaints", frames["complaints"], "en"))
-    assert dict(zip(en[0], en[1], strict=True))[col["status"].label("en")] == \
-        col["status"].choices.label("resolved", "en")  # fmt: skip
+    assert dict(zip(en[0], en[1], strict=True))[col["status"].label("en")] == col[
+        "status"
+    ].choices.label("resolved", "en")
     clients = read_csv(dl.csv_bytes("clients", frames["clients"], "en"))
     reg = TABLES["clients"].by_field["registered_on"].label("en")
     assert dict(zip(clients[0], clients[1], strict=True))[reg] == "2024-01-01"
@@ -119,11 +170,21 @@ def test_csv_defuses_cells_excel_would_run_as_formulas(frames: Frames) -> None:
     assert two[notes].startswith("'-2+3")
 
 
-@pytest.mark.parametrize(("value", "safe"), [
-    ("=1+1", "'=1+1"), ("@cmd", "'@cmd"), ("+SUM(A1)", "'+SUM(A1)"), ("-A1", "'-A1"),
-    ("\tx", "'\tx"), ("+86 138 0013 8000", "+86 138 0013 8000"), ("-5", "-5"),
-    ("(010) 6552-1234", "(010) 6552-1234"), ("普通文字", "普通文字"), ("", ""),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("@cmd", "'@cmd"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-A1", "'-A1"),
+        ("\tx", "'\tx"),
+        ("+86 138 0013 8000", "+86 138 0013 8000"),
+        ("-5", "-5"),
+        ("(010) 6552-1234", "(010) 6552-1234"),
+        ("普通文字", "普通文字"),
+        ("", ""),
+    ],
+)
 def test_defuse(value: str, safe: str) -> None:
     assert dl.defuse(value) == safe
 
@@ -239,9 +300,21 @@ def test_libreoffice_opens_the_workbook_as_text_and_dates(frames: Frames, tmp_pa
         pytest.skip("LibreOffice is not installed")
     src = tmp_path / "dl.xlsx"
     src.write_bytes(dl.xlsx_bytes(frames, "zh"))
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
-                    "--convert-to", CSV_FILTER, str(src), "--outdir", str(tmp_path / "csv")],
-                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            CSV_FILTER,
+            str(src),
+            "--outdir",
+            str(tmp_path / "csv"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     sheet = TABLES["complaints"].label("zh")
     with open(tmp_path / "csv" / f"dl-{sheet}.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))

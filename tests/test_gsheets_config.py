@@ -42,14 +42,22 @@ def _fresh_process():
 @pytest.fixture(scope="module")
 def pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()  # fmt: skip
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def _info(pem: str, **override: object) -> dict:
-    return {"type": "service_account", "project_id": "desk-project", "private_key_id": "abc123",
-            "private_key": pem, "client_email": EMAIL, "client_id": "1234567890",
-            "token_uri": "https://oauth2.googleapis.com/token", **override}  # fmt: skip
+    return {
+        "type": "service_account",
+        "project_id": "desk-project",
+        "private_key_id": "abc123",
+        "private_key": pem,
+        "client_email": EMAIL,
+        "client_id": "1234567890",
+        "token_uri": "https://oauth2.googleapis.com/token",
+        **override,
+    }
 
 
 def _config(tmp_path: Path, spreadsheet: str = KEY, **kwargs: object) -> StoreConfig:
@@ -109,13 +117,20 @@ def test_incomplete_and_broken_keys_in_secrets(tmp_path: Path, pem: str) -> None
 
 
 def test_secrets_layout_of_st_gsheets_connection(tmp_path: Path, pem: str) -> None:
-    secrets = {"connections": {"gsheets": {
-        "spreadsheet": f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0",
-        "worksheet": "0", **_info(pem, private_key=pem.replace("\n", "\\n"))}}}  # fmt: skip
+    secrets = {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0",
+                "worksheet": "0",
+                **_info(pem, private_key=pem.replace("\n", "\\n")),
+            }
+        }
+    }
     config = load_config(secrets)
     assert config.backend == "gsheets" and "spreadsheet" not in config.credentials_info
-    info, where = gsheets_auth.service_account_info(config.credentials_file,
-                                                    config.credentials_info)  # fmt: skip
+    info, where = gsheets_auth.service_account_info(
+        config.credentials_file, config.credentials_info
+    )
     assert info["private_key"] == pem  # literal \n from a '…' TOML string repaired
     assert gsheets_auth.credentials(info, where).service_account_email == EMAIL
 
@@ -195,8 +210,9 @@ def _response(code: int, message: str) -> requests.Response:
 
 def test_error_mapping() -> None:
     api = SheetsApi(None, KEY, retry=RetryPolicy(attempts=2, sleep=lambda s: None))
-    disabled = APIError(_response(403, "Google Sheets API has not been used in project 1 "
-                                       "before or it is disabled."))  # fmt: skip
+    disabled = APIError(
+        _response(403, "Google Sheets API has not been used in project 1 before or it is disabled.")
+    )
     assert api._api_error(disabled).key == "gsheets.api_disabled"
     proxy = requests.Response()
     proxy.status_code, proxy._content = 502, b"<html>Bad gateway</html>"
@@ -220,12 +236,14 @@ def test_error_mapping() -> None:
 def test_opens_while_google_is_unreachable_and_keeps_the_save(tmp_path: Path) -> None:
     api = FakeSheetsAPI()
     sid = api.create_spreadsheet("Desk", tabs={"Sheet1": []})
-    open_gsheets_store(_config(tmp_path, sid), client=make_client(api),
-                       retry=RetryPolicy(sleep=lambda s: None)).init("en")  # fmt: skip
+    open_gsheets_store(
+        _config(tmp_path, sid), client=make_client(api), retry=RetryPolicy(sleep=lambda s: None)
+    ).init("en")
     read_cache.reset()  # a new process, and Google is down
     api.inject("connection", times=10**6)
-    store = open_gsheets_store(_config(tmp_path, sid), client=make_client(api),
-                               retry=RetryPolicy(sleep=lambda s: None))  # fmt: skip
+    store = open_gsheets_store(
+        _config(tmp_path, sid), client=make_client(api), retry=RetryPolicy(sleep=lambda s: None)
+    )
     saved = store.append("clients", CLIENT, user="ann")
     assert saved.pending and store.pending_count() == 1
     api.clear_faults()

@@ -28,19 +28,25 @@ CREDENTIALS = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
 
 pytestmark = [
     pytest.mark.live,
-    pytest.mark.skipif(not (SPREADSHEET and CREDENTIALS),
-                       reason="live Google Sheets test: set SHEETDESK_LIVE_SPREADSHEET (a test "
-                       "spreadsheet shared with the service account) and "
-                       "GOOGLE_APPLICATION_CREDENTIALS (its JSON key file) to run it"),
-]  # fmt: skip
+    pytest.mark.skipif(
+        not (SPREADSHEET and CREDENTIALS),
+        reason="live Google Sheets test: set SHEETDESK_LIVE_SPREADSHEET (a test "
+        "spreadsheet shared with the service account) and "
+        "GOOGLE_APPLICATION_CREDENTIALS (its JSON key file) to run it",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> GoogleSheetsStore:
     read_cache.reset()
     data = tmp_path_factory.mktemp("live") / "data"
-    config = StoreConfig("gsheets", spreadsheet=SPREADSHEET, credentials_file=CREDENTIALS,
-                         workbook=str(data / "sheetdesk.xlsx"))  # fmt: skip
+    config = StoreConfig(
+        "gsheets",
+        spreadsheet=SPREADSHEET,
+        credentials_file=CREDENTIALS,
+        workbook=str(data / "sheetdesk.xlsx"),
+    )
     store = open_gsheets_store(config)
     store.init("en")
     return store
@@ -51,15 +57,29 @@ def _delete_rows(store: GoogleSheetsStore, tab: str, record_ids: list[str]) -> N
     for record_id in record_ids:
         ref = store._locate(tab, record_id)
         if ref is not None:
-            store.api.structure([{"deleteDimension": {"range": {
-                "sheetId": sheet_id, "dimension": "ROWS",
-                "startIndex": ref.number - 1, "endIndex": ref.number}}}])  # fmt: skip
+            store.api.structure(
+                [
+                    {
+                        "deleteDimension": {
+                            "range": {
+                                "sheetId": sheet_id,
+                                "dimension": "ROWS",
+                                "startIndex": ref.number - 1,
+                                "endIndex": ref.number,
+                            }
+                        }
+                    }
+                ]
+            )
 
 
 def test_round_trip_on_a_real_sheet(store: GoogleSheetsStore) -> None:
     assert isinstance(store.describe(), str)
-    saved = store.append("clients", {**CLIENT, "name": "LIVE-TEST client", "notes": "=1+1",
-                                     "phone": "01381234567"}, user="live-test")  # fmt: skip
+    saved = store.append(
+        "clients",
+        {**CLIENT, "name": "LIVE-TEST client", "notes": "=1+1", "phone": "01381234567"},
+        user="live-test",
+    )
     try:
         assert not saved.pending, saved.error
         record = store.read(fresh=True).record("clients", saved.record_id)
@@ -67,16 +87,31 @@ def test_round_trip_on_a_real_sheet(store: GoogleSheetsStore) -> None:
         assert record["notes"] == "=1+1" and record["phone"] == "01381234567"
         assert record["updated_at"] == saved.record["updated_at"]
         opened = record["updated_at"]
-        store.update("clients", saved.record_id, {"notes": "+86 138 0013 8000"},
-                     expected_updated_at=opened, user="live-test")  # fmt: skip
+        store.update(
+            "clients",
+            saved.record_id,
+            {"notes": "+86 138 0013 8000"},
+            expected_updated_at=opened,
+            user="live-test",
+        )
         with pytest.raises(ConflictError) as err:
-            store.update("clients", saved.record_id, {"notes": "stale"},
-                         expected_updated_at=opened, user="live-test")  # fmt: skip
+            store.update(
+                "clients",
+                saved.record_id,
+                {"notes": "stale"},
+                expected_updated_at=opened,
+                user="live-test",
+            )
         assert err.value.theirs["notes"] == "+86 138 0013 8000"
         read_cache.reset()  # as another process would see it
-        again = open_gsheets_store(StoreConfig(
-            "gsheets", spreadsheet=SPREADSHEET, credentials_file=CREDENTIALS,
-            workbook=str(Path(store.queue.folder).parent / "sheetdesk.xlsx")))  # fmt: skip
+        again = open_gsheets_store(
+            StoreConfig(
+                "gsheets",
+                spreadsheet=SPREADSHEET,
+                credentials_file=CREDENTIALS,
+                workbook=str(Path(store.queue.folder).parent / "sheetdesk.xlsx"),
+            )
+        )
         record = again.read().record("clients", saved.record_id)
         assert record is not None and record["notes"] == "+86 138 0013 8000"
         assert store.pending_count() == 0

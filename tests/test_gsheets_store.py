@@ -38,8 +38,9 @@ class FakeGoogle:
 
     def __call__(self, **kwargs: object) -> GoogleSheetsStore:
         kwargs.setdefault("retry", NO_WAIT)
-        return GoogleSheetsStore(self.sid, client=make_client(self.api),
-                                 pending_dir=self.pending, **kwargs)  # fmt: skip
+        return GoogleSheetsStore(
+            self.sid, client=make_client(self.api), pending_dir=self.pending, **kwargs
+        )
 
     @contextlib.contextmanager
     def unavailable(self):
@@ -82,20 +83,35 @@ def seeded(google: FakeGoogle) -> FakeGoogle:
     """Tabs made by init, 40 clients and 60 complaints written by the app; a new process."""
     store = google()
     store.init("en")
-    clients, _ = store.append_many("clients", [{**CLIENT, "name": f"Client {n}"}
-                                               for n in range(40)], user="seed")  # fmt: skip
-    store.append_many("complaints", [{
-        "client_id": clients[n % 40], "received_at": dt.datetime(2026, 11, 2, 9, n % 60),
-        "description": f"complaint {n}", "first_receiver": "王芳", "severity": "normal",
-    } for n in range(60)], user="seed")  # fmt: skip
+    clients, _ = store.append_many(
+        "clients", [{**CLIENT, "name": f"Client {n}"} for n in range(40)], user="seed"
+    )
+    store.append_many(
+        "complaints",
+        [
+            {
+                "client_id": clients[n % 40],
+                "received_at": dt.datetime(2026, 11, 2, 9, n % 60),
+                "description": f"complaint {n}",
+                "first_receiver": "王芳",
+                "severity": "normal",
+            }
+            for n in range(60)
+        ],
+        user="seed",
+    )
     read_cache.reset()
     google.api.reset_counts()
     return google
 
 
 def _complaint(client_id: str) -> dict:
-    return {"client_id": client_id, "received_at": dt.datetime(2026, 11, 23, 10, 5, 9),
-            "description": "No hot water", "first_receiver": "李娜"}  # fmt: skip
+    return {
+        "client_id": client_id,
+        "received_at": dt.datetime(2026, 11, 23, 10, 5, 9),
+        "description": "No hot water",
+        "first_receiver": "李娜",
+    }
 
 
 # ---- request counts ----
@@ -120,8 +136,13 @@ def test_ten_sessions_one_read_one_write_per_save(seeded: FakeGoogle) -> None:
 
     api.reset_counts()
     record = sessions[5].read().record("complaints", saved.record_id)
-    sessions[5].update("complaints", saved.record_id, {"handler": "张伟"},
-                       expected_updated_at=record["updated_at"], user="张伟")  # fmt: skip
+    sessions[5].update(
+        "complaints",
+        saved.record_id,
+        {"handler": "张伟"},
+        expected_updated_at=record["updated_at"],
+        user="张伟",
+    )
     assert api.count("read") <= 1 and api.count("write") == 1 and api.count("metadata") == 0
     for s in sessions:
         assert s.read().record("complaints", saved.record_id)["handler"] == "张伟"
@@ -134,8 +155,9 @@ def test_sessions_reading_at_the_same_moment_share_one_read(seeded: FakeGoogle) 
     seeded.api.latency = 0.05
     stores = [seeded() for _ in range(10)]
     sizes: list[int] = []
-    threads = [threading.Thread(target=lambda s=s: sizes.append(len(s.read().clients)))
-               for s in stores]  # fmt: skip
+    threads = [
+        threading.Thread(target=lambda s=s: sizes.append(len(s.read().clients))) for s in stores
+    ]
     for th in threads:
         th.start()
     for th in threads:
@@ -178,8 +200,13 @@ def test_update_finds_the_row_after_rows_moved(seeded: FakeGoogle) -> None:
     record = snapshot.record("clients", snapshot.clients.client_id.iloc[10])
     seeded.api.insert_rows(seeded.sid, "Clients", 2, 3)  # someone inserts rows at the top
     seeded.api.delete_rows(seeded.sid, "Clients", 30, 1)  # and deletes one further down
-    store.update("clients", record["client_id"], {"notes": "moved"},
-                 expected_updated_at=record["updated_at"], user="ann")  # fmt: skip
+    store.update(
+        "clients",
+        record["client_id"],
+        {"notes": "moved"},
+        expected_updated_at=record["updated_at"],
+        user="ann",
+    )
     rows = seeded.values("Clients")
     hits = [r for r in rows if r and r[0] == record["client_id"]]
     assert len(hits) == 1 and hits[0][13] == "moved"
@@ -244,8 +271,13 @@ def test_update_retried_through_a_fault_is_applied_once(seeded: FakeGoogle, faul
     store = seeded()
     record = store.read().record("clients", store.read().clients.client_id.iloc[3])
     seeded.api.inject(fault, times=2, match="PUT")
-    result = store.update("clients", record["client_id"], {"notes": "once"},
-                          expected_updated_at=record["updated_at"], user="bob")  # fmt: skip
+    result = store.update(
+        "clients",
+        record["client_id"],
+        {"notes": "once"},
+        expected_updated_at=record["updated_at"],
+        user="bob",
+    )
     assert not result.pending and not store.queue.conflicts()
     fresh = seeded().read(fresh=True).record("clients", record["client_id"])
     assert fresh["notes"] == "once" and fresh["updated_by"] == "bob"
@@ -268,12 +300,18 @@ def test_row_changed_before_a_pending_update_is_written(seeded: FakeGoogle) -> N
     store = seeded()
     record = store.read().record("clients", store.read().clients.client_id.iloc[0])
     with seeded.unavailable():
-        queued = store.update("clients", record["client_id"], {"notes": "mine"},
-                              expected_updated_at=record["updated_at"], user="ann")  # fmt: skip
+        queued = store.update(
+            "clients",
+            record["client_id"],
+            {"notes": "mine"},
+            expected_updated_at=record["updated_at"],
+            user="ann",
+        )
         assert queued.pending
     row = record["_row"]
-    seeded.api.set_values(seeded.sid, "Clients", [["theirs", "2026-11-23 11:00:00", "bob"]],
-                          f"N{row}")  # a person edits the row in the browser  # fmt: skip
+    seeded.api.set_values(
+        seeded.sid, "Clients", [["theirs", "2026-11-23 11:00:00", "bob"]], f"N{row}"
+    )  # a person edits the row in the browser
     assert store.flush() == ""
     assert [c.record_id for c in store.queue.conflicts()] == [record["client_id"]]
     assert seeded.values("Clients")[row - 1][13] == "theirs"  # not overwritten
@@ -304,8 +342,11 @@ def test_bulk_append_in_chunks_with_a_fault_and_a_taken_id(seeded: FakeGoogle, m
 def test_cells_are_written_raw_with_serial_dates(seeded: FakeGoogle) -> None:
     store = seeded()
     client = store.read().clients.client_id.iloc[0]
-    saved = store.append("complaints", {**_complaint(client), "description": "=SUM(A1:A3)",
-                                        "responsible_staff": "0138"}, user="ann")  # fmt: skip
+    saved = store.append(
+        "complaints",
+        {**_complaint(client), "description": "=SUM(A1:A3)", "responsible_staff": "0138"},
+        user="ann",
+    )
     call = next(c for c in seeded.api.history if c.op == "values.append")
     assert re.fullmatch(r"'Complaints'!A1", call.path.rsplit("/values/", 1)[1][:-7])
     assert (call.param("valueInputOption"), call.param("insertDataOption")) == (
@@ -325,10 +366,14 @@ def test_cells_are_written_raw_with_serial_dates(seeded: FakeGoogle) -> None:
 
 
 def test_hand_made_sheet_reordered_columns_extra_column_typed_dates(google: FakeGoogle) -> None:
-    google.api.add_tab(google.sid, "客户档案", [
-        ["备注", "客户名称", "Internal memo", "联系电话", "客户编号", "登记日期"],
-        ["", "王先生", "keep me", "13900000000", "KH-1", ""],
-    ])  # fmt: skip
+    google.api.add_tab(
+        google.sid,
+        "客户档案",
+        [
+            ["备注", "客户名称", "Internal memo", "联系电话", "客户编号", "登记日期"],
+            ["", "王先生", "keep me", "13900000000", "KH-1", ""],
+        ],
+    )
     google.api.set_values(google.sid, "客户档案", [["2026/10/05"]], "F2")  # typed by a person
     store = google()
     snapshot = store.read()
@@ -349,11 +394,15 @@ def test_header_not_starting_in_column_a(google: FakeGoogle, column_a: list[str]
     """A1 is blank (an unnamed column, empty or holding someone's row numbers): the new row
     still goes below the last row, under the right headers, and the header stays in row 1."""
     header = ["Client ID", "Name", "Phone", "Updated at", "Updated by"]
-    google.api.add_tab(google.sid, "Clients", [
-        [column_a[0], *header],
-        [column_a[1], "KH-1", "Wang", "13900000000"],
-        [column_a[2], "KH-2", "Li", "13900000001"],
-    ])  # fmt: skip
+    google.api.add_tab(
+        google.sid,
+        "Clients",
+        [
+            [column_a[0], *header],
+            [column_a[1], "KH-1", "Wang", "13900000000"],
+            [column_a[2], "KH-2", "Li", "13900000001"],
+        ],
+    )
     store = google()
     store.read()
     saved = store.append("clients", {**CLIENT, "client_type": None}, user="ann")
@@ -380,10 +429,19 @@ def test_deleted_and_renamed_tabs(seeded: FakeGoogle) -> None:
     assert len(missing) == 1 and missing[0].tab == "revisits"
     assert "Revisits" in missing[0].message("en")
     client = snapshot.clients.client_id.iloc[0]
-    saved = store.append("revisits", {"client_id": client, "kind": "routine", "staff": "王芳",
-                                      "done_at": dt.datetime(2026, 11, 23, 15, 0),
-                                      "method": "phone", "reached": "yes", "attempt": 1},
-                         user="王芳")  # fmt: skip
+    saved = store.append(
+        "revisits",
+        {
+            "client_id": client,
+            "kind": "routine",
+            "staff": "王芳",
+            "done_at": dt.datetime(2026, 11, 23, 15, 0),
+            "method": "phone",
+            "reached": "yes",
+            "attempt": 1,
+        },
+        user="王芳",
+    )
     assert not saved.pending  # the tab is made again rather than the save lost
     assert seeded.values("Revisits")[1][0] == saved.record_id
     assert saved.record_id in set(store.read().revisits.revisit_id)
@@ -391,8 +449,9 @@ def test_deleted_and_renamed_tabs(seeded: FakeGoogle) -> None:
 
 # ---- init ----
 def test_init_creates_tabs_and_structure_and_touches_no_data(google: FakeGoogle) -> None:
-    google.api.add_tab(google.sid, "Complaints", [["Complaint ID", "Description"],
-                                                  ["TS-1", "kept as it is"]])  # fmt: skip
+    google.api.add_tab(
+        google.sid, "Complaints", [["Complaint ID", "Description"], ["TS-1", "kept as it is"]]
+    )
     store = google()
     added = store.init("zh")
     assert "客户档案" in added and "回访记录" in added
@@ -414,6 +473,8 @@ def test_init_creates_tabs_and_structure_and_touches_no_data(google: FakeGoogle)
     assert google.api.count("write") == 2  # one structural batch, one write of header cells
     google.api.reset_counts()
     assert google().init("zh") == []
-    assert all(len(google.api.sheet(google.sid, t).protected_ranges) == 2
-               for t in ("客户档案", "Complaints", "回访记录"))  # fmt: skip
+    assert all(
+        len(google.api.sheet(google.sid, t).protected_ranges) == 2
+        for t in ("客户档案", "Complaints", "回访记录")
+    )
     assert not any(c.op in ("values.clear", "values.batchClear") for c in google.api.history)

@@ -31,16 +31,21 @@ def soffice(tmp_path: Path) -> list[str]:
 
 
 def convert(soffice: list[str], src: Path, target: str, outdir: Path) -> None:
-    subprocess.run([*soffice, "--convert-to", target, str(src), "--outdir", str(outdir)],
-                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    subprocess.run(
+        [*soffice, "--convert-to", target, str(src), "--outdir", str(outdir)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
 
 
 def test_libreoffice_reads_what_the_store_wrote(soffice: list[str], tmp_path: Path) -> None:
     path = tmp_path / "demo.xlsx"
     store = LocalWorkbookStore(path, lang="zh")
     load_demo(store, clients=20, complaints=30, revisits=30)
-    rid = store.append("clients", {"name": "=1+1", "phone": "+86 0138 0000", "notes": "-5"},
-                       user="王芳").record_id  # fmt: skip
+    rid = store.append(
+        "clients", {"name": "=1+1", "phone": "+86 0138 0000", "notes": "-5"}, user="王芳"
+    ).record_id
     convert(soffice, path, CSV_FILTER, tmp_path / "csv")
     with open(tmp_path / "csv" / "demo-客户档案.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -51,8 +56,9 @@ def test_libreoffice_reads_what_the_store_wrote(soffice: list[str], tmp_path: Pa
     assert mine[14].startswith(str(store.clock().year))  # updated_at is a date, shown as one
 
 
-def test_store_reads_and_writes_a_workbook_libreoffice_saved(soffice: list[str],
-                                                             tmp_path: Path) -> None:  # fmt: skip
+def test_store_reads_and_writes_a_workbook_libreoffice_saved(
+    soffice: list[str], tmp_path: Path
+) -> None:
     path = tmp_path / "demo.xlsx"
     load_demo(LocalWorkbookStore(path, lang="zh"), clients=20, complaints=30, revisits=30)
     convert(soffice, path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "resaved")
@@ -65,13 +71,24 @@ def test_store_reads_and_writes_a_workbook_libreoffice_saved(soffice: list[str],
         assert (
             before.frames[tab].drop(columns="_row").equals(after.frames[tab].drop(columns="_row"))
         ), tab
-    rid = store.append("complaints", {"client_id": after.clients.client_id.iloc[0],
-                                      "received_at": "2026-11-23 10:00",
-                                      "description": "保存后追加", "first_receiver": "王芳"},
-                       user="王芳").record_id  # fmt: skip
+    rid = store.append(
+        "complaints",
+        {
+            "client_id": after.clients.client_id.iloc[0],
+            "received_at": "2026-11-23 10:00",
+            "description": "保存后追加",
+            "first_receiver": "王芳",
+        },
+        user="王芳",
+    ).record_id
     client = after.record("clients", after.clients.client_id.iloc[1])
-    store.update("clients", client["client_id"], {"notes": "已更新"},
-                 expected_updated_at=client["updated_at"], user="李娜")  # fmt: skip
+    store.update(
+        "clients",
+        client["client_id"],
+        {"notes": "已更新"},
+        expected_updated_at=client["updated_at"],
+        user="李娜",
+    )
     again = LocalWorkbookStore(resaved).read()
     assert again.record("complaints", rid)["description"] == "保存后追加"
     assert again.record("clients", client["client_id"])["notes"] == "已更新"

@@ -47,8 +47,9 @@ def test_append_then_read(fresh_store) -> None:
 def test_text_is_stored_as_text_never_as_a_formula(fresh_store, workbook_path) -> None:
     tricky = ["=1+1", "+86 138 0000 1111", "-5", "@SUM(A1)", "0012"]
     for i, text in enumerate(tricky):
-        fresh_store.append("clients", {"name": text, "phone": "+86 138" if i else "0138",
-                                       "notes": text}, user="w")  # fmt: skip
+        fresh_store.append(
+            "clients", {"name": text, "phone": "+86 138" if i else "0138", "notes": text}, user="w"
+        )
     ws = sheet(workbook_path, "Clients")
     for row, text in enumerate(tricky, start=2):
         for col in (2, 14):  # name, notes
@@ -81,17 +82,28 @@ def test_update_and_conflict_carry_both_versions(fresh_store) -> None:
     opened = fresh_store.read().record("clients", rid)
     # someone else saves first
     other = LocalWorkbookStore(fresh_store.path, clock=fresh_store.clock)
-    other.update("clients", rid, {"notes": "changed elsewhere"},
-                 expected_updated_at=opened["updated_at"], user="李娜")  # fmt: skip
+    other.update(
+        "clients",
+        rid,
+        {"notes": "changed elsewhere"},
+        expected_updated_at=opened["updated_at"],
+        user="李娜",
+    )
     with pytest.raises(ConflictError) as err:
-        fresh_store.update("clients", rid, {"name": "张三丰"},
-                           expected_updated_at=opened["updated_at"], user="王芳")  # fmt: skip
+        fresh_store.update(
+            "clients",
+            rid,
+            {"name": "张三丰"},
+            expected_updated_at=opened["updated_at"],
+            user="王芳",
+        )
     assert err.value.mine["name"] == "张三丰"
     assert err.value.theirs["notes"] == "changed elsewhere"
     assert err.value.theirs["updated_by"] == "李娜"
     # the user saw both and keeps theirs: their field wins, the other change stays
-    fresh_store.update("clients", rid, {"name": "张三丰"}, expected_updated_at=None,
-                       user="王芳", force=True)  # fmt: skip
+    fresh_store.update(
+        "clients", rid, {"name": "张三丰"}, expected_updated_at=None, user="王芳", force=True
+    )
     record = fresh_store.read().record("clients", rid)
     assert (record["name"], record["notes"]) == ("张三丰", "changed elsewhere")
 
@@ -103,8 +115,9 @@ def test_hand_edit_in_the_workbook_is_a_conflict(fresh_store, workbook_path) -> 
     wb["Clients"]["O2"] = dt.datetime(2026, 11, 23, 12, 0)  # someone retyped updated_at
     wb.save(workbook_path)
     with pytest.raises(ConflictError):
-        fresh_store.update("clients", rid, {"name": "x"},
-                           expected_updated_at=opened["updated_at"], user="王芳")  # fmt: skip
+        fresh_store.update(
+            "clients", rid, {"name": "x"}, expected_updated_at=opened["updated_at"], user="王芳"
+        )
 
 
 def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, workbook_path) -> None:
@@ -119,8 +132,9 @@ def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, work
     wb.save(workbook_path)
 
     opened = fresh_store.read().record("clients", rid)
-    fresh_store.update("clients", rid, {"name": "张三丰"}, expected_updated_at=opened["updated_at"],
-                       user="w")  # fmt: skip
+    fresh_store.update(
+        "clients", rid, {"name": "张三丰"}, expected_updated_at=opened["updated_at"], user="w"
+    )
     fresh_store.append("clients", {"name": "李四", "phone": "139"}, user="w")
 
     wb = openpyxl.load_workbook(workbook_path)
@@ -137,8 +151,23 @@ def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, work
 def test_blank_rows_and_hand_typed_rows_are_read(fresh_store, workbook_path) -> None:
     wb = openpyxl.load_workbook(workbook_path)
     ws = wb["Clients"]
-    ws.append(["KH-A", "手工录入", "个人", "b", None, 13900000000, None, None, None, None,
-               None, "活跃", "2026/10/05"])  # fmt: skip
+    ws.append(
+        [
+            "KH-A",
+            "手工录入",
+            "个人",
+            "b",
+            None,
+            13900000000,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "活跃",
+            "2026/10/05",
+        ]
+    )
     ws.append([])
     ws.append(["KH-B", "", None, None, None, "139"])
     wb.save(workbook_path)
@@ -176,8 +205,9 @@ def test_a_crash_after_writing_before_dequeuing_does_not_duplicate(
     result = fresh_store.append("clients", CLIENT, user="w")
     rid = result.record_id
     opened = fresh_store.read().record("clients", rid)
-    fresh_store.update("clients", rid, {"notes": "once"}, expected_updated_at=opened["updated_at"],
-                       user="w")  # fmt: skip
+    fresh_store.update(
+        "clients", rid, {"notes": "once"}, expected_updated_at=opened["updated_at"], user="w"
+    )
     # put the same saves back in the queue, as if the process died before removing them
     from utils.store.pending import PendingOp
 
@@ -202,15 +232,18 @@ def test_read_only_workbook_queues(fresh_store, workbook_path) -> None:
 
 def _append_many_times(path: str, n: int, tag: str) -> list[str]:
     store = LocalWorkbookStore(path)
-    return [store.append("clients", {"name": f"{tag}-{i}", "phone": "139"}, user=tag).record_id
-            for i in range(n)]  # fmt: skip
+    return [
+        store.append("clients", {"name": f"{tag}-{i}", "phone": "139"}, user=tag).record_id
+        for i in range(n)
+    ]
 
 
 def test_concurrent_appends_from_several_processes_lose_nothing(fresh_store, workbook_path) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(3) as pool:
-        results = pool.starmap(_append_many_times,
-                               [(str(workbook_path), 8, f"p{k}") for k in range(3)])  # fmt: skip
+        results = pool.starmap(
+            _append_many_times, [(str(workbook_path), 8, f"p{k}") for k in range(3)]
+        )
     ids = [i for r in results for i in r]
     assert len(set(ids)) == 24
     snap = LocalWorkbookStore(workbook_path).read()
@@ -246,9 +279,16 @@ def test_init_upgrades_an_old_workbook_without_touching_data(tmp_path) -> None:
     assert [c.value for c in wb["客户"][2]][:3] == ["KH-1", "老客户", "13800000000"]
     snap = store.read()
     assert snap.problems == [] and list(snap.clients["name"]) == ["老客户"]
-    store.append("complaints", {"client_id": "KH-1", "received_at": "2026-11-23 10:00",
-                                "description": "电梯坏了", "first_receiver": "王芳"},
-                 user="王芳")  # fmt: skip
+    store.append(
+        "complaints",
+        {
+            "client_id": "KH-1",
+            "received_at": "2026-11-23 10:00",
+            "description": "电梯坏了",
+            "first_receiver": "王芳",
+        },
+        user="王芳",
+    )
     assert store.read().complaints["description"].iloc[0] == "电梯坏了"
 
 

@@ -29,87 +29,256 @@ def ts(text: str) -> pd.Timestamp:
 
 def fixture_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(clients, complaints, revisits) in the store's data contract."""
-    clients = m.frame_from_records("clients", [
-        {"client_id": "K1", "name": "华润商贸", "grade": "A", "status": "active",
-         "phone": "13800000001", "registered_on": ts("2025-01-01")},
-        {"client_id": "K2", "name": "王小明", "grade": "B", "status": "active",
-         "phone": "13800000002", "registered_on": ts("2026-10-10")},
-        {"client_id": "K3", "name": "李四", "grade": "C", "status": "dormant",
-         "phone": "13800000003", "registered_on": ts("2026-09-05")},
-        {"client_id": "K4", "name": "东方科技", "grade": "A", "status": "lost",
-         "phone": "13800000004", "registered_on": ts("2024-03-01")},
-    ])  # fmt: skip
+    clients = m.frame_from_records(
+        "clients",
+        [
+            {
+                "client_id": "K1",
+                "name": "华润商贸",
+                "grade": "A",
+                "status": "active",
+                "phone": "13800000001",
+                "registered_on": ts("2025-01-01"),
+            },
+            {
+                "client_id": "K2",
+                "name": "王小明",
+                "grade": "B",
+                "status": "active",
+                "phone": "13800000002",
+                "registered_on": ts("2026-10-10"),
+            },
+            {
+                "client_id": "K3",
+                "name": "李四",
+                "grade": "C",
+                "status": "dormant",
+                "phone": "13800000003",
+                "registered_on": ts("2026-09-05"),
+            },
+            {
+                "client_id": "K4",
+                "name": "东方科技",
+                "grade": "A",
+                "status": "lost",
+                "phone": "13800000004",
+                "registered_on": ts("2024-03-01"),
+            },
+        ],
+    )
     base = {"description": "…", "first_receiver": "李娜", "level": "frontline"}
-    complaints = m.frame_from_records("complaints", [
-        # resolved exactly at due_at → within the limit; 3.0 working days
-        {**base, "complaint_id": "C1", "client_id": "K1", "received_at": ts("2026-10-05 09:00"),
-         "category": "billing", "channel": "phone", "severity": "normal", "handler": "王芳",
-         "due_at": ts("2026-10-08 09:00"), "resolved_at": ts("2026-10-08 09:00"),
-         "status": "closed", "closed_at": ts("2026-10-09 10:00"), "resolution": "退款",
-         "root_cause": "计费错误", "corrective_action": "修正规则"},
-        # late: due 10-07 10:00, resolved 10-09 10:00; 4.0 working days
-        {**base, "complaint_id": "C2", "client_id": "K1", "received_at": ts("2026-10-05 10:00"),
-         "category": "billing", "channel": "web", "severity": "serious", "handler": "李娜",
-         "due_at": ts("2026-10-07 10:00"), "resolved_at": ts("2026-10-09 10:00"),
-         "status": "resolved", "resolution": "退款", "root_cause": "计费错误",
-         "corrective_action": "修正规则"},
-        # due_at blank → computed 10-15 09:00; resolved 10-13 09:00 (1.0 wd); no handler:
-        # the first receiver 张伟 answers for it
-        {**base, "complaint_id": "C3", "client_id": "K2", "received_at": ts("2026-10-12 09:00"),
-         "category": "attitude", "channel": "phone", "severity": "normal", "handler": "",
-         "first_receiver": "张伟", "resolved_at": ts("2026-10-13 09:00"), "status": "closed",
-         "closed_at": ts("2026-10-14 09:00"), "resolution": "致歉", "root_cause": "态度差",
-         "corrective_action": "培训"},
-        # reopened on 10-22 (log line + unhappy follow-up R4): in progress again, its old
-        # resolved_at kept; open and overdue (due 10-23) at 1 Nov
-        {**base, "complaint_id": "C4", "client_id": "K2", "received_at": ts("2026-10-20 09:00"),
-         "category": "service_quality", "channel": "phone", "severity": "normal",
-         "handler": "王芳", "level": "department", "due_at": ts("2026-10-23 09:00"),
-         "resolved_at": ts("2026-10-21 09:00"), "status": "in_progress",
-         "root_cause": "人手不足",
-         "progress_log": "2026-10-20 09:00 李娜 receive\n"
-                         "2026-10-21 09:00 王芳 resolve: 已处理\n"
-                         "2026-10-22 10:00 钱七 reopen: 回访客户表示问题未解决"},
-        # critical, due 10-29 09:00: overdue at 1 Nov
-        {**base, "complaint_id": "C5", "client_id": "K3", "received_at": ts("2026-10-28 09:00"),
-         "category": "billing", "channel": "phone", "severity": "critical", "handler": "王芳",
-         "due_at": ts("2026-10-29 09:00"), "status": "received"},
-        # due 11-04 15:00: open, not overdue at 1 Nov
-        {**base, "complaint_id": "C6", "client_id": "K1", "received_at": ts("2026-10-30 15:00"),
-         "category": "service_quality", "channel": "walk_in", "severity": "normal",
-         "handler": "李娜", "due_at": ts("2026-11-04 15:00"), "status": "received"},
-        # September: within the limit, 2.0 wd; an undated hand-written reopen note
-        {**base, "complaint_id": "C7", "client_id": "K2", "received_at": ts("2026-09-10 09:00"),
-         "category": "attitude", "channel": "phone", "severity": "normal", "handler": "张伟",
-         "due_at": ts("2026-09-15 09:00"), "resolved_at": ts("2026-09-14 09:00"),
-         "status": "closed", "closed_at": ts("2026-09-20 09:00"), "resolution": "致歉",
-         "progress_log": "客户来电要求重开，已解释"},
-        # received in September, resolved 10-02 09:00 (late, 5.0 wd): open and overdue at 1 Oct
-        {**base, "complaint_id": "C8", "client_id": "K4", "received_at": ts("2026-09-25 09:00"),
-         "category": "product", "channel": "email", "severity": "normal", "handler": "李娜",
-         "due_at": ts("2026-09-30 09:00"), "resolved_at": ts("2026-10-02 09:00"),
-         "status": "resolved", "resolution": "更换"},
-    ])  # fmt: skip
+    complaints = m.frame_from_records(
+        "complaints",
+        [
+            # resolved exactly at due_at → within the limit; 3.0 working days
+            {
+                **base,
+                "complaint_id": "C1",
+                "client_id": "K1",
+                "received_at": ts("2026-10-05 09:00"),
+                "category": "billing",
+                "channel": "phone",
+                "severity": "normal",
+                "handler": "王芳",
+                "due_at": ts("2026-10-08 09:00"),
+                "resolved_at": ts("2026-10-08 09:00"),
+                "status": "closed",
+                "closed_at": ts("2026-10-09 10:00"),
+                "resolution": "退款",
+                "root_cause": "计费错误",
+                "corrective_action": "修正规则",
+            },
+            # late: due 10-07 10:00, resolved 10-09 10:00; 4.0 working days
+            {
+                **base,
+                "complaint_id": "C2",
+                "client_id": "K1",
+                "received_at": ts("2026-10-05 10:00"),
+                "category": "billing",
+                "channel": "web",
+                "severity": "serious",
+                "handler": "李娜",
+                "due_at": ts("2026-10-07 10:00"),
+                "resolved_at": ts("2026-10-09 10:00"),
+                "status": "resolved",
+                "resolution": "退款",
+                "root_cause": "计费错误",
+                "corrective_action": "修正规则",
+            },
+            # due_at blank → computed 10-15 09:00; resolved 10-13 09:00 (1.0 wd); no handler:
+            # the first receiver 张伟 answers for it
+            {
+                **base,
+                "complaint_id": "C3",
+                "client_id": "K2",
+                "received_at": ts("2026-10-12 09:00"),
+                "category": "attitude",
+                "channel": "phone",
+                "severity": "normal",
+                "handler": "",
+                "first_receiver": "张伟",
+                "resolved_at": ts("2026-10-13 09:00"),
+                "status": "closed",
+                "closed_at": ts("2026-10-14 09:00"),
+                "resolution": "致歉",
+                "root_cause": "态度差",
+                "corrective_action": "培训",
+            },
+            # reopened on 10-22 (log line + unhappy follow-up R4): in progress again, its old
+            # resolved_at kept; open and overdue (due 10-23) at 1 Nov
+            {
+                **base,
+                "complaint_id": "C4",
+                "client_id": "K2",
+                "received_at": ts("2026-10-20 09:00"),
+                "category": "service_quality",
+                "channel": "phone",
+                "severity": "normal",
+                "handler": "王芳",
+                "level": "department",
+                "due_at": ts("2026-10-23 09:00"),
+                "resolved_at": ts("2026-10-21 09:00"),
+                "status": "in_progress",
+                "root_cause": "人手不足",
+                "progress_log": "2026-10-20 09:00 李娜 receive\n"
+                "2026-10-21 09:00 王芳 resolve: 已处理\n"
+                "2026-10-22 10:00 钱七 reopen: 回访客户表示问题未解决",
+            },
+            # critical, due 10-29 09:00: overdue at 1 Nov
+            {
+                **base,
+                "complaint_id": "C5",
+                "client_id": "K3",
+                "received_at": ts("2026-10-28 09:00"),
+                "category": "billing",
+                "channel": "phone",
+                "severity": "critical",
+                "handler": "王芳",
+                "due_at": ts("2026-10-29 09:00"),
+                "status": "received",
+            },
+            # due 11-04 15:00: open, not overdue at 1 Nov
+            {
+                **base,
+                "complaint_id": "C6",
+                "client_id": "K1",
+                "received_at": ts("2026-10-30 15:00"),
+                "category": "service_quality",
+                "channel": "walk_in",
+                "severity": "normal",
+                "handler": "李娜",
+                "due_at": ts("2026-11-04 15:00"),
+                "status": "received",
+            },
+            # September: within the limit, 2.0 wd; an undated hand-written reopen note
+            {
+                **base,
+                "complaint_id": "C7",
+                "client_id": "K2",
+                "received_at": ts("2026-09-10 09:00"),
+                "category": "attitude",
+                "channel": "phone",
+                "severity": "normal",
+                "handler": "张伟",
+                "due_at": ts("2026-09-15 09:00"),
+                "resolved_at": ts("2026-09-14 09:00"),
+                "status": "closed",
+                "closed_at": ts("2026-09-20 09:00"),
+                "resolution": "致歉",
+                "progress_log": "客户来电要求重开，已解释",
+            },
+            # received in September, resolved 10-02 09:00 (late, 5.0 wd): open and overdue at 1 Oct
+            {
+                **base,
+                "complaint_id": "C8",
+                "client_id": "K4",
+                "received_at": ts("2026-09-25 09:00"),
+                "category": "product",
+                "channel": "email",
+                "severity": "normal",
+                "handler": "李娜",
+                "due_at": ts("2026-09-30 09:00"),
+                "resolved_at": ts("2026-10-02 09:00"),
+                "status": "resolved",
+                "resolution": "更换",
+            },
+        ],
+    )
     fu = {"kind": "complaint_followup", "method": "phone", "attempt": 1}
-    revisits = m.frame_from_records("revisits", [
-        {**fu, "revisit_id": "R1", "client_id": "K1", "complaint_id": "C1",
-         "done_at": ts("2026-10-10 10:00"), "staff": "赵敏", "reached": "yes", "solved": "yes",
-         "attitude": "satisfied", "score": 9},
-        {**fu, "revisit_id": "R2", "client_id": "K2", "complaint_id": "C3",
-         "done_at": ts("2026-10-15 10:00"), "staff": "赵敏", "reached": "no"},
-        {**fu, "revisit_id": "R3", "client_id": "K2", "complaint_id": "C3", "attempt": 2,
-         "done_at": ts("2026-10-16 10:00"), "staff": "赵敏", "reached": "yes", "solved": "yes",
-         "attitude": "satisfied", "score": 8},
-        {**fu, "revisit_id": "R4", "client_id": "K2", "complaint_id": "C4",
-         "done_at": ts("2026-10-22 10:00"), "staff": "钱七", "reached": "yes", "solved": "no",
-         "attitude": "unsatisfied", "score": 3},
-        {"revisit_id": "R5", "client_id": "K2", "kind": "routine", "method": "visit",
-         "done_at": ts("2026-10-25 10:00"), "staff": "赵敏", "reached": "yes",
-         "attitude": "average", "score": 6},
-        {**fu, "revisit_id": "R6", "client_id": "K2", "complaint_id": "C7",
-         "done_at": ts("2026-09-22 10:00"), "staff": "赵敏", "reached": "yes", "solved": "yes",
-         "attitude": "satisfied", "score": 10},
-    ])  # fmt: skip
+    revisits = m.frame_from_records(
+        "revisits",
+        [
+            {
+                **fu,
+                "revisit_id": "R1",
+                "client_id": "K1",
+                "complaint_id": "C1",
+                "done_at": ts("2026-10-10 10:00"),
+                "staff": "赵敏",
+                "reached": "yes",
+                "solved": "yes",
+                "attitude": "satisfied",
+                "score": 9,
+            },
+            {
+                **fu,
+                "revisit_id": "R2",
+                "client_id": "K2",
+                "complaint_id": "C3",
+                "done_at": ts("2026-10-15 10:00"),
+                "staff": "赵敏",
+                "reached": "no",
+            },
+            {
+                **fu,
+                "revisit_id": "R3",
+                "client_id": "K2",
+                "complaint_id": "C3",
+                "attempt": 2,
+                "done_at": ts("2026-10-16 10:00"),
+                "staff": "赵敏",
+                "reached": "yes",
+                "solved": "yes",
+                "attitude": "satisfied",
+                "score": 8,
+            },
+            {
+                **fu,
+                "revisit_id": "R4",
+                "client_id": "K2",
+                "complaint_id": "C4",
+                "done_at": ts("2026-10-22 10:00"),
+                "staff": "钱七",
+                "reached": "yes",
+                "solved": "no",
+                "attitude": "unsatisfied",
+                "score": 3,
+            },
+            {
+                "revisit_id": "R5",
+                "client_id": "K2",
+                "kind": "routine",
+                "method": "visit",
+                "done_at": ts("2026-10-25 10:00"),
+                "staff": "赵敏",
+                "reached": "yes",
+                "attitude": "average",
+                "score": 6,
+            },
+            {
+                **fu,
+                "revisit_id": "R6",
+                "client_id": "K2",
+                "complaint_id": "C7",
+                "done_at": ts("2026-09-22 10:00"),
+                "staff": "赵敏",
+                "reached": "yes",
+                "solved": "yes",
+                "attitude": "satisfied",
+                "score": 10,
+            },
+        ],
+    )
     return clients, complaints, revisits
 
 
@@ -196,10 +365,20 @@ def test_complaint_figures_september_as_of_its_end(frames):
 
 
 def test_resolved_exactly_at_due_counts_within_limit():
-    c = m.frame_from_records("complaints", [{
-        "complaint_id": "X", "received_at": ts("2026-10-05 09:00"), "severity": "normal",
-        "due_at": ts("2026-10-08 09:00"), "resolved_at": ts("2026-10-08 09:00"),
-        "status": "resolved", "resolution": "ok"}])  # fmt: skip
+    c = m.frame_from_records(
+        "complaints",
+        [
+            {
+                "complaint_id": "X",
+                "received_at": ts("2026-10-05 09:00"),
+                "severity": "normal",
+                "due_at": ts("2026-10-08 09:00"),
+                "resolved_at": ts("2026-10-08 09:00"),
+                "status": "resolved",
+                "resolution": "ok",
+            }
+        ],
+    )
     assert m.complaint_figures(c, OCT, NOW, SETTINGS)["within_limit"] == 1.0
     one_minute_late = c.assign(resolved_at=ts("2026-10-08 09:01"))
     assert m.complaint_figures(one_minute_late, OCT, NOW, SETTINGS)["within_limit"] == 0.0
@@ -213,10 +392,20 @@ def test_blank_due_at_is_computed_by_the_workflow_rule(frames):
 
 
 def test_holidays_are_skipped_in_time_to_resolve():
-    c = m.frame_from_records("complaints", [{
-        "complaint_id": "X", "received_at": ts("2026-09-30 09:00"), "severity": "normal",
-        "due_at": ts("2026-10-12 09:00"), "resolved_at": ts("2026-10-09 09:00"),
-        "status": "resolved", "resolution": "ok"}])  # fmt: skip
+    c = m.frame_from_records(
+        "complaints",
+        [
+            {
+                "complaint_id": "X",
+                "received_at": ts("2026-09-30 09:00"),
+                "severity": "normal",
+                "due_at": ts("2026-10-12 09:00"),
+                "resolved_at": ts("2026-10-09 09:00"),
+                "status": "resolved",
+                "resolution": "ok",
+            }
+        ],
+    )
     plain = m.complaint_figures(c, OCT, NOW, SETTINGS)["median_days"]
     golden_week = replace(SETTINGS, holidays=frozenset(dt.date(2026, 10, d) for d in range(1, 8)))
     # Wed 30 Sep 09:00 → Fri 9 Oct 09:00 = 7 working days; 1–7 Oct off: 2 (30 Sep, 8 Oct)
@@ -286,15 +475,36 @@ def test_reopen_detection_variants():
             {"complaint_id": "C", "progress_log": "2026-10-03 09:00 王芳 resolve: done"},
         ],
     )
-    r = m.frame_from_records("revisits", [
-        # reached, solved, but unsatisfied → reopens; unreached or routine → does not
-        {"revisit_id": "1", "complaint_id": "C", "kind": "complaint_followup", "reached": "yes",
-         "solved": "yes", "attitude": "unsatisfied", "done_at": ts("2026-10-04 10:00")},
-        {"revisit_id": "2", "complaint_id": "A", "kind": "complaint_followup", "reached": "no",
-         "solved": "no", "done_at": ts("2026-10-04 10:00")},
-        {"revisit_id": "3", "kind": "routine", "reached": "yes", "solved": "no",
-         "done_at": ts("2026-10-04 10:00")},
-    ])  # fmt: skip
+    r = m.frame_from_records(
+        "revisits",
+        [
+            # reached, solved, but unsatisfied → reopens; unreached or routine → does not
+            {
+                "revisit_id": "1",
+                "complaint_id": "C",
+                "kind": "complaint_followup",
+                "reached": "yes",
+                "solved": "yes",
+                "attitude": "unsatisfied",
+                "done_at": ts("2026-10-04 10:00"),
+            },
+            {
+                "revisit_id": "2",
+                "complaint_id": "A",
+                "kind": "complaint_followup",
+                "reached": "no",
+                "solved": "no",
+                "done_at": ts("2026-10-04 10:00"),
+            },
+            {
+                "revisit_id": "3",
+                "kind": "routine",
+                "reached": "yes",
+                "solved": "no",
+                "done_at": ts("2026-10-04 10:00"),
+            },
+        ],
+    )
     ev = m.reopen_events(c, r).set_index("complaint_id")
     assert ev.loc["A", "at"] == ts("2026-10-03 08:15") and ev.loc["A", "source"] == "log"
     assert pd.isna(ev.loc["B", "at"])  # a Chinese date is not a log stamp: undated
@@ -496,10 +706,15 @@ def test_star_ties_broken_by_count():
             for i, s in enumerate(scores)
         ]
 
-    r = m.frame_from_records("revisits", [
-        *visits("甲", [8, 8, 8]), *visits("乙", [7, 9, 8, 8]), *visits("丙", [10]),
-        {"revisit_id": "x", "staff": "丙", "reached": "no", "done_at": ts("2026-10-11")},
-    ])  # fmt: skip
+    r = m.frame_from_records(
+        "revisits",
+        [
+            *visits("甲", [8, 8, 8]),
+            *visits("乙", [7, 9, 8, 8]),
+            *visits("丙", [10]),
+            {"revisit_id": "x", "staff": "丙", "reached": "no", "done_at": ts("2026-10-11")},
+        ],
+    )
     ranking = m.star_ranking(r, "2026-10", 2)
     assert ranking["staff"].tolist() == ["乙", "甲"]  # both average 8: 4 reached beat 3
     assert ranking["rank"].tolist() == [1, 2]

@@ -37,8 +37,12 @@ S = Settings()
 def workbook(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "desk.xlsx"
     monkeypatch.setenv("SHEETDESK_WORKBOOK", str(path))
-    for name in ("SHEETDESK_SPREADSHEET", "SHEETDESK_ROLES", "SHEETDESK_LANGUAGE",
-                 "SHEETDESK_HOLIDAYS"):  # fmt: skip
+    for name in (
+        "SHEETDESK_SPREADSHEET",
+        "SHEETDESK_ROLES",
+        "SHEETDESK_LANGUAGE",
+        "SHEETDESK_HOLIDAYS",
+    ):
         monkeypatch.delenv(name, raising=False)
     streamlit.cache_resource.clear()
     store = LocalWorkbookStore(path)
@@ -49,8 +53,15 @@ def workbook(tmp_path, monkeypatch) -> Path:
 
 def seed_client(path: Path, **fields: object) -> str:
     """A client written by another program (a second store on the same workbook)."""
-    record = {"name": "张三", "phone": "13800138000", "grade": "B", "owner": "王芳",
-              "status": "active", "address": "城东区人民路12号3栋", **fields}  # fmt: skip
+    record = {
+        "name": "张三",
+        "phone": "13800138000",
+        "grade": "B",
+        "owner": "王芳",
+        "status": "active",
+        "address": "城东区人民路12号3栋",
+        **fields,
+    }
     return LocalWorkbookStore(path).append("clients", record, user="seed").record_id
 
 
@@ -248,12 +259,21 @@ def test_complaint_flow_log_escalate_resolve_followups_closed(workbook):
     # the complaint's page and the client's timeline show it all
     goto(at, "pages/complaints.py", id=complaint_id)
     log = at.dataframe[0].value
-    assert list(log["What"]) == ["Received", "Escalated → Department head", "Assigned → 李娜",
-                                 "Resolved", "Closed"]  # fmt: skip
+    assert list(log["What"]) == [
+        "Received",
+        "Escalated → Department head",
+        "Assigned → 李娜",
+        "Resolved",
+        "Closed",
+    ]
     goto(at, "pages/clients.py", id=client)
     events = at.dataframe[0].value
-    assert {"Complaint received", "Complaint resolved", "Complaint closed",
-            "Follow-up revisit"} <= set(events["What"])  # fmt: skip
+    assert {
+        "Complaint received",
+        "Complaint resolved",
+        "Complaint closed",
+        "Follow-up revisit",
+    } <= set(events["What"])
 
 
 def test_follow_up_not_solved_reopens_and_escalates(workbook):
@@ -343,8 +363,13 @@ def open_edit_and_change_meanwhile(workbook: Path) -> tuple[AppTest, str]:
     at = goto(start(), "pages/clients.py", id=cid)  # the edit form is filled from this version
     other = LocalWorkbookStore(workbook)
     row = other.read(fresh=True).record("clients", cid)
-    other.update("clients", cid, {"notes": "李娜改过的备注"},
-                 expected_updated_at=row["updated_at"], user="李娜")  # fmt: skip
+    other.update(
+        "clients",
+        cid,
+        {"notes": "李娜改过的备注"},
+        expected_updated_at=row["updated_at"],
+        user="李娜",
+    )
     at.text_area(key=f"client_edit_{cid}_0_notes").input("我的备注")
     click(at, "Save changes")
     return at, cid
@@ -388,11 +413,19 @@ def test_conflict_on_a_workflow_action_keeps_both_log_lines(workbook):
     complaint_id = log_complaint(at, client)
     other = LocalWorkbookStore(workbook)
     row = other.read(fresh=True).record("complaints", complaint_id)
-    note = ops.action_changes("record_progress", row, {"note": "李娜已致电客户"},
-                              user=User("李娜", "manager"), when=ops.now(), settings=S,
-                              revisits=other.read().revisits, lang="en")  # fmt: skip
-    other.update("complaints", complaint_id, note, expected_updated_at=row["updated_at"],
-                 user="李娜")  # fmt: skip
+    note = ops.action_changes(
+        "record_progress",
+        row,
+        {"note": "李娜已致电客户"},
+        user=User("李娜", "manager"),
+        when=ops.now(),
+        settings=S,
+        revisits=other.read().revisits,
+        lang="en",
+    )
+    other.update(
+        "complaints", complaint_id, note, expected_updated_at=row["updated_at"], user="李娜"
+    )
     act(at, complaint_id, "escalate", "Escalate", reason="客户情绪激动")
     assert "was changed by 李娜" in texts(at.warning)
     click(at, "Keep my version")
@@ -444,18 +477,36 @@ def test_pages_render_on_demo_data_in_both_languages(workbook):
 
 
 def test_changed_fields_compares_the_way_the_sheet_reads():
-    basis = {"name": "张三", "notes": None, "registered_on": dt.datetime(2026, 1, 5),
-             "grade": "B", "updated_at": dt.datetime(2026, 1, 5, 9)}  # fmt: skip
-    edited = {"name": "张三 ", "notes": "", "registered_on": dt.date(2026, 1, 5), "grade": "A",
-              "updated_at": None}  # fmt: skip
+    basis = {
+        "name": "张三",
+        "notes": None,
+        "registered_on": dt.datetime(2026, 1, 5),
+        "grade": "B",
+        "updated_at": dt.datetime(2026, 1, 5, 9),
+    }
+    edited = {
+        "name": "张三 ",
+        "notes": "",
+        "registered_on": dt.date(2026, 1, 5),
+        "grade": "A",
+        "updated_at": None,
+    }
     assert changed_fields("clients", basis, edited) == {"grade": "A"}
 
 
 def test_conflict_table_lists_the_differences_and_who_changed():
-    mine = {"notes": "我的", "grade": "A", "updated_by": "王芳",
-            "updated_at": dt.datetime(2026, 1, 5, 9)}  # fmt: skip
-    theirs = {"notes": "她的", "grade": "A", "updated_by": "李娜",
-              "updated_at": dt.datetime(2026, 1, 5, 10)}  # fmt: skip
+    mine = {
+        "notes": "我的",
+        "grade": "A",
+        "updated_by": "王芳",
+        "updated_at": dt.datetime(2026, 1, 5, 9),
+    }
+    theirs = {
+        "notes": "她的",
+        "grade": "A",
+        "updated_by": "李娜",
+        "updated_at": dt.datetime(2026, 1, 5, 10),
+    }
     table = conflict_table("clients", mine, theirs, "zh")
     assert list(table.columns) == ["字段", "您的版本", "表格中的当前版本"]
     assert table.iloc[0].tolist() == ["备注", "我的", "她的"]
@@ -473,42 +524,73 @@ def test_format_value_and_field_messages():
         format_value("clients", "registered_on", pd.Timestamp("2026-01-05"), "en") == "2026-01-05"
     )
     assert format_value("clients", "notes", None, "en") == ""
-    _, problems = validate_record("clients", {"client_id": "K", "name": "A", "phone": "abc",
-                                              "email": "x"})  # fmt: skip
+    _, problems = validate_record(
+        "clients", {"client_id": "K", "name": "A", "phone": "abc", "email": "x"}
+    )
     messages = field_messages(problems, "zh")
     assert set(messages) == {"phone", "email"}
     assert "abc" in messages["phone"][0] and "x" in messages["email"][0]
 
 
 def test_add_client_fills_owner_status_and_date(fresh_store):
-    saved = ops.add_client(fresh_store, {"name": "张三", "phone": "138", "owner": "",
-                                         "status": "", "registered_on": None},
-                           actor="王芳", today=dt.date(2026, 1, 5))  # fmt: skip
+    saved = ops.add_client(
+        fresh_store,
+        {"name": "张三", "phone": "138", "owner": "", "status": "", "registered_on": None},
+        actor="王芳",
+        today=dt.date(2026, 1, 5),
+    )
     assert saved.record["owner"] == "王芳" and saved.record["status"] == "active"
     assert saved.record["registered_on"] == dt.date(2026, 1, 5)
     with pytest.raises(InvalidRecord) as err:
-        ops.add_client(fresh_store, {"name": "", "phone": "138"}, actor="王芳",
-                       today=dt.date(2026, 1, 5))  # fmt: skip
+        ops.add_client(
+            fresh_store, {"name": "", "phone": "138"}, actor="王芳", today=dt.date(2026, 1, 5)
+        )
     assert [p.column for p in err.value.problems] == ["name"]
 
 
 def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):
     when = dt.datetime(2026, 11, 23, 10, 0)
     with pytest.raises(InvalidRecord) as err:
-        ops.log_complaint(fresh_store, client_id="", channel="phone", category="billing",
-                          severity="normal", description="多收了物业费", actor="王芳", when=when,
-                          settings=S, new_client={"name": "新客户", "phone": "电话"})  # fmt: skip
+        ops.log_complaint(
+            fresh_store,
+            client_id="",
+            channel="phone",
+            category="billing",
+            severity="normal",
+            description="多收了物业费",
+            actor="王芳",
+            when=when,
+            settings=S,
+            new_client={"name": "新客户", "phone": "电话"},
+        )
     assert [p.column for p in err.value.problems] == ["phone"]
     assert fresh_store.read().clients.empty and fresh_store.read().complaints.empty
     with pytest.raises(WorkflowError):
-        ops.log_complaint(fresh_store, client_id="", channel="", category="", severity="",
-                          description=" ", actor="王芳", when=when, settings=S,
-                          new_client={"name": "新客户", "phone": "13800000000"})  # fmt: skip
+        ops.log_complaint(
+            fresh_store,
+            client_id="",
+            channel="",
+            category="",
+            severity="",
+            description=" ",
+            actor="王芳",
+            when=when,
+            settings=S,
+            new_client={"name": "新客户", "phone": "13800000000"},
+        )
     assert fresh_store.read().clients.empty
     complaint, client = ops.log_complaint(
-        fresh_store, client_id="", channel="phone", category="billing", severity="critical",
-        description="多收了物业费", actor="王芳", when=when, settings=S,
-        new_client={"name": "新客户", "phone": "13800000000"})  # fmt: skip
+        fresh_store,
+        client_id="",
+        channel="phone",
+        category="billing",
+        severity="critical",
+        description="多收了物业费",
+        actor="王芳",
+        when=when,
+        settings=S,
+        new_client={"name": "新客户", "phone": "13800000000"},
+    )
     assert client is not None and complaint.record["client_id"] == client.record_id
     assert client.record["owner"] == "王芳" and client.record["status"] == "active"
     assert complaint.record["due_at"] == dt.datetime(2026, 11, 24, 10, 0)  # critical: 1 day
@@ -519,13 +601,15 @@ def test_edit_record_saves_only_the_changes_and_reports_conflicts(fresh_store):
     basis = fresh_store.read().record("clients", cid)
     assert ops.edit_record(fresh_store, "clients", basis, dict(basis), actor="王芳") is None
     other = dict(basis)
-    fresh_store.update("clients", cid, {"notes": "他人"}, expected_updated_at=basis["updated_at"],
-                       user="李娜")  # fmt: skip
+    fresh_store.update(
+        "clients", cid, {"notes": "他人"}, expected_updated_at=basis["updated_at"], user="李娜"
+    )
     with pytest.raises(ConflictError) as err:
         ops.edit_record(fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳")
     assert err.value.mine["grade"] == "A" and err.value.theirs["notes"] == "他人"
-    ops.edit_record(fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳",
-                    force=True)  # fmt: skip
+    ops.edit_record(
+        fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳", force=True
+    )
     row = fresh_store.read().record("clients", cid)
     assert row["grade"] == "A" and row["notes"] == "他人"  # their change survives
 
@@ -534,8 +618,16 @@ def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_st
     when = dt.datetime(2026, 11, 23, 10, 0)
     manager = User("王芳", "manager")
     complaint, _ = ops.log_complaint(
-        fresh_store, client_id="KH-1", channel="phone", category="billing", severity="normal",
-        description="x", actor="王芳", when=when, settings=S)  # fmt: skip
+        fresh_store,
+        client_id="KH-1",
+        channel="phone",
+        category="billing",
+        severity="normal",
+        description="x",
+        actor="王芳",
+        when=when,
+        settings=S,
+    )
     row = fresh_store.read().record("complaints", complaint.record_id)
     ops.apply_action(
         fresh_store,
@@ -551,9 +643,19 @@ def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_st
     effects = []
     for _ in range(3):
         out = ops.record_revisit(
-            fresh_store, {"kind": "complaint_followup", "complaint_id": complaint.record_id,
-                          "reached": "no", "score": 9, "attitude": "satisfied"},
-            actor="李娜", when=when, settings=S, lang="en")  # fmt: skip
+            fresh_store,
+            {
+                "kind": "complaint_followup",
+                "complaint_id": complaint.record_id,
+                "reached": "no",
+                "score": 9,
+                "attitude": "satisfied",
+            },
+            actor="李娜",
+            when=when,
+            settings=S,
+            lang="en",
+        )
         assert out.revisit.record.get("score") is None
         effects.append((out.revisit.record["attempt"], out.effect))
     assert effects == [(1, ""), (2, ""), (3, "unreachable")]
@@ -590,25 +692,36 @@ def test_save_state_follows_the_pending_queue(fresh_store, workbook_path):
 def test_edit_complaint_details_moves_the_due_date_and_notes_it(fresh_store):
     when = dt.datetime(2026, 11, 20, 16, 0)  # a Friday
     manager = User("王芳", "manager")
-    saved, _ = ops.log_complaint(fresh_store, client_id="KH-1", channel="phone",
-                                 category="billing", severity="normal", description="x",
-                                 actor="王芳", when=when, settings=S)  # fmt: skip
+    saved, _ = ops.log_complaint(
+        fresh_store,
+        client_id="KH-1",
+        channel="phone",
+        category="billing",
+        severity="normal",
+        description="x",
+        actor="王芳",
+        when=when,
+        settings=S,
+    )
     basis = fresh_store.read().record("complaints", saved.record_id)
     assert basis["due_at"] == dt.datetime(2026, 11, 25, 16, 0)
     edited = {**basis, "severity": "critical", "verified": "yes", "description": "改不了"}
     with pytest.raises(WorkflowError):
-        ops.edit_complaint(fresh_store, basis, edited, user=User("赵敏", "staff"), when=when,
-                           settings=S)  # fmt: skip
-    result = ops.edit_complaint(fresh_store, basis, edited, user=manager, when=when, settings=S,
-                                lang="zh")  # fmt: skip
+        ops.edit_complaint(
+            fresh_store, basis, edited, user=User("赵敏", "staff"), when=when, settings=S
+        )
+    result = ops.edit_complaint(
+        fresh_store, basis, edited, user=manager, when=when, settings=S, lang="zh"
+    )
     row = fresh_store.read().record("complaints", saved.record_id)
     assert row["severity"] == "critical" and row["verified"] == "yes"
     assert row["due_at"] == dt.datetime(2026, 11, 23, 16, 0)  # one working day, over the weekend
     assert row["description"] == "x"  # the complaint's words stay as logged
     assert row["progress_log"].splitlines()[-1].endswith("王芳 edit: 严重程度, 查证属实")
     assert result is not None
-    assert ops.edit_complaint(fresh_store, row, dict(row), user=manager, when=when,
-                              settings=S) is None  # fmt: skip
+    assert (
+        ops.edit_complaint(fresh_store, row, dict(row), user=manager, when=when, settings=S) is None
+    )
 
 
 def test_every_page_message_is_in_both_catalogues():
@@ -622,12 +735,30 @@ def test_every_page_message_is_in_both_catalogues():
     keys = set()
     for source in sources:
         keys |= set(re.findall(r"\btr?\(\s*\"([a-z_]+\.[a-z_.]+)\"", source.read_text()))
-    families = {"complaints.view.": ("open", "overdue", "mine", "all"),
-                "revisits.effect.": ("closed", "reopened", "unreachable"),
-                "timeline.event.": ("received", "resolved", "closed", "complaint_followup",
-                                    "routine", "key_client"),
-                "log.action.": ("receive", "assign", "escalate", "progress", "resolve",
-                                "feedback", "close", "reopen", "unreachable", "edit")}  # fmt: skip
+    families = {
+        "complaints.view.": ("open", "overdue", "mine", "all"),
+        "revisits.effect.": ("closed", "reopened", "unreachable"),
+        "timeline.event.": (
+            "received",
+            "resolved",
+            "closed",
+            "complaint_followup",
+            "routine",
+            "key_client",
+        ),
+        "log.action.": (
+            "receive",
+            "assign",
+            "escalate",
+            "progress",
+            "resolve",
+            "feedback",
+            "close",
+            "reopen",
+            "unreachable",
+            "edit",
+        ),
+    }
     keys |= {prefix + name for prefix, names in families.items() for name in names}
     assert len(keys) > 150
     assert not keys - set(en.MESSAGES), sorted(keys - set(en.MESSAGES))

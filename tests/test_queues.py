@@ -27,21 +27,32 @@ RESOLVED_AT = dt.datetime(2026, 11, 24, 15, 0)
 
 def complaint(cid: str, status: str = "resolved", **fields: object) -> dict:
     row = {
-        "complaint_id": cid, "client_id": "KH-1", "received_at": dt.datetime(2026, 11, 20, 9),
-        "description": "x", "first_receiver": "王芳", "handler": "李雷", "status": status,
-        "level": "frontline", "resolved_at": RESOLVED_AT if status != "received" else None,
-        "resolution": "已处理" if status != "received" else "", "progress_log": "",
-    }  # fmt: skip
+        "complaint_id": cid,
+        "client_id": "KH-1",
+        "received_at": dt.datetime(2026, 11, 20, 9),
+        "description": "x",
+        "first_receiver": "王芳",
+        "handler": "李雷",
+        "status": status,
+        "level": "frontline",
+        "resolved_at": RESOLVED_AT if status != "received" else None,
+        "resolution": "已处理" if status != "received" else "",
+        "progress_log": "",
+    }
     row.update(fields)
     return row
 
 
 def followup(cid: str, reached: str, day: int, **fields: object) -> dict:
     row = {
-        "revisit_id": f"HF-{cid}-{day}", "client_id": "KH-1", "complaint_id": cid,
-        "kind": "complaint_followup", "done_at": dt.datetime(2026, 11, day, 10, 0),
-        "staff": "李雷", "reached": reached,
-    }  # fmt: skip
+        "revisit_id": f"HF-{cid}-{day}",
+        "client_id": "KH-1",
+        "complaint_id": cid,
+        "kind": "complaint_followup",
+        "done_at": dt.datetime(2026, 11, day, 10, 0),
+        "staff": "李雷",
+        "reached": reached,
+    }
     row.update(fields)
     return row
 
@@ -50,10 +61,15 @@ def followup(cid: str, reached: str, day: int, **fields: object) -> dict:
 
 
 def test_resolved_without_followup_is_queued_others_not() -> None:
-    complaints = frame("complaints", [
-        complaint("TS-1"), complaint("TS-2", "in_progress"), complaint("TS-3", "closed",
-        closed_at=NOW), complaint("TS-4", "received"),
-    ])  # fmt: skip
+    complaints = frame(
+        "complaints",
+        [
+            complaint("TS-1"),
+            complaint("TS-2", "in_progress"),
+            complaint("TS-3", "closed", closed_at=NOW),
+            complaint("TS-4", "received"),
+        ],
+    )
     q = followup_queue(complaints, frame("revisits", []), S)
     assert q["complaint_id"].tolist() == ["TS-1"]
     row = q.iloc[0]
@@ -66,11 +82,16 @@ def test_resolved_without_followup_is_queued_others_not() -> None:
 
 def test_unreached_attempts_are_counted_and_flag_after_three() -> None:
     complaints = frame("complaints", [complaint("TS-1"), complaint("TS-2")])
-    revisits = frame("revisits", [
-        followup("TS-1", "no", 25, attempt=1), followup("TS-1", "no", 26, attempt=2),
-        followup("TS-2", "no", 25, attempt=1), followup("TS-2", "no", 26, attempt=2),
-        followup("TS-2", "no", 27, attempt=3),
-    ])  # fmt: skip
+    revisits = frame(
+        "revisits",
+        [
+            followup("TS-1", "no", 25, attempt=1),
+            followup("TS-1", "no", 26, attempt=2),
+            followup("TS-2", "no", 25, attempt=1),
+            followup("TS-2", "no", 26, attempt=2),
+            followup("TS-2", "no", 27, attempt=3),
+        ],
+    )
     q = followup_queue(complaints, revisits, S).set_index("complaint_id")
     assert q.loc["TS-1", "attempts"] == 2
     assert not q.loc["TS-1", "unreachable"]
@@ -83,10 +104,14 @@ def test_unreached_attempts_are_counted_and_flag_after_three() -> None:
 
 def test_queue_drops_complaint_after_a_reached_followup() -> None:
     complaints = frame("complaints", [complaint("TS-1"), complaint("TS-2")])
-    revisits = frame("revisits", [
-        followup("TS-1", "no", 25), followup("TS-1", "yes", 26, solved="yes"),
-        followup("TS-2", "no", 25),
-    ])  # fmt: skip
+    revisits = frame(
+        "revisits",
+        [
+            followup("TS-1", "no", 25),
+            followup("TS-1", "yes", 26, solved="yes"),
+            followup("TS-2", "no", 25),
+        ],
+    )
     q = followup_queue(complaints, revisits, S)
     assert q["complaint_id"].tolist() == ["TS-2"]
     assert q.iloc[0]["attempts"] == 1
@@ -95,9 +120,13 @@ def test_queue_drops_complaint_after_a_reached_followup() -> None:
 def test_reached_followup_before_the_resolution_does_not_count() -> None:
     # reached on the 10th (said not solved → reopened), re-resolved on the 24th: queued again
     complaints = frame("complaints", [complaint("TS-1")])
-    revisits = frame("revisits", [
-        followup("TS-1", "yes", 10, solved="no"), followup("TS-1", "no", 9),
-    ])  # fmt: skip
+    revisits = frame(
+        "revisits",
+        [
+            followup("TS-1", "yes", 10, solved="no"),
+            followup("TS-1", "no", 9),
+        ],
+    )
     q = followup_queue(complaints, revisits, S)
     assert q["complaint_id"].tolist() == ["TS-1"]
     assert q.iloc[0]["attempts"] == 0
@@ -110,10 +139,15 @@ def test_routine_revisit_does_not_take_a_complaint_off_the_queue() -> None:
 
 
 def test_attempt_helpers() -> None:
-    revisits = frame("revisits", [
-        followup("TS-1", "no", 10), followup("TS-1", "no", 25), followup("TS-1", "no", 26),
-        followup("TS-9", "no", 26),
-    ])  # fmt: skip
+    revisits = frame(
+        "revisits",
+        [
+            followup("TS-1", "no", 10),
+            followup("TS-1", "no", 25),
+            followup("TS-1", "no", 26),
+            followup("TS-9", "no", 26),
+        ],
+    )
     assert followup_attempts("TS-1", revisits) == 3
     assert followup_attempts("TS-1", revisits, since=RESOLVED_AT) == 2
     assert next_attempt("TS-1", revisits, since=RESOLVED_AT) == 3
@@ -125,10 +159,14 @@ def test_attempt_helpers() -> None:
 
 
 def test_followups_for_staff_by_handler_or_first_receiver() -> None:
-    complaints = frame("complaints", [
-        complaint("TS-1"), complaint("TS-2", handler="赵敏"), complaint("TS-3", handler="",
-        first_receiver="赵敏"),
-    ])  # fmt: skip
+    complaints = frame(
+        "complaints",
+        [
+            complaint("TS-1"),
+            complaint("TS-2", handler="赵敏"),
+            complaint("TS-3", handler="", first_receiver="赵敏"),
+        ],
+    )
     q = followup_queue(complaints, frame("revisits", []), S)
     assert followups_for(q, "赵敏")["complaint_id"].tolist() == ["TS-2", "TS-3"]
     assert followups_for(q, "李雷")["complaint_id"].tolist() == ["TS-1"]
@@ -140,29 +178,41 @@ def test_followups_for_staff_by_handler_or_first_receiver() -> None:
 
 def client(cid: str, grade: str, registered: dt.date | None, **fields: object) -> dict:
     row = {
-        "client_id": cid, "name": f"客户{cid}", "phone": "13800000000", "grade": grade,
-        "owner": "王芳", "status": "active", "registered_on": registered,
-    }  # fmt: skip
+        "client_id": cid,
+        "name": f"客户{cid}",
+        "phone": "13800000000",
+        "grade": grade,
+        "owner": "王芳",
+        "status": "active",
+        "registered_on": registered,
+    }
     row.update(fields)
     return row
 
 
 def visit(cid: str, done: dt.datetime, reached: str = "yes", kind: str = "routine") -> dict:
     return {
-        "revisit_id": f"HF-{cid}-{done:%m%d}", "client_id": cid, "kind": kind, "done_at": done,
-        "staff": "王芳", "reached": reached,
-    }  # fmt: skip
+        "revisit_id": f"HF-{cid}-{done:%m%d}",
+        "client_id": cid,
+        "kind": kind,
+        "done_at": done,
+        "staff": "王芳",
+        "reached": reached,
+    }
 
 
 def test_cadence_per_grade_due_late_not_yet() -> None:
-    clients = frame("clients", [
-        client("A1", "A", dt.date(2026, 11, 1)),   # due 12-01: due exactly today
-        client("A2", "A", dt.date(2026, 11, 2)),   # due 12-02: not yet
-        client("B1", "B", dt.date(2026, 9, 1)),    # due 11-30: 1 day late
-        client("C1", "C", dt.date(2026, 6, 4)),    # due 12-01
-        client("D1", "D", dt.date(2025, 12, 1)),   # due 12-01 (365 days)
-        client("D2", "", dt.date(2025, 12, 2)),    # blank grade → D: due 12-02, not yet
-    ])  # fmt: skip
+    clients = frame(
+        "clients",
+        [
+            client("A1", "A", dt.date(2026, 11, 1)),  # due 12-01: due exactly today
+            client("A2", "A", dt.date(2026, 11, 2)),  # due 12-02: not yet
+            client("B1", "B", dt.date(2026, 9, 1)),  # due 11-30: 1 day late
+            client("C1", "C", dt.date(2026, 6, 4)),  # due 12-01
+            client("D1", "D", dt.date(2025, 12, 1)),  # due 12-01 (365 days)
+            client("D2", "", dt.date(2025, 12, 2)),  # blank grade → D: due 12-02, not yet
+        ],
+    )
     q = routine_queue(clients, frame("revisits", []), TODAY, S).set_index("client_id")
     assert sorted(q.index) == ["A1", "B1", "C1", "D1"]
     assert q.loc["A1", "due_on"] == pd.Timestamp(2026, 12, 1)
@@ -171,21 +221,36 @@ def test_cadence_per_grade_due_late_not_yet() -> None:
     assert q.index[0] == "B1"  # most overdue first
     assert pd.isna(q.loc["A1", "last_reached"])
     assert list(q.reset_index().columns) == [
-        "client_id", "name", "grade", "owner", "last_reached", "due_on", "days_late", "late",
-    ]  # fmt: skip
+        "client_id",
+        "name",
+        "grade",
+        "owner",
+        "last_reached",
+        "due_on",
+        "days_late",
+        "late",
+    ]
 
 
 def test_cadence_counts_from_last_reached_revisit_of_any_kind() -> None:
-    clients = frame("clients", [
-        client("A1", "A", dt.date(2025, 1, 1)), client("A2", "A", dt.date(2025, 1, 1)),
-        client("A3", "A", dt.date(2025, 1, 1)),
-    ])  # fmt: skip
-    revisits = frame("revisits", [
-        visit("A1", dt.datetime(2026, 11, 15, 16)),                         # due 12-15
-        visit("A2", dt.datetime(2026, 10, 1, 9), kind="complaint_followup"),  # due 10-31
-        visit("A2", dt.datetime(2026, 11, 20, 9), reached="no"),            # not reached
-        visit("A3", dt.datetime(2026, 10, 20, 9)), visit("A3", dt.datetime(2026, 9, 1, 9)),
-    ])  # fmt: skip
+    clients = frame(
+        "clients",
+        [
+            client("A1", "A", dt.date(2025, 1, 1)),
+            client("A2", "A", dt.date(2025, 1, 1)),
+            client("A3", "A", dt.date(2025, 1, 1)),
+        ],
+    )
+    revisits = frame(
+        "revisits",
+        [
+            visit("A1", dt.datetime(2026, 11, 15, 16)),  # due 12-15
+            visit("A2", dt.datetime(2026, 10, 1, 9), kind="complaint_followup"),  # due 10-31
+            visit("A2", dt.datetime(2026, 11, 20, 9), reached="no"),  # not reached
+            visit("A3", dt.datetime(2026, 10, 20, 9)),
+            visit("A3", dt.datetime(2026, 9, 1, 9)),
+        ],
+    )
     q = routine_queue(clients, revisits, TODAY, S).set_index("client_id")
     assert sorted(q.index) == ["A2", "A3"]
     assert q.loc["A2", "last_reached"] == pd.Timestamp(2026, 10, 1, 9)
@@ -195,11 +260,14 @@ def test_cadence_counts_from_last_reached_revisit_of_any_kind() -> None:
 
 
 def test_dormant_and_lost_excluded_blank_status_and_no_date_due_now() -> None:
-    clients = frame("clients", [
-        client("X1", "A", dt.date(2020, 1, 1), status="dormant"),
-        client("X2", "A", dt.date(2020, 1, 1), status="lost"),
-        client("X3", "B", None, status=""),
-    ])  # fmt: skip
+    clients = frame(
+        "clients",
+        [
+            client("X1", "A", dt.date(2020, 1, 1), status="dormant"),
+            client("X2", "A", dt.date(2020, 1, 1), status="lost"),
+            client("X3", "B", None, status=""),
+        ],
+    )
     q = routine_queue(clients, frame("revisits", []), TODAY, S)
     assert q["client_id"].tolist() == ["X3"]
     assert q.iloc[0]["due_on"] == pd.Timestamp(TODAY)
@@ -208,10 +276,13 @@ def test_dormant_and_lost_excluded_blank_status_and_no_date_due_now() -> None:
 
 def test_configured_cadence_and_owner_filter() -> None:
     settings = Settings(cadence_days={"A": 10, "B": 90, "C": 180, "D": 365})
-    clients = frame("clients", [
-        client("A1", "A", dt.date(2026, 11, 20)), client("A2", "A", dt.date(2026, 11, 20),
-        owner="李雷"),
-    ])  # fmt: skip
+    clients = frame(
+        "clients",
+        [
+            client("A1", "A", dt.date(2026, 11, 20)),
+            client("A2", "A", dt.date(2026, 11, 20), owner="李雷"),
+        ],
+    )
     q = routine_queue(clients, frame("revisits", []), TODAY, settings)
     assert q["client_id"].tolist() == ["A1", "A2"]
     assert routine_for(q, "李雷")["client_id"].tolist() == ["A2"]
@@ -278,8 +349,9 @@ def test_third_unreached_attempt_flags_for_manager() -> None:
             "李雷 unreachable: follow-up HF-TS-1-27: attempt 3, client not reached"
             in (out["progress_log"])
         )
-    second = revisit_effects(c, earlier[1], frame("revisits", earlier[:1]), actor="李雷",
-                             now=NOW, settings=S)  # fmt: skip
+    second = revisit_effects(
+        c, earlier[1], frame("revisits", earlier[:1]), actor="李雷", now=NOW, settings=S
+    )
     assert second == {}
     typed = followup("TS-1", "no", 27, attempt=3)
     assert revisit_effects(c, typed, frame("revisits", []), actor="李雷", now=NOW, settings=S)
@@ -290,10 +362,16 @@ def test_no_effect_cases() -> None:
     revisits = frame("revisits", [])
     solved = followup("TS-1", "yes", 25, solved="yes", attitude="satisfied")
     # a routine revisit, another complaint's follow-up, an unresolved complaint
-    assert revisit_effects(c, {**solved, "kind": "routine"}, revisits, actor="a", now=NOW,
-                           settings=S) == {}  # fmt: skip
-    assert revisit_effects(c, {**solved, "complaint_id": "TS-2"}, revisits, actor="a", now=NOW,
-                           settings=S) == {}  # fmt: skip
+    assert (
+        revisit_effects(c, {**solved, "kind": "routine"}, revisits, actor="a", now=NOW, settings=S)
+        == {}
+    )
+    assert (
+        revisit_effects(
+            c, {**solved, "complaint_id": "TS-2"}, revisits, actor="a", now=NOW, settings=S
+        )
+        == {}
+    )
     open_ = complaint("TS-1", "in_progress")
     assert revisit_effects(open_, solved, revisits, actor="a", now=NOW, settings=S) == {}
     closed = complaint("TS-1", "closed", closed_at=NOW)

@@ -22,5 +22,7 @@ def test_readme_has_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_no_secrets_committed_only_the_example() -> None:
-    assert not (ROOT / ".streamlit" / "secrets.toml").exists() or ".streamlit/secrets.toml" in (
-        ROOT / ".gitignore").read_text()  # fmt: skip
+    assert (
+        not (ROOT / ".streamlit" / "secrets.toml").exists()
+        or ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
+    )

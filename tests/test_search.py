@@ -40,16 +40,41 @@ NOW = dt.datetime(2026, 11, 23, 10, 0)  # a Monday
 
 @pytest.fixture
 def clients() -> pd.DataFrame:
-    return frame("clients", [
-        {"client_id": "KH-20260101-AAAA", "name": "张三", "phone": "138 0013 8000", "grade": "A",
-         "owner": "王芳", "status": "active", "registered_on": dt.date(2026, 1, 1),
-         "address": "城东区人民路12号3栋"},
-        {"client_id": "KH-20260201-BBBB", "name": "Acme Trading Ltd", "phone": "+86 13800138000",
-         "grade": "B", "owner": "李娜", "status": "dormant", "contact_person": "Mr Li",
-         "registered_on": dt.date(2026, 2, 1), "address": "高新区"},
-        {"client_id": "KH-20260301-CCCC", "name": "王小明", "phone": "(021) 5555-1234",
-         "grade": "C", "owner": "", "status": "active", "registered_on": dt.date(2026, 3, 1)},
-    ])  # fmt: skip
+    return frame(
+        "clients",
+        [
+            {
+                "client_id": "KH-20260101-AAAA",
+                "name": "张三",
+                "phone": "138 0013 8000",
+                "grade": "A",
+                "owner": "王芳",
+                "status": "active",
+                "registered_on": dt.date(2026, 1, 1),
+                "address": "城东区人民路12号3栋",
+            },
+            {
+                "client_id": "KH-20260201-BBBB",
+                "name": "Acme Trading Ltd",
+                "phone": "+86 13800138000",
+                "grade": "B",
+                "owner": "李娜",
+                "status": "dormant",
+                "contact_person": "Mr Li",
+                "registered_on": dt.date(2026, 2, 1),
+                "address": "高新区",
+            },
+            {
+                "client_id": "KH-20260301-CCCC",
+                "name": "王小明",
+                "phone": "(021) 5555-1234",
+                "grade": "C",
+                "owner": "",
+                "status": "active",
+                "registered_on": dt.date(2026, 3, 1),
+            },
+        ],
+    )
 
 
 # --- phones ---------------------------------------------------------------------------------
@@ -142,9 +167,19 @@ def test_client_choices_for_the_picker(clients):
 
 
 def test_search_is_vectorised_on_a_large_register():
-    big = pd.concat([frame("clients", [{"client_id": f"KH-{n:06d}", "name": f"客户{n}",
-                                        "phone": f"1380000{n:04d}"} for n in range(2000)])] * 10,
-                    ignore_index=True)  # fmt: skip
+    big = pd.concat(
+        [
+            frame(
+                "clients",
+                [
+                    {"client_id": f"KH-{n:06d}", "name": f"客户{n}", "phone": f"1380000{n:04d}"}
+                    for n in range(2000)
+                ],
+            )
+        ]
+        * 10,
+        ignore_index=True,
+    )
     assert len(search_clients(big, "13800001999")) == 10
     assert len(find_by_phone(big, "+86 138 0000 1999")) == 10
 
@@ -203,19 +238,50 @@ def test_mask_record():
 @pytest.fixture
 def complaints() -> pd.DataFrame:
     base = {"client_id": "KH-1", "description": "x", "category": "billing", "severity": "normal"}
-    return frame("complaints", [
-        {**base, "complaint_id": "TS-1", "received_at": dt.datetime(2026, 11, 16, 9),
-         "due_at": dt.datetime(2026, 11, 19, 9), "status": "in_progress",
-         "first_receiver": "王芳", "handler": "李娜"},  # overdue
-        {**base, "complaint_id": "TS-2", "received_at": dt.datetime(2026, 11, 20, 9),
-         "due_at": dt.datetime(2026, 11, 25, 9), "status": "received", "first_receiver": "李娜",
-         "category": "attitude", "severity": "serious", "description": "前台态度差"},
-        {**base, "complaint_id": "TS-3", "received_at": dt.datetime(2026, 11, 2, 9),
-         "due_at": dt.datetime(2026, 11, 5, 9), "status": "resolved", "first_receiver": "赵敏",
-         "handler": "王芳", "resolution": "ok", "resolved_at": dt.datetime(2026, 11, 4)},
-        {**base, "complaint_id": "TS-4", "received_at": dt.datetime(2026, 10, 1, 9),
-         "status": "", "first_receiver": "赵敏", "client_id": "KH-2"},  # blank: received
-    ])  # fmt: skip
+    return frame(
+        "complaints",
+        [
+            {
+                **base,
+                "complaint_id": "TS-1",
+                "received_at": dt.datetime(2026, 11, 16, 9),
+                "due_at": dt.datetime(2026, 11, 19, 9),
+                "status": "in_progress",
+                "first_receiver": "王芳",
+                "handler": "李娜",
+            },  # overdue
+            {
+                **base,
+                "complaint_id": "TS-2",
+                "received_at": dt.datetime(2026, 11, 20, 9),
+                "due_at": dt.datetime(2026, 11, 25, 9),
+                "status": "received",
+                "first_receiver": "李娜",
+                "category": "attitude",
+                "severity": "serious",
+                "description": "前台态度差",
+            },
+            {
+                **base,
+                "complaint_id": "TS-3",
+                "received_at": dt.datetime(2026, 11, 2, 9),
+                "due_at": dt.datetime(2026, 11, 5, 9),
+                "status": "resolved",
+                "first_receiver": "赵敏",
+                "handler": "王芳",
+                "resolution": "ok",
+                "resolved_at": dt.datetime(2026, 11, 4),
+            },
+            {
+                **base,
+                "complaint_id": "TS-4",
+                "received_at": dt.datetime(2026, 10, 1, 9),
+                "status": "",
+                "first_receiver": "赵敏",
+                "client_id": "KH-2",
+            },  # blank: received
+        ],
+    )
 
 
 def ids(found: pd.DataFrame) -> list[str]:
@@ -272,13 +338,28 @@ def test_nobody_has_no_complaints_of_their_own(complaints):
 
 
 def test_revisit_list_and_queue_filter():
-    revisits = frame("revisits", [
-        {"revisit_id": "HF-1", "client_id": "KH-1", "kind": "routine", "staff": "王芳",
-         "done_at": dt.datetime(2026, 11, 1, 10), "reached": "yes"},
-        {"revisit_id": "HF-2", "client_id": "KH-1", "kind": "complaint_followup",
-         "complaint_id": "TS-1", "staff": "李娜", "done_at": dt.datetime(2026, 11, 5, 10),
-         "reached": "no"},
-    ])  # fmt: skip
+    revisits = frame(
+        "revisits",
+        [
+            {
+                "revisit_id": "HF-1",
+                "client_id": "KH-1",
+                "kind": "routine",
+                "staff": "王芳",
+                "done_at": dt.datetime(2026, 11, 1, 10),
+                "reached": "yes",
+            },
+            {
+                "revisit_id": "HF-2",
+                "client_id": "KH-1",
+                "kind": "complaint_followup",
+                "complaint_id": "TS-1",
+                "staff": "李娜",
+                "done_at": dt.datetime(2026, 11, 5, 10),
+                "reached": "no",
+            },
+        ],
+    )
     assert revisit_list(revisits)["revisit_id"].tolist() == ["HF-2", "HF-1"]
     assert revisit_list(revisits, view="mine", actor="王芳")["revisit_id"].tolist() == ["HF-1"]
     assert revisit_list(revisits, kinds=["complaint_followup"])["revisit_id"].tolist() == ["HF-2"]

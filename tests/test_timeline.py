@@ -26,30 +26,87 @@ NOW = dt.datetime(2026, 11, 23, 10, 0)
 
 
 def data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    complaints = frame("complaints", [
-        {"complaint_id": "TS-1", "client_id": "KH-1", "received_at": dt.datetime(2026, 11, 2, 9),
-         "description": "电梯停运", "first_receiver": "王芳", "handler": "李娜",
-         "status": "closed", "resolved_at": dt.datetime(2026, 11, 3, 15), "resolution": "已修好",
-         "closed_at": dt.datetime(2026, 11, 6, 10), "updated_by": "李娜"},
-        {"complaint_id": "TS-2", "client_id": "KH-1", "received_at": dt.datetime(2026, 11, 16, 9),
-         "due_at": dt.datetime(2026, 11, 19, 9), "description": "多收费", "status": "received",
-         "first_receiver": "赵敏"},
-        {"complaint_id": "TS-3", "client_id": "KH-2", "received_at": dt.datetime(2026, 11, 5, 9),
-         "description": "别的客户", "status": "received", "first_receiver": "王芳"},
-    ])  # fmt: skip
-    revisits = frame("revisits", [
-        {"revisit_id": "HF-1", "client_id": "KH-1", "complaint_id": "TS-1",
-         "kind": "complaint_followup", "done_at": dt.datetime(2026, 11, 5, 10), "staff": "李娜",
-         "attempt": 1, "reached": "no"},
-        {"revisit_id": "HF-2", "client_id": "KH-1", "complaint_id": "TS-1",
-         "kind": "complaint_followup", "done_at": dt.datetime(2026, 11, 6, 10), "staff": "李娜",
-         "attempt": 2, "reached": "yes", "solved": "yes", "attitude": "satisfied", "score": 9,
-         "suggestions": "谢谢"},
-        {"revisit_id": "HF-3", "client_id": "KH-1", "kind": "routine",
-         "done_at": dt.datetime(2026, 10, 1, 10), "staff": "王芳", "reached": "yes", "score": 7},
-        {"revisit_id": "HF-4", "client_id": "KH-2", "kind": "", "staff": "王芳",
-         "done_at": dt.datetime(2026, 10, 2, 10), "reached": "yes"},
-    ])  # fmt: skip
+    complaints = frame(
+        "complaints",
+        [
+            {
+                "complaint_id": "TS-1",
+                "client_id": "KH-1",
+                "received_at": dt.datetime(2026, 11, 2, 9),
+                "description": "电梯停运",
+                "first_receiver": "王芳",
+                "handler": "李娜",
+                "status": "closed",
+                "resolved_at": dt.datetime(2026, 11, 3, 15),
+                "resolution": "已修好",
+                "closed_at": dt.datetime(2026, 11, 6, 10),
+                "updated_by": "李娜",
+            },
+            {
+                "complaint_id": "TS-2",
+                "client_id": "KH-1",
+                "received_at": dt.datetime(2026, 11, 16, 9),
+                "due_at": dt.datetime(2026, 11, 19, 9),
+                "description": "多收费",
+                "status": "received",
+                "first_receiver": "赵敏",
+            },
+            {
+                "complaint_id": "TS-3",
+                "client_id": "KH-2",
+                "received_at": dt.datetime(2026, 11, 5, 9),
+                "description": "别的客户",
+                "status": "received",
+                "first_receiver": "王芳",
+            },
+        ],
+    )
+    revisits = frame(
+        "revisits",
+        [
+            {
+                "revisit_id": "HF-1",
+                "client_id": "KH-1",
+                "complaint_id": "TS-1",
+                "kind": "complaint_followup",
+                "done_at": dt.datetime(2026, 11, 5, 10),
+                "staff": "李娜",
+                "attempt": 1,
+                "reached": "no",
+            },
+            {
+                "revisit_id": "HF-2",
+                "client_id": "KH-1",
+                "complaint_id": "TS-1",
+                "kind": "complaint_followup",
+                "done_at": dt.datetime(2026, 11, 6, 10),
+                "staff": "李娜",
+                "attempt": 2,
+                "reached": "yes",
+                "solved": "yes",
+                "attitude": "satisfied",
+                "score": 9,
+                "suggestions": "谢谢",
+            },
+            {
+                "revisit_id": "HF-3",
+                "client_id": "KH-1",
+                "kind": "routine",
+                "done_at": dt.datetime(2026, 10, 1, 10),
+                "staff": "王芳",
+                "reached": "yes",
+                "score": 7,
+            },
+            {
+                "revisit_id": "HF-4",
+                "client_id": "KH-2",
+                "kind": "",
+                "staff": "王芳",
+                "done_at": dt.datetime(2026, 10, 2, 10),
+                "reached": "yes",
+            },
+        ],
+    )
     return complaints, revisits
 
 
@@ -102,9 +159,14 @@ def test_client_summary():
     complaints, revisits = data()
     summary = client_summary("KH-1", complaints, revisits, NOW, S)
     assert summary == {
-        "complaints": 2, "open": 1, "overdue": 1, "revisits": 3, "reached": 2,
-        "last_reached": dt.datetime(2026, 11, 6, 10), "avg_score": 8.0,
-    }  # fmt: skip
+        "complaints": 2,
+        "open": 1,
+        "overdue": 1,
+        "revisits": 3,
+        "reached": 2,
+        "last_reached": dt.datetime(2026, 11, 6, 10),
+        "avg_score": 8.0,
+    }
     nobody = client_summary("KH-9", complaints, revisits, NOW, S)
     assert nobody["complaints"] == 0 and nobody["last_reached"] is None
     assert nobody["avg_score"] is None
@@ -112,8 +174,12 @@ def test_client_summary():
 
 def test_parse_log_reads_the_apps_lines_and_keeps_hand_typed_ones():
     log = append_log("", log_line(dt.datetime(2026, 11, 23, 10, 5), "王芳", "receive"))
-    log = append_log(log, log_line(dt.datetime(2026, 11, 23, 11, 0), "王芳",
-                                   "escalate→department", "客户要求: 尽快处理"))  # fmt: skip
+    log = append_log(
+        log,
+        log_line(
+            dt.datetime(2026, 11, 23, 11, 0), "王芳", "escalate→department", "客户要求: 尽快处理"
+        ),
+    )
     log = append_log(log, "周主任 电话说明了情况")  # typed by hand in the spreadsheet
     log += "\n\n"
     rows = parse_log(log)

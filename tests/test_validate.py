@@ -32,29 +32,52 @@ def test_columns_match_spec_order_and_labels() -> None:
     assert TABLES["clients"].required_fields == ("client_id", "name", "phone")
 
 
-@pytest.mark.parametrize("title,tab", [
-    ("clients", "clients"), ("Clients", "clients"), ("客户档案", "clients"),
-    ("  COMPLAINTS ", "complaints"), ("投诉记录", "complaints"), ("回访记录", "revisits"),
-    ("Sheet1", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "title,tab",
+    [
+        ("clients", "clients"),
+        ("Clients", "clients"),
+        ("客户档案", "clients"),
+        ("  COMPLAINTS ", "complaints"),
+        ("投诉记录", "complaints"),
+        ("回访记录", "revisits"),
+        ("Sheet1", None),
+    ],
+)
 def test_tab_aliases(title: str, tab: str | None) -> None:
     assert match_tab(title) == tab
 
 
-@pytest.mark.parametrize("header,field", [
-    ("客户编号", "client_id"), ("Client ID", "client_id"), ("client_id", "client_id"),
-    ("ＣＬＩＥＮＴ　ＩＤ", "client_id"), ("联系电话", "phone"), ("PHONE", "phone"),
-    ("手机号", "phone"), ("Registered on", "registered_on"), ("登记日期", "registered_on"),
-    ("unknown", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("客户编号", "client_id"),
+        ("Client ID", "client_id"),
+        ("client_id", "client_id"),
+        ("ＣＬＩＥＮＴ　ＩＤ", "client_id"),
+        ("联系电话", "phone"),
+        ("PHONE", "phone"),
+        ("手机号", "phone"),
+        ("Registered on", "registered_on"),
+        ("登记日期", "registered_on"),
+        ("unknown", None),
+    ],
+)
 def test_header_aliases_both_languages(header: str, field: str | None) -> None:
     assert match_header("clients", header) == field
 
 
-@pytest.mark.parametrize("raw,value", [
-    ("已解决", "resolved"), ("Resolved", "resolved"), ("RESOLVED", "resolved"),
-    ("in progress", "in_progress"), ("In Progress", "in_progress"), ("处理中", "in_progress"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw,value",
+    [
+        ("已解决", "resolved"),
+        ("Resolved", "resolved"),
+        ("RESOLVED", "resolved"),
+        ("in progress", "in_progress"),
+        ("In Progress", "in_progress"),
+        ("处理中", "in_progress"),
+    ],
+)
 def test_choices_accept_value_and_both_labels_any_case(raw: str, value: str) -> None:
     column = TABLES["complaints"].by_field["status"]
     assert parse_choice(raw, column.choices) == value
@@ -65,9 +88,18 @@ def test_unknown_choice_is_refused() -> None:
         parse_choice("maybe", TABLES["complaints"].by_field["status"].choices)
 
 
-@pytest.mark.parametrize("raw", ["2026-10-05", "2026/10/05", "2026年10月5日", "2026.10.5",
-                                 dt.date(2026, 10, 5), dt.datetime(2026, 10, 5, 13, 0),
-                                 46300.0])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-10-05",
+        "2026/10/05",
+        "2026年10月5日",
+        "2026.10.5",
+        dt.date(2026, 10, 5),
+        dt.datetime(2026, 10, 5, 13, 0),
+        46300.0,
+    ],
+)
 def test_date_spellings(raw: object) -> None:
     assert parse_date(raw) == dt.date(2026, 10, 5)  # 46300 is that day as an Excel serial
 
@@ -88,11 +120,14 @@ def test_number_where_text_is_expected_is_read_as_its_digits() -> None:
 
 # ---- whole tabs ----
 def test_valid_rows_become_a_frame_with_sheet_row_numbers() -> None:
-    result = validate_rows("clients", client_rows(
-        ["KH-1", "张三", 13812345678.0, "a", "活跃", "", "2026年10月5日"],
-        [None, None, None, None, None, None, None],  # blank row: ignored but counted
-        ["KH-2", "李四", "0138 1234", "B 普通客户", "Active", "x@y.cn", dt.date(2026, 1, 2)],
-    ))  # fmt: skip
+    result = validate_rows(
+        "clients",
+        client_rows(
+            ["KH-1", "张三", 13812345678.0, "a", "活跃", "", "2026年10月5日"],
+            [None, None, None, None, None, None, None],  # blank row: ignored but counted
+            ["KH-2", "李四", "0138 1234", "B 普通客户", "Active", "x@y.cn", dt.date(2026, 1, 2)],
+        ),
+    )
     assert result.problems == []
     frame = result.frame
     assert list(frame["client_id"]) == ["KH-1", "KH-2"]
@@ -105,11 +140,22 @@ def test_valid_rows_become_a_frame_with_sheet_row_numbers() -> None:
 
 
 def test_each_kind_of_bad_cell_is_named_with_row_and_column() -> None:
-    result = validate_rows("clients", client_rows(
-        ["KH-1", "", "138", "A", "", "", ""],  # required name missing → error
-        ["KH-2", "王五", "call me", "A", "", "", ""],  # bad phone (required) → error
-        ["KH-3", "赵六", "139", "Z", "gone", "not-an-email", "2026-13-45"],  # optional → warnings
-    ))  # fmt: skip
+    result = validate_rows(
+        "clients",
+        client_rows(
+            ["KH-1", "", "138", "A", "", "", ""],  # required name missing → error
+            ["KH-2", "王五", "call me", "A", "", "", ""],  # bad phone (required) → error
+            [
+                "KH-3",
+                "赵六",
+                "139",
+                "Z",
+                "gone",
+                "not-an-email",
+                "2026-13-45",
+            ],  # optional → warnings
+        ),
+    )
     cells = by_cell(result.problems)
     assert cells[(2, "name")].level == "error"
     assert cells[(2, "name")].key == "problem.missing_value"
@@ -161,24 +207,38 @@ def test_missing_tab_is_one_error() -> None:
 
 
 def test_duplicate_ids_are_errors_pointing_at_the_first() -> None:
-    result = validate_rows("clients", client_rows(
-        ["KH-1", "a", "1", "", "", "", ""],
-        ["KH-1", "b", "2", "", "", "", ""],
-    ))  # fmt: skip
+    result = validate_rows(
+        "clients",
+        client_rows(
+            ["KH-1", "a", "1", "", "", "", ""],
+            ["KH-1", "b", "2", "", "", "", ""],
+        ),
+    )
     assert [(p.row, p.key) for p in result.problems] == [(3, "problem.duplicate_id")]
     assert result.problems[0].params["first"] == 2
     assert list(result.frame["name"]) == ["a"]
 
 
 def test_cross_field_rules() -> None:
-    header = ["complaint_id", "received_at", "description", "first_receiver", "status",
-              "resolution", "resolved_at", "closed_at"]  # fmt: skip
-    result = validate_rows("complaints", [
-        header,
-        ["TS-1", "2026-10-01 09:00", "d", "王芳", "resolved", "", "", ""],
-        ["TS-2", "2026-10-01 09:00", "d", "王芳", "已结案", "ok", "2026-10-02 10:00", ""],
-        ["TS-3", "2026-10-01 09:00", "d", "王芳", "closed", "ok", "2026-10-02", "2026-10-03"],
-    ])  # fmt: skip
+    header = [
+        "complaint_id",
+        "received_at",
+        "description",
+        "first_receiver",
+        "status",
+        "resolution",
+        "resolved_at",
+        "closed_at",
+    ]
+    result = validate_rows(
+        "complaints",
+        [
+            header,
+            ["TS-1", "2026-10-01 09:00", "d", "王芳", "resolved", "", "", ""],
+            ["TS-2", "2026-10-01 09:00", "d", "王芳", "已结案", "ok", "2026-10-02 10:00", ""],
+            ["TS-3", "2026-10-01 09:00", "d", "王芳", "closed", "ok", "2026-10-02", "2026-10-03"],
+        ],
+    )
     keys = {(p.row, p.column): p.key for p in result.problems}
     assert keys == {
         (2, "resolution"): "problem.needs_resolution",
@@ -190,14 +250,27 @@ def test_cross_field_rules() -> None:
 
 
 def test_revisit_ranges_and_followup_rules() -> None:
-    header = ["revisit_id", "client_id", "complaint_id", "kind", "done_at", "staff", "attempt",
-              "reached", "solved", "score"]  # fmt: skip
-    result = validate_rows("revisits", [
-        header,
-        ["HF-1", "KH-1", "TS-1", "投诉回访", "2026-10-01", "王芳", 4, "是", "", 11],
-        ["HF-2", "KH-1", "", "complaint_followup", "2026-10-01", "王芳", 1, "no", "", 9],
-        ["HF-3", "KH-1", "", "routine", "2026-10-01", "王芳", 1, "yes", "", "8"],
-    ])  # fmt: skip
+    header = [
+        "revisit_id",
+        "client_id",
+        "complaint_id",
+        "kind",
+        "done_at",
+        "staff",
+        "attempt",
+        "reached",
+        "solved",
+        "score",
+    ]
+    result = validate_rows(
+        "revisits",
+        [
+            header,
+            ["HF-1", "KH-1", "TS-1", "投诉回访", "2026-10-01", "王芳", 4, "是", "", 11],
+            ["HF-2", "KH-1", "", "complaint_followup", "2026-10-01", "王芳", 1, "no", "", 9],
+            ["HF-3", "KH-1", "", "routine", "2026-10-01", "王芳", 1, "yes", "", "8"],
+        ],
+    )
     keys = {(p.row, p.column): (p.level, p.key) for p in result.problems}
     assert keys[(2, "attempt")] == ("warning", "problem.out_of_range")
     assert keys[(2, "score")] == ("warning", "problem.out_of_range")
@@ -209,26 +282,34 @@ def test_revisit_ranges_and_followup_rules() -> None:
 
 def test_dangling_references_are_warnings() -> None:
     clients = validate_rows("clients", client_rows(["KH-1", "a", "1", "", "", "", ""]))
-    complaints = validate_rows("complaints", [
-        ["complaint_id", "client_id", "received_at", "description", "first_receiver"],
-        ["TS-1", "KH-1", "2026-10-01", "d", "w"],
-        ["TS-2", "KH-404", "2026-10-01", "d", "w"],
-    ])  # fmt: skip
-    revisits = validate_rows("revisits", [
-        ["revisit_id", "client_id", "complaint_id", "done_at", "staff", "reached"],
-        ["HF-1", "KH-1", "TS-404", "2026-10-02", "w", "yes"],
-    ])  # fmt: skip
-    problems = check_references({"clients": clients, "complaints": complaints,
-                                 "revisits": revisits})  # fmt: skip
+    complaints = validate_rows(
+        "complaints",
+        [
+            ["complaint_id", "client_id", "received_at", "description", "first_receiver"],
+            ["TS-1", "KH-1", "2026-10-01", "d", "w"],
+            ["TS-2", "KH-404", "2026-10-01", "d", "w"],
+        ],
+    )
+    revisits = validate_rows(
+        "revisits",
+        [
+            ["revisit_id", "client_id", "complaint_id", "done_at", "staff", "reached"],
+            ["HF-1", "KH-1", "TS-404", "2026-10-02", "w", "yes"],
+        ],
+    )
+    problems = check_references(
+        {"clients": clients, "complaints": complaints, "revisits": revisits}
+    )
     found = {(p.tab, p.row, p.column, p.level) for p in problems}
-    assert found == {("complaints", 3, "client_id", "warning"),
-                     ("revisits", 2, "complaint_id", "warning")}  # fmt: skip
+    assert found == {
+        ("complaints", 3, "client_id", "warning"),
+        ("revisits", 2, "complaint_id", "warning"),
+    }
 
 
 def test_validation_never_raises_on_odd_cells() -> None:
     odd = [True, 3.5, -1, dt.time(12, 0), "=SUM(A1)", "   ", "\u00a0", 1e20, dt.date(1, 1, 1)]
-    rows = [TABLES["revisits"].header("en")] + [[v] * len(TABLES["revisits"].columns)
-                                                  for v in odd]  # fmt: skip
+    rows = [TABLES["revisits"].header("en")] + [[v] * len(TABLES["revisits"].columns) for v in odd]
     result = validate_rows("revisits", rows)
     assert result.problems, "odd cells must be reported"
     assert all(p.row for p in result.problems)
@@ -243,8 +324,9 @@ def test_validate_record_for_forms() -> None:
     assert clean["name"] == "张三" and clean["grade"] == "A"
     _, problems = validate_record("clients", {"client_id": "KH-1", "name": "", "phone": "x"})
     assert {p.column for p in problems} == {"name"}  # required first, then the rest
-    _, problems = validate_record("clients", {"client_id": "KH-1", "name": "a", "phone": "x",
-                                              "email": "bad"})  # fmt: skip
+    _, problems = validate_record(
+        "clients", {"client_id": "KH-1", "name": "a", "phone": "x", "email": "bad"}
+    )
     assert {p.column for p in problems} == {"phone", "email"}
     assert all(p.level == "error" for p in problems)
 

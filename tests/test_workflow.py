@@ -34,30 +34,46 @@ FRI_16 = dt.datetime(2026, 11, 20, 16, 0)
 
 def complaint(**fields: object) -> dict:
     base = {
-        "complaint_id": "TS-1", "client_id": "KH-1", "received_at": FRI_16,
-        "severity": "normal", "description": "空调不制冷", "first_receiver": "王芳",
-        "handler": "", "level": "frontline", "status": "received", "due_at": None,
-        "resolved_at": None, "resolution": "", "closed_at": None, "progress_log": "",
-    }  # fmt: skip
+        "complaint_id": "TS-1",
+        "client_id": "KH-1",
+        "received_at": FRI_16,
+        "severity": "normal",
+        "description": "空调不制冷",
+        "first_receiver": "王芳",
+        "handler": "",
+        "level": "frontline",
+        "status": "received",
+        "due_at": None,
+        "resolved_at": None,
+        "resolution": "",
+        "closed_at": None,
+        "progress_log": "",
+    }
     base.update(fields)
     return base
 
 
 def resolved(**fields: object) -> dict:
     base: dict[str, object] = {
-        "status": "resolved", "resolved_at": dt.datetime(2026, 11, 24, 9, 0),
+        "status": "resolved",
+        "resolved_at": dt.datetime(2026, 11, 24, 9, 0),
         "resolution": "已更换压缩机",
-    }  # fmt: skip
+    }
     return complaint(**{**base, **fields})
 
 
 def followup(reached: str, solved: str = "", attitude: str = "", **fields: object) -> dict:
     row = {
-        "revisit_id": f"HF-{reached}-{solved}-{attitude}", "client_id": "KH-1",
-        "complaint_id": "TS-1", "kind": "complaint_followup",
-        "done_at": dt.datetime(2026, 11, 25, 10, 0), "staff": "李雷", "reached": reached,
-        "solved": solved, "attitude": attitude,
-    }  # fmt: skip
+        "revisit_id": f"HF-{reached}-{solved}-{attitude}",
+        "client_id": "KH-1",
+        "complaint_id": "TS-1",
+        "kind": "complaint_followup",
+        "done_at": dt.datetime(2026, 11, 25, 10, 0),
+        "staff": "李雷",
+        "reached": reached,
+        "solved": solved,
+        "attitude": attitude,
+    }
     row.update(fields)
     return row
 
@@ -157,8 +173,10 @@ def test_append_log_keeps_hand_typed_lines() -> None:
     existing = "手工记录：已电话安抚客户\n11-22 张三 上门查看\n"
     out = append_log(existing, "2026-11-23 10:05 王芳 progress: x")
     assert out.splitlines() == [
-        "手工记录：已电话安抚客户", "11-22 张三 上门查看", "2026-11-23 10:05 王芳 progress: x",
-    ]  # fmt: skip
+        "手工记录：已电话安抚客户",
+        "11-22 张三 上门查看",
+        "2026-11-23 10:05 王芳 progress: x",
+    ]
     assert append_log("", "line") == "line"
 
 
@@ -286,9 +304,13 @@ def test_progress_refusals() -> None:
 
 def test_resolve_sets_status_time_and_texts() -> None:
     out = resolve(
-        complaint(status="in_progress"), actor="王芳", now=NOW, resolution="已退款",
-        root_cause="计费错误", corrective_action="核对计费规则",
-    )  # fmt: skip
+        complaint(status="in_progress"),
+        actor="王芳",
+        now=NOW,
+        resolution="已退款",
+        root_cause="计费错误",
+        corrective_action="核对计费规则",
+    )
     assert out["status"] == "resolved"
     assert out["resolved_at"] == NOW
     assert out["resolution"] == "已退款"
@@ -364,14 +386,25 @@ def test_close_refused_for_other_complaints_followup_and_wrong_state() -> None:
 def _unreached(n: int) -> pd.DataFrame:
     return frame(
         "revisits",
-        [followup("no", revisit_id=f"HF-{i}", attempt=i, done_at=dt.datetime(2026, 11, 24 + i, 9))
-         for i in range(1, n + 1)],
-    )  # fmt: skip
+        [
+            followup(
+                "no", revisit_id=f"HF-{i}", attempt=i, done_at=dt.datetime(2026, 11, 24 + i, 9)
+            )
+            for i in range(1, n + 1)
+        ],
+    )
 
 
 def test_manager_closes_with_reason_after_three_unreached() -> None:
-    out = close(resolved(), actor="周主管", now=NOW, revisits=_unreached(3), settings=S,
-                reason="号码停机", role="manager")  # fmt: skip
+    out = close(
+        resolved(),
+        actor="周主管",
+        now=NOW,
+        revisits=_unreached(3),
+        settings=S,
+        reason="号码停机",
+        role="manager",
+    )
     assert out["status"] == "closed"
     assert out["progress_log"].endswith(
         "周主管 close: client not reached after 3 attempts; 号码停机"
@@ -386,8 +419,15 @@ def test_unreachable_close_refusals() -> None:
         close(resolved(), actor="周", now=NOW, revisits=_unreached(3), settings=S, role="manager")
     assert e.value.key == "workflow.need_reason"
     with pytest.raises(WorkflowError) as e:  # only 2 attempts so far
-        close(resolved(), actor="周", now=NOW, revisits=_unreached(2), settings=S, reason="r",
-              role="manager")  # fmt: skip
+        close(
+            resolved(),
+            actor="周",
+            now=NOW,
+            revisits=_unreached(2),
+            settings=S,
+            reason="r",
+            role="manager",
+        )
     assert e.value.key == "workflow.close_needs_followup"
     assert e.value.params == {"attempts": 2, "max": 3}
 
@@ -407,8 +447,9 @@ def test_reopen_closed_clears_closed_at() -> None:
 
 def test_reopen_resolved_and_refusals() -> None:
     assert reopen(resolved(), actor="王芳", now=NOW, reason="r") == {
-        "status": "in_progress", "progress_log": "2026-11-23 10:05 王芳 reopen: r",
-    }  # fmt: skip
+        "status": "in_progress",
+        "progress_log": "2026-11-23 10:05 王芳 reopen: r",
+    }
     with pytest.raises(WorkflowError) as e:
         reopen(resolved(), actor="王芳", now=NOW, reason="")
     assert e.value.key == "workflow.need_reason"
@@ -423,18 +464,25 @@ def test_reopen_resolved_and_refusals() -> None:
 def test_allowed_actions_by_state_and_role() -> None:
     open_ = complaint()
     assert allowed_actions(open_, "staff", NO_REVISITS, S, actor="王芳") == [
-        "assign", "escalate", "record_progress", "resolve",
-    ]  # fmt: skip
+        "assign",
+        "escalate",
+        "record_progress",
+        "resolve",
+    ]
     top = complaint(level="executive", handler="李雷")
     assert allowed_actions(top, "staff", NO_REVISITS, S, actor="李雷") == [
-        "record_progress", "resolve",
-    ]  # fmt: skip
+        "record_progress",
+        "resolve",
+    ]
     assert allowed_actions(top, "manager", NO_REVISITS, S) == [
-        "assign", "record_progress", "resolve",
-    ]  # fmt: skip
+        "assign",
+        "record_progress",
+        "resolve",
+    ]
     assert allowed_actions(resolved(), "staff", NO_REVISITS, S, actor="王芳") == [
-        "record_feedback", "reopen",
-    ]  # fmt: skip
+        "record_feedback",
+        "reopen",
+    ]
     ok = frame("revisits", [followup("yes", "yes", "satisfied")])
     assert "close" in allowed_actions(resolved(), "staff", ok, S, actor="王芳")
     assert "close" not in allowed_actions(resolved(), "staff", _unreached(3), S, actor="王芳")

@@ -22,28 +22,41 @@ from utils.metrics import MAX_CHART_ROWS, Dashboard
 # one colour per choice value, keyed by the value (labels are translated on top)
 PALETTES: dict[str, dict[str, str]] = {
     "category": {
-        "attitude": "#e45756", "service_quality": "#4c78a8", "product": "#f58518",
-        "process": "#72b7b2", "billing": "#54a24b", "facilities": "#b279a2",
+        "attitude": "#e45756",
+        "service_quality": "#4c78a8",
+        "product": "#f58518",
+        "process": "#72b7b2",
+        "billing": "#54a24b",
+        "facilities": "#b279a2",
         "other": "#9d755d",
     },
     "channel": {
-        "phone": "#4c78a8", "walk_in": "#f58518", "email": "#54a24b", "web": "#72b7b2",
-        "letter": "#eeca3b", "media": "#e45756", "other": "#9d755d",
+        "phone": "#4c78a8",
+        "walk_in": "#f58518",
+        "email": "#54a24b",
+        "web": "#72b7b2",
+        "letter": "#eeca3b",
+        "media": "#e45756",
+        "other": "#9d755d",
     },
     "severity": {"normal": "#8fb3d9", "serious": "#f28e2b", "critical": "#d62728"},
     "level": {
-        "frontline": "#9ecae9", "department": "#4c78a8", "management": "#f58518",
+        "frontline": "#9ecae9",
+        "department": "#4c78a8",
+        "management": "#f58518",
         "executive": "#d62728",
     },
     "grade": {"A": "#d62728", "B": "#f58518", "C": "#4c78a8", "D": "#9ecae9"},
     "client_status": {"active": "#54a24b", "dormant": "#eeca3b", "lost": "#9d755d"},
     "attitude": {"satisfied": "#54a24b", "average": "#eeca3b", "unsatisfied": "#e45756"},
     "complaint_status": {
-        "received": "#bab0ac", "in_progress": "#4c78a8", "resolved": "#54a24b",
+        "received": "#bab0ac",
+        "in_progress": "#4c78a8",
+        "resolved": "#54a24b",
         "closed": "#2e6b30",
     },
     "state": {"on_time": "#4c78a8", "overdue": "#d62728"},
-}  # fmt: skip
+}
 UNSET_COLOR = "#bab0ac"
 OTHER_COLOR = "#bab0ac"
 BAR_COLOR = "#4c78a8"
@@ -51,10 +64,15 @@ LINE_COLOR = "#4c78a8"
 MEDIAN_COLOR = "#333333"
 P90_COLOR = "#d62728"
 CHOICES: dict[str, ch.Choices] = {
-    "category": ch.CATEGORY, "channel": ch.CHANNEL, "severity": ch.SEVERITY, "level": ch.LEVEL,
-    "grade": ch.GRADE, "client_status": ch.CLIENT_STATUS, "attitude": ch.ATTITUDE,
+    "category": ch.CATEGORY,
+    "channel": ch.CHANNEL,
+    "severity": ch.SEVERITY,
+    "level": ch.LEVEL,
+    "grade": ch.GRADE,
+    "client_status": ch.CLIENT_STATUS,
+    "attitude": ch.ATTITUDE,
     "complaint_status": ch.COMPLAINT_STATUS,
-}  # fmt: skip
+}
 LABEL_LIMIT = 150  # px: longer axis/legend labels are cut with "…" (full text in the tooltip)
 MAX_BARS = 40  # rows of a horizontal bar chart (people): the busiest are shown
 
@@ -492,10 +510,21 @@ def per_100_chart(
 # ---------------------------------------------------------------------------------------------
 
 CHART_NAMES = (
-    "over_time_category", "over_time_channel", "over_time_severity", "by_category",
-    "by_channel", "by_severity", "open_by_level", "open_by_owner", "resolve_time",
-    "revisit_rates", "score_trend", "clients", "new_clients", "per_100",
-)  # fmt: skip
+    "over_time_category",
+    "over_time_channel",
+    "over_time_severity",
+    "by_category",
+    "by_channel",
+    "by_severity",
+    "open_by_level",
+    "open_by_owner",
+    "resolve_time",
+    "revisit_rates",
+    "score_trend",
+    "clients",
+    "new_clients",
+    "per_100",
+)
 
 
 def dashboard_charts(

@@ -52,8 +52,14 @@ def _store(args: argparse.Namespace):
 def cmd_init(args: argparse.Namespace) -> int:
     store = _store(args)
     added = store.init(_lang(args))
-    print(t("cli.init_done", _lang(args), path=store.describe(),
-            added=", ".join(added) or t("cli.init_nothing", _lang(args))))  # fmt: skip
+    print(
+        t(
+            "cli.init_done",
+            _lang(args),
+            path=store.describe(),
+            added=", ".join(added) or t("cli.init_nothing", _lang(args)),
+        )
+    )
     return EXIT_OK
 
 
@@ -71,8 +77,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         if problems:
             print(t("cli.check_summary", lang, errors=errors, warnings=len(problems) - errors))
         else:
-            print(t("cli.check_ok", lang, path=store.describe(),
-                    **{k: len(v) for k, v in snapshot.frames.items()}))  # fmt: skip
+            print(
+                t(
+                    "cli.check_ok",
+                    lang,
+                    path=store.describe(),
+                    **{k: len(v) for k, v in snapshot.frames.items()},
+                )
+            )
     return EXIT_PROBLEMS if any(p.level == "error" for p in problems) else EXIT_OK
 
 
@@ -81,8 +93,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     store = _store(args)
     store.init(_lang(args))
-    counts = load_demo(store, clients=args.clients, complaints=args.complaints,
-                       revisits=args.revisits, seed=args.seed, today=args.today)  # fmt: skip
+    counts = load_demo(
+        store,
+        clients=args.clients,
+        complaints=args.complaints,
+        revisits=args.revisits,
+        seed=args.seed,
+        today=args.today,
+    )
     print(t("cli.demo_done", _lang(args), path=store.describe(), **counts))
     return EXIT_OK
 
@@ -110,8 +128,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     rejected_rows = {p.row for p in result.problems if p.level == "error"}
     for p in result.problems:
         print(p.line(lang))
-    if result.layout is None or (result.problems and not len(result.frame) and
-                                 any(p.row is None for p in result.problems)):  # fmt: skip
+    if result.layout is None or (
+        result.problems and not len(result.frame) and any(p.row is None for p in result.problems)
+    ):
         return EXIT_PROBLEMS
     store = _store(args)
     existing = set(store.read().frames[tab][TABLES[tab].id_field])
@@ -130,8 +149,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for p in problems:
             print(p.line(lang))
     rejected = len(rejected_rows) + len(refused)
-    print(t("cli.import_done", lang, tab=tab, added=len(saved), skipped=skipped,
-            rejected=rejected))  # fmt: skip
+    print(t("cli.import_done", lang, tab=tab, added=len(saved), skipped=skipped, rejected=rejected))
     return EXIT_PROBLEMS if rejected else EXIT_OK
 
 
@@ -141,9 +159,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     lang = _lang(args)
     snapshot = _store(args).read()
-    html = build_report(snapshot.clients, snapshot.complaints, snapshot.revisits,
-                        month=args.month, lang=lang, settings=load_settings(),
-                        now=dt.datetime.now())  # fmt: skip
+    html = build_report(
+        snapshot.clients,
+        snapshot.complaints,
+        snapshot.revisits,
+        month=args.month,
+        lang=lang,
+        settings=load_settings(),
+        now=dt.datetime.now(),
+    )
     out = Path(args.out or f"sheetdesk-report-{args.month}.html")
     out.write_text(html, encoding="utf-8")
     print(t("cli.report_done", lang, path=out))
@@ -205,8 +229,11 @@ def fill_missing_ids(tab: str, rows: list[list[object]]) -> list[list[object]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m utils.cli", description=__doc__.split(
-        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.cli",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -226,8 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--complaints", type=int, default=400)
     p.add_argument("--revisits", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                   help="reference day (YYYY-MM-DD; default today)")  # fmt: skip
+    p.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="reference day (YYYY-MM-DD; default today)",
+    )
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("import", help="bulk-load a legacy register from CSV or XLSX")
     common(p)

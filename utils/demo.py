@@ -45,17 +45,35 @@ STAFF = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "
 MANAGERS = ["周主任", "吴经理"]
 
 DESCRIPTIONS = {
-    "attitude": ["前台工作人员接待时态度冷淡，问题没有说完就被打断", "客服电话中语气生硬，没有耐心解释",
-                 "维修师傅上门时态度不好，还抱怨工作多"],
-    "service_quality": ["报修三天了还没有人上门处理", "保洁不到位，楼道垃圾两天没清理",
-                        "维修后问题复发，要求重新处理", "快递代收服务丢件，要求赔偿"],
-    "product": ["新交付房屋墙面出现裂缝", "热水器安装后频繁报故障", "门禁卡经常失灵，无法进入单元门"],
-    "process": ["办理车位登记手续繁琐，跑了三次还没办好", "装修申请审批时间太长",
-                "投诉后没有任何人回电话跟进"],
-    "billing": ["物业费账单金额与合同不符，多收了费用", "停车费重复扣款", "水电公摊费用计算不透明，要求说明"],
+    "attitude": [
+        "前台工作人员接待时态度冷淡，问题没有说完就被打断",
+        "客服电话中语气生硬，没有耐心解释",
+        "维修师傅上门时态度不好，还抱怨工作多",
+    ],
+    "service_quality": [
+        "报修三天了还没有人上门处理",
+        "保洁不到位，楼道垃圾两天没清理",
+        "维修后问题复发，要求重新处理",
+        "快递代收服务丢件，要求赔偿",
+    ],
+    "product": [
+        "新交付房屋墙面出现裂缝",
+        "热水器安装后频繁报故障",
+        "门禁卡经常失灵，无法进入单元门",
+    ],
+    "process": [
+        "办理车位登记手续繁琐，跑了三次还没办好",
+        "装修申请审批时间太长",
+        "投诉后没有任何人回电话跟进",
+    ],
+    "billing": [
+        "物业费账单金额与合同不符，多收了费用",
+        "停车费重复扣款",
+        "水电公摊费用计算不透明，要求说明",
+    ],
     "facilities": ["电梯经常停运，老人上下楼很不方便", "小区路灯坏了一周没修", "地下车库漏水严重"],
     "other": ["邻居装修噪音太大，影响休息", "小区内有人遛狗不牵绳", "宠物粪便无人清理"],
-}  # fmt: skip
+}
 RESOLUTIONS = {
     "attitude": "已向客户当面致歉，并对相关员工进行批评教育",
     "service_quality": "已安排专人上门处理完毕，客户现场确认",
@@ -83,13 +101,36 @@ ACTIONS = {
     "facilities": "制定设施巡检表，每周检查",
     "other": "张贴文明公约，加强巡逻劝导",
 }
-SUGGESTIONS = ["希望以后响应再快一点", "服务很好，谢谢", "建议多开展业主活动", "", "", "",
-               "希望加强小区安保", "处理及时，满意", "电话太难打通了"]  # fmt: skip
+SUGGESTIONS = [
+    "希望以后响应再快一点",
+    "服务很好，谢谢",
+    "建议多开展业主活动",
+    "",
+    "",
+    "",
+    "希望加强小区安保",
+    "处理及时，满意",
+    "电话太难打通了",
+]
 
-CATEGORY_WEIGHTS = {"service_quality": 30, "facilities": 20, "billing": 15, "attitude": 12,
-                    "process": 10, "product": 8, "other": 5}  # fmt: skip
-CHANNEL_WEIGHTS = {"phone": 45, "walk_in": 20, "web": 15, "email": 8, "letter": 4, "media": 3,
-                   "other": 5}  # fmt: skip
+CATEGORY_WEIGHTS = {
+    "service_quality": 30,
+    "facilities": 20,
+    "billing": 15,
+    "attitude": 12,
+    "process": 10,
+    "product": 8,
+    "other": 5,
+}
+CHANNEL_WEIGHTS = {
+    "phone": 45,
+    "walk_in": 20,
+    "web": 15,
+    "email": 8,
+    "letter": 4,
+    "media": 3,
+    "other": 5,
+}
 SEVERITY_WEIGHTS = {"normal": 75, "serious": 20, "critical": 5}
 LEVELS = ["frontline", "department", "management", "executive"]
 
@@ -134,26 +175,31 @@ def generate(
     for n in range(clients):
         company = rng.random() < 0.25
         registered = today - dt.timedelta(days=rng.randint(0, 3 * 365))
-        name = (rng.choice(REGIONS)[:2] + rng.choice(COMPANY_HEADS) + rng.choice(COMPANY_TAILS)
-                if company else _person(rng))  # fmt: skip
-        out.clients.append({
-            "client_id": f"KH-{registered:%Y%m%d}-{n:04d}",
-            "name": name,
-            "client_type": "company" if company else "individual",
-            "grade": rng.choices("ABCD", weights=(10, 35, 40, 15))[0],
-            "contact_person": _person(rng) if company else "",
-            "phone": _phone(rng),
-            "email": f"user{n}@example.cn" if rng.random() < 0.3 else "",
-            "address": f"{rng.choice(REGIONS)}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-            "region": rng.choice(REGIONS),
-            "source": rng.choice(["hotline", "walk_in", "web", "referral", "sales", "other"]),
-            "owner": rng.choice(STAFF),
-            "status": rng.choices(["active", "dormant", "lost"], weights=(80, 15, 5))[0],
-            "registered_on": registered,
-            "notes": "",
-            "updated_at": _office_time(rng, registered),
-            "updated_by": rng.choice(STAFF),
-        })  # fmt: skip
+        name = (
+            rng.choice(REGIONS)[:2] + rng.choice(COMPANY_HEADS) + rng.choice(COMPANY_TAILS)
+            if company
+            else _person(rng)
+        )
+        out.clients.append(
+            {
+                "client_id": f"KH-{registered:%Y%m%d}-{n:04d}",
+                "name": name,
+                "client_type": "company" if company else "individual",
+                "grade": rng.choices("ABCD", weights=(10, 35, 40, 15))[0],
+                "contact_person": _person(rng) if company else "",
+                "phone": _phone(rng),
+                "email": f"user{n}@example.cn" if rng.random() < 0.3 else "",
+                "address": f"{rng.choice(REGIONS)}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                "region": rng.choice(REGIONS),
+                "source": rng.choice(["hotline", "walk_in", "web", "referral", "sales", "other"]),
+                "owner": rng.choice(STAFF),
+                "status": rng.choices(["active", "dormant", "lost"], weights=(80, 15, 5))[0],
+                "registered_on": registered,
+                "notes": "",
+                "updated_at": _office_time(rng, registered),
+                "updated_by": rng.choice(STAFF),
+            }
+        )
     if not out.clients:
         return out
     revisit_budget = revisits
@@ -171,18 +217,28 @@ def generate(
         cid = f"TS-{received:%Y%m%d}-{n:04d}"
         log = [f"{received:%Y-%m-%d %H:%M} {receiver} receive: 登记投诉"]
         rec = {
-            "complaint_id": cid, "client_id": client["client_id"], "received_at": received,
-            "channel": _pick(rng, CHANNEL_WEIGHTS), "category": category, "severity": severity,
-            "description": rng.choice(DESCRIPTIONS[category]), "first_receiver": receiver,
-            "handler": handler, "level": "frontline", "status": "received", "due_at": due,
+            "complaint_id": cid,
+            "client_id": client["client_id"],
+            "received_at": received,
+            "channel": _pick(rng, CHANNEL_WEIGHTS),
+            "category": category,
+            "severity": severity,
+            "description": rng.choice(DESCRIPTIONS[category]),
+            "first_receiver": receiver,
+            "handler": handler,
+            "level": "frontline",
+            "status": "received",
+            "due_at": due,
             "responsible_staff": rng.choice(STAFF) if category == "attitude" else "",
-        }  # fmt: skip
+        }
         roll = rng.random()
         if due > now and roll < 0.5:  # recent and still being worked on
             if roll < 0.3:
                 rec["status"] = "in_progress"
-                log.append(f"{received + dt.timedelta(hours=2):%Y-%m-%d %H:%M} {handler} "
-                           "progress: 已联系客户了解情况")  # fmt: skip
+                log.append(
+                    f"{received + dt.timedelta(hours=2):%Y-%m-%d %H:%M} {handler} "
+                    "progress: 已联系客户了解情况"
+                )
         elif roll < 0.05:  # open and overdue
             rec["status"] = "in_progress"
             rec["level"] = "department"
@@ -191,18 +247,27 @@ def generate(
             late = rng.random() < 0.12
             span = (due - received) * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.1, 0.95))
             resolved = min(received + span, now - dt.timedelta(minutes=5))
-            rec.update(status="resolved", resolved_at=resolved.replace(second=0, microsecond=0),
-                       resolution=RESOLUTIONS[category], root_cause=ROOT_CAUSES[category],
-                       corrective_action=ACTIONS[category] if rng.random() < 0.6 else "",
-                       feedback_at=resolved + dt.timedelta(hours=rng.randint(1, 20)),
-                       verified=rng.choice(["yes", "yes", "no", ""]))  # fmt: skip
+            rec.update(
+                status="resolved",
+                resolved_at=resolved.replace(second=0, microsecond=0),
+                resolution=RESOLUTIONS[category],
+                root_cause=ROOT_CAUSES[category],
+                corrective_action=ACTIONS[category] if rng.random() < 0.6 else "",
+                feedback_at=resolved + dt.timedelta(hours=rng.randint(1, 20)),
+                verified=rng.choice(["yes", "yes", "no", ""]),
+            )
             log.append(f"{resolved:%Y-%m-%d %H:%M} {handler} resolve: {RESOLUTIONS[category]}")
             if revisit_budget > 0 and rec["feedback_at"] < now - dt.timedelta(days=1):
                 revisit_budget -= _follow_up(rng, rec, client, out, log, now)
         rec["progress_log"] = "\n".join(log)
         rec["updated_at"] = max(
-            [v for k, v in rec.items() if k.endswith("_at") and isinstance(v, dt.datetime)
-             and v <= now] or [received])  # fmt: skip
+            [
+                v
+                for k, v in rec.items()
+                if k.endswith("_at") and isinstance(v, dt.datetime) and v <= now
+            ]
+            or [received]
+        )
         rec["updated_by"] = handler
         out.complaints.append(rec)
     # the rest of the revisit budget: routine and key-client revisits
@@ -211,11 +276,18 @@ def generate(
         start = max(client["registered_on"], today - dt.timedelta(days=365))
         day = start + dt.timedelta(days=rng.randint(0, max((today - start).days, 0)))
         reached = rng.random() < 0.85
-        out.revisits.append(_revisit(
-            rng, len(out.revisits), client, None,
-            "key_client" if client["grade"] == "A" and rng.random() < 0.5 else "routine",
-            _office_time(rng, day), 1, reached,
-        ))  # fmt: skip
+        out.revisits.append(
+            _revisit(
+                rng,
+                len(out.revisits),
+                client,
+                None,
+                "key_client" if client["grade"] == "A" and rng.random() < 0.5 else "routine",
+                _office_time(rng, day),
+                1,
+                reached,
+            )
+        )
     return out
 
 
@@ -229,8 +301,17 @@ def _follow_up(rng, rec, client, out, log, now) -> int:
     for attempt in (1, 2, 3):
         reached = rng.random() < 0.8
         unhappy = reached and rng.random() < 0.08
-        visit = _revisit(rng, len(out.revisits), client, rec["complaint_id"],
-                         "complaint_followup", when, attempt, reached, unhappy)  # fmt: skip
+        visit = _revisit(
+            rng,
+            len(out.revisits),
+            client,
+            rec["complaint_id"],
+            "complaint_followup",
+            when,
+            attempt,
+            reached,
+            unhappy,
+        )
         out.revisits.append(visit)
         made += 1
         staff = visit["staff"]
@@ -265,20 +346,38 @@ def _revisit(rng, n, client, complaint_id, kind, when, attempt, reached, unhappy
             attitude = "satisfied" if score >= 7 else ("average" if score >= 5 else "unsatisfied")
             solved = "yes" if kind == "complaint_followup" else rng.choice(["yes", ""])
     return {
-        "revisit_id": f"HF-{when:%Y%m%d}-{n:04d}", "client_id": client["client_id"],
-        "complaint_id": complaint_id or "", "kind": kind, "done_at": when,
-        "method": rng.choices(["phone", "sms", "visit", "in_store", "email"],
-                              weights=(70, 10, 10, 5, 5))[0],
+        "revisit_id": f"HF-{when:%Y%m%d}-{n:04d}",
+        "client_id": client["client_id"],
+        "complaint_id": complaint_id or "",
+        "kind": kind,
+        "done_at": when,
+        "method": rng.choices(
+            ["phone", "sms", "visit", "in_store", "email"], weights=(70, 10, 10, 5, 5)
+        )[0],
         "staff": client["owner"] if rng.random() < 0.7 else rng.choice(STAFF),
-        "attempt": attempt, "reached": "yes" if reached else "no", "solved": solved,
-        "attitude": attitude, "charged": rng.choice(["no", "no", "no", "yes"]) if reached else "",
-        "score": score, "suggestions": rng.choice(SUGGESTIONS) if reached else "",
-        "next_revisit_on": None, "updated_at": when, "updated_by": client["owner"],
-    }  # fmt: skip
+        "attempt": attempt,
+        "reached": "yes" if reached else "no",
+        "solved": solved,
+        "attitude": attitude,
+        "charged": rng.choice(["no", "no", "no", "yes"]) if reached else "",
+        "score": score,
+        "suggestions": rng.choice(SUGGESTIONS) if reached else "",
+        "next_revisit_on": None,
+        "updated_at": when,
+        "updated_by": client["owner"],
+    }
 
 
-def load_demo(store, *, clients: int = 200, complaints: int = 400, revisits: int = 500,
-              seed: int = 1, today: dt.date | None = None, user: str = "demo") -> dict:  # fmt: skip
+def load_demo(
+    store,
+    *,
+    clients: int = 200,
+    complaints: int = 400,
+    revisits: int = 500,
+    seed: int = 1,
+    today: dt.date | None = None,
+    user: str = "demo",
+) -> dict:
     """Generate demo data and append it through `store` (tabs created if missing). Returns
     {tab: rows added}."""
     data = generate(clients, complaints, revisits, seed=seed, today=today)

@@ -22,9 +22,11 @@ def labelled(
         column = table.by_field.get(name)
         if column is not None and column.choices is not None:
             out[name] = out[name].map(column.choices.labels(lang)).fillna(out[name])
-    return out.rename(columns={
-        name: table.by_field[name].label(lang) for name in fields if name in table.by_field
-    })  # fmt: skip
+    return out.rename(
+        columns={
+            name: table.by_field[name].label(lang) for name in fields if name in table.by_field
+        }
+    )
 
 
 def choice_label(tab: str, field: str, value: str, lang: str) -> str:

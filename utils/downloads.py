@@ -104,8 +104,7 @@ def _cell_values(kind: str | None, col: pd.Series) -> list[object]:
         stamps = pd.to_datetime(col)
         if kind == DATE:
             return [None if pd.isna(v) else v.date() for v in stamps]
-        return [None if pd.isna(v) else v.to_pydatetime().replace(microsecond=0)
-                for v in stamps]  # fmt: skip
+        return [None if pd.isna(v) else v.to_pydatetime().replace(microsecond=0) for v in stamps]
     if kind == INT:
         return [None if pd.isna(v) else int(v) for v in col]
     out: list[object] = []
@@ -143,11 +142,12 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
         fields = _fields(tab, frame)
         out = export_frame(tab, frame, lang)
         ws = wb.create_sheet(_sheet_title(TABLES[tab].label(lang), taken))
-        columns = [_cell_values(_kind(tab, name), out[header])
-                   for name, header in zip(fields, out.columns, strict=True)]  # fmt: skip
+        columns = [
+            _cell_values(_kind(tab, name), out[header])
+            for name, header in zip(fields, out.columns, strict=True)
+        ]
         for i, (header, values) in enumerate(zip(out.columns, columns, strict=True), start=1):
-            sample = [v if isinstance(v, str) else str(v)
-                      for v in values[:200] if v is not None]  # fmt: skip
+            sample = [v if isinstance(v, str) else str(v) for v in values[:200] if v is not None]
             ws.column_dimensions[get_column_letter(i)].width = _width(str(header), sample)
         ws.freeze_panes = "A2"
         if fields:
@@ -160,8 +160,10 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
         ws.append(head)
         for row in zip(*columns, strict=True) if columns else ():
             if any(isinstance(v, str) and v.startswith("=") for v in row):
-                row = tuple(_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v
-                            for v in row)  # fmt: skip
+                row = tuple(
+                    _text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v
+                    for v in row
+                )
             ws.append(row)
     if not taken:
         wb.create_sheet("Sheet")

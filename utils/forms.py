@@ -101,14 +101,26 @@ def conflict_table(tab: str, mine: dict, theirs: dict, lang: str) -> pd.DataFram
             continue
         if _normal(tab, name, a) == _normal(tab, name, b):
             continue
-        rows.append((column.label(lang), format_value(tab, name, a, lang),
-                     format_value(tab, name, b, lang)))  # fmt: skip
+        rows.append(
+            (column.label(lang), format_value(tab, name, a, lang), format_value(tab, name, b, lang))
+        )
     for name in STAMPS:
         column = table.by_field[name]
-        rows.append((column.label(lang), format_value(tab, name, mine.get(name), lang),
-                     format_value(tab, name, theirs.get(name), lang)))  # fmt: skip
-    return pd.DataFrame(rows, columns=[t("conflict.col.field", lang), t("conflict.col.mine", lang),
-                                       t("conflict.col.theirs", lang)])  # fmt: skip
+        rows.append(
+            (
+                column.label(lang),
+                format_value(tab, name, mine.get(name), lang),
+                format_value(tab, name, theirs.get(name), lang),
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            t("conflict.col.field", lang),
+            t("conflict.col.mine", lang),
+            t("conflict.col.theirs", lang),
+        ],
+    )
 
 
 def datetime_of(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:

@@ -39,16 +39,26 @@ def problem_table(
             continue
         table = TABLES.get(p.tab)
         column = table.by_field.get(p.column or "") if table else None
-        rows.append({
-            t("health.col.level", lang): t(f"level.{p.level}", lang),
-            t("health.col.tab", lang): t(f"tab.{p.tab}", lang),
-            t("health.col.row", lang): p.row,
-            t("health.col.column", lang): (f"{p.letter} · " if p.letter else "")
-            + (column.label(lang) if column else (p.column or "")),
-            t("health.col.message", lang): message,
-        })  # fmt: skip
-    columns = [t(k, lang) for k in ("health.col.level", "health.col.tab", "health.col.row",
-                                    "health.col.column", "health.col.message")]  # fmt: skip
+        rows.append(
+            {
+                t("health.col.level", lang): t(f"level.{p.level}", lang),
+                t("health.col.tab", lang): t(f"tab.{p.tab}", lang),
+                t("health.col.row", lang): p.row,
+                t("health.col.column", lang): (f"{p.letter} · " if p.letter else "")
+                + (column.label(lang) if column else (p.column or "")),
+                t("health.col.message", lang): message,
+            }
+        )
+    columns = [
+        t(k, lang)
+        for k in (
+            "health.col.level",
+            "health.col.tab",
+            "health.col.row",
+            "health.col.column",
+            "health.col.message",
+        )
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame[columns[2]] = frame[columns[2]].astype("Int64")
     return frame

@@ -604,8 +604,17 @@ KPI_SPECS: dict[str, tuple[str, bool | None]] = {
     "new_clients": ("count", True),
     "per_100": ("rate", False),
 }
-COMPLAINT_KPIS = ("received", "open", "overdue", "resolved", "closed", "within_limit",
-                  "median_days", "p90_days", "reopened")  # fmt: skip
+COMPLAINT_KPIS = (
+    "received",
+    "open",
+    "overdue",
+    "resolved",
+    "closed",
+    "within_limit",
+    "median_days",
+    "p90_days",
+    "reopened",
+)
 REVISIT_KPIS = ("completion", "reach_rate", "solved_share", "satisfied_share", "avg_score")
 CLIENT_KPIS = ("active_clients", "new_clients", "per_100")
 
@@ -929,8 +938,19 @@ def complaints_per_100(
 # lists: overdue, reopened, top categories
 # ---------------------------------------------------------------------------------------------
 
-LIST_COLUMNS = ["complaint_id", "client_id", "client_name", "received_at", "due_at", "category",
-                "severity", "channel", "level", "owner", "status"]  # fmt: skip
+LIST_COLUMNS = [
+    "complaint_id",
+    "client_id",
+    "client_name",
+    "received_at",
+    "due_at",
+    "category",
+    "severity",
+    "channel",
+    "level",
+    "owner",
+    "status",
+]
 
 
 def _with_client_name(c: pd.DataFrame, clients: pd.DataFrame | None) -> pd.Series:
@@ -943,12 +963,21 @@ def _with_client_name(c: pd.DataFrame, clients: pd.DataFrame | None) -> pd.Serie
 
 
 def _complaint_rows(o: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
-    return pd.DataFrame({
-        "complaint_id": o["complaint_id"], "client_id": o["client_id"],
-        "client_name": _with_client_name(o, clients), "received_at": o["received_at"],
-        "due_at": o["_due"], "category": o["category"], "severity": o["severity"],
-        "channel": o["channel"], "level": o["level"], "owner": o["_owner"], "status": o["status"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "complaint_id": o["complaint_id"],
+            "client_id": o["client_id"],
+            "client_name": _with_client_name(o, clients),
+            "received_at": o["received_at"],
+            "due_at": o["_due"],
+            "category": o["category"],
+            "severity": o["severity"],
+            "channel": o["channel"],
+            "level": o["level"],
+            "owner": o["_owner"],
+            "status": o["status"],
+        }
+    )
 
 
 def overdue_list(

@@ -40,8 +40,12 @@ def now() -> dt.datetime:
 def new_client_defaults(actor: str, today: dt.date) -> dict:
     """What a new client's form starts with: an active individual, owned by whoever registers
     them, registered today."""
-    return {"client_type": "individual", "status": "active", "owner": clean_text(actor),
-            "registered_on": today}  # fmt: skip
+    return {
+        "client_type": "individual",
+        "status": "active",
+        "owner": clean_text(actor),
+        "registered_on": today,
+    }
 
 
 def add_client(store: Store, values: dict, *, actor: str, today: dt.date) -> SaveResult:
@@ -70,8 +74,14 @@ def edit_record(
     if not changes:
         return None
     try:
-        return store.update(tab, record_id, changes, expected_updated_at=basis.get("updated_at"),
-                            user=actor, force=force)  # fmt: skip
+        return store.update(
+            tab,
+            record_id,
+            changes,
+            expected_updated_at=basis.get("updated_at"),
+            user=actor,
+            force=force,
+        )
     except ConflictError as err:
         raise ConflictError(tab, record_id, mine={**basis, **changes}, theirs=err.theirs) from err
 
@@ -79,8 +89,15 @@ def edit_record(
 # --- complaints -----------------------------------------------------------------------------
 
 # what may be corrected on a complaint besides its workflow (the description stays as logged)
-COMPLAINT_DETAILS = ("channel", "category", "severity", "responsible_staff", "verified",
-                     "root_cause", "corrective_action")  # fmt: skip
+COMPLAINT_DETAILS = (
+    "channel",
+    "category",
+    "severity",
+    "responsible_staff",
+    "verified",
+    "root_cause",
+    "corrective_action",
+)
 
 
 def edit_complaint(
@@ -99,16 +116,19 @@ def edit_complaint(
     days from received_at); the change is noted in the progress log (field labels in `lang`).
     Only who may act on the complaint may edit it (`WorkflowError`). `onto`: apply the same
     changes on top of the spreadsheet's version after a conflict. None when nothing changed."""
-    changes = changed_fields("complaints", basis, {k: v for k, v in edited.items()
-                                                   if k in COMPLAINT_DETAILS})  # fmt: skip
+    changes = changed_fields(
+        "complaints", basis, {k: v for k, v in edited.items() if k in COMPLAINT_DETAILS}
+    )
     if not changes:
         return None
     target = onto or basis
     if not wf.may_edit(target, user.role, user.name):
         raise WorkflowError(
-            "workflow.not_yours", complaint_id=clean_text(target.get("complaint_id")),
+            "workflow.not_yours",
+            complaint_id=clean_text(target.get("complaint_id")),
             first_receiver=clean_text(target.get("first_receiver")) or "?",
-            handler=clean_text(target.get("handler")) or "?")  # fmt: skip
+            handler=clean_text(target.get("handler")) or "?",
+        )
     received = wf.as_datetime(target.get("received_at"))
     if "severity" in changes and received is not None:
         changes["due_at"] = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
@@ -119,11 +139,17 @@ def edit_complaint(
     )
     record_id = clean_text(target.get("complaint_id"))
     try:
-        return store.update("complaints", record_id, changes, user=user.name,
-                            expected_updated_at=target.get("updated_at"))  # fmt: skip
+        return store.update(
+            "complaints",
+            record_id,
+            changes,
+            user=user.name,
+            expected_updated_at=target.get("updated_at"),
+        )
     except ConflictError as err:
-        raise ConflictError("complaints", record_id, mine={**target, **changes},
-                            theirs=err.theirs) from err  # fmt: skip
+        raise ConflictError(
+            "complaints", record_id, mine={**target, **changes}, theirs=err.theirs
+        ) from err
 
 
 def log_complaint(
@@ -144,21 +170,30 @@ def log_complaint(
     registered first and the complaint is theirs. Everything is checked before anything is
     saved. Returns (complaint save, client save or None). Raises `WorkflowError` (no
     description) or `InvalidRecord` (problems name the field, of either table)."""
-    fields = wf.new_complaint_fields(client_id or "-", channel, category, severity, description,
-                                     actor, when, settings)  # fmt: skip
+    fields = wf.new_complaint_fields(
+        client_id or "-", channel, category, severity, description, actor, when, settings
+    )
     _, problems = validate_record("complaints", {**fields, "complaint_id": "-"})
     client = None
     if new_client is not None:
-        client = {**new_client, "client_id": "-", "owner": new_client.get("owner") or actor,
-                  "status": new_client.get("status") or "active",
-                  "registered_on": new_client.get("registered_on") or when.date()}  # fmt: skip
+        client = {
+            **new_client,
+            "client_id": "-",
+            "owner": new_client.get("owner") or actor,
+            "status": new_client.get("status") or "active",
+            "registered_on": new_client.get("registered_on") or when.date(),
+        }
         problems += validate_record("clients", client)[1]
     if problems:
         raise InvalidRecord(problems)
     client_save = None
     if client is not None:
-        client_save = add_client(store, {k: v for k, v in client.items() if k != "client_id"},
-                                 actor=actor, today=when.date())  # fmt: skip
+        client_save = add_client(
+            store,
+            {k: v for k, v in client.items() if k != "client_id"},
+            actor=actor,
+            today=when.date(),
+        )
         client_id = client_save.record_id
     fields["client_id"] = clean_text(client_id)
     return store.append("complaints", fields, user=actor), client_save
@@ -176,8 +211,16 @@ def refusal(
     """Why `action` may not be taken on the complaint now, in `lang`; "" when it may."""
     params = {"handler": "?", "reason": "?", "note": "?", "resolution": "?"}
     try:
-        action_changes(action, complaint, params, user=user, when=now(), settings=settings,
-                       revisits=revisits, lang=lang)  # fmt: skip
+        action_changes(
+            action,
+            complaint,
+            params,
+            user=user,
+            when=now(),
+            settings=settings,
+            revisits=revisits,
+            lang=lang,
+        )
     except WorkflowError as err:
         return err.message(lang)
     return ""
@@ -216,8 +259,14 @@ def action_changes(
     if action == "record_feedback":
         return wf.record_feedback(complaint, note=text.get("note", ""), **common)
     if action == "close":
-        return wf.close(complaint, revisits=revisits, settings=settings,
-                        reason=text.get("reason", ""), lang=lang, **common)  # fmt: skip
+        return wf.close(
+            complaint,
+            revisits=revisits,
+            settings=settings,
+            reason=text.get("reason", ""),
+            lang=lang,
+            **common,
+        )
     if action == "reopen":
         return wf.reopen(complaint, reason=text.get("reason", ""), **common)
     raise ValueError(f"unknown action {action!r}")
@@ -240,15 +289,29 @@ def apply_action(
     in the spreadsheet since (`mine` = the user's version). To keep the user's action after a
     conflict, call again with the spreadsheet's version: the action is then taken on top of
     it (the progress log keeps both people's lines), and refused if no longer allowed."""
-    changes = action_changes(action, complaint, params, user=user, when=when, settings=settings,
-                             revisits=revisits, lang=lang)  # fmt: skip
+    changes = action_changes(
+        action,
+        complaint,
+        params,
+        user=user,
+        when=when,
+        settings=settings,
+        revisits=revisits,
+        lang=lang,
+    )
     record_id = clean_text(complaint.get("complaint_id"))
     try:
-        return store.update("complaints", record_id, changes, user=user.name,
-                            expected_updated_at=complaint.get("updated_at"))  # fmt: skip
+        return store.update(
+            "complaints",
+            record_id,
+            changes,
+            user=user.name,
+            expected_updated_at=complaint.get("updated_at"),
+        )
     except ConflictError as err:
-        raise ConflictError("complaints", record_id, mine={**complaint, **changes},
-                            theirs=err.theirs) from err  # fmt: skip
+        raise ConflictError(
+            "complaints", record_id, mine={**complaint, **changes}, theirs=err.theirs
+        ) from err
 
 
 # --- revisits -------------------------------------------------------------------------------
@@ -266,10 +329,12 @@ def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
     """The complaint's follow-ups since it was resolved: `reached` (one reached the client),
     `closable` (the latest reached one says solved and not unsatisfied), `closing_revisit`,
     `attempts` (unreached so far)."""
-    one = pd.DataFrame({
-        "complaint_id": [clean_text(complaint.get("complaint_id"))],
-        "resolved_at": pd.to_datetime([wf.as_datetime(complaint.get("resolved_at"))]),
-    })  # fmt: skip
+    one = pd.DataFrame(
+        {
+            "complaint_id": [clean_text(complaint.get("complaint_id"))],
+            "resolved_at": pd.to_datetime([wf.as_datetime(complaint.get("resolved_at"))]),
+        }
+    )
     row = wf.followup_summary(one, revisits).iloc[0]
     return {
         "reached": bool(row["reached"]),
@@ -282,8 +347,11 @@ def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
 def followup_attempt(complaint: dict, revisits: pd.DataFrame) -> int:
     """The attempt number of the next follow-up call on this complaint (counted since it was
     resolved)."""
-    return next_attempt(clean_text(complaint.get("complaint_id")), revisits,
-                        wf.as_datetime(complaint.get("resolved_at")))  # fmt: skip
+    return next_attempt(
+        clean_text(complaint.get("complaint_id")),
+        revisits,
+        wf.as_datetime(complaint.get("resolved_at")),
+    )
 
 
 def revisit_kind_for(grade: str) -> str:
@@ -332,7 +400,8 @@ def record_revisit(
         if complaint is None:
             raise RecordNotFound(tab="complaints", record_id=complaint_id)
         record["client_id"] = clean_text(record.get("client_id")) or clean_text(
-            complaint.get("client_id"))  # fmt: skip
+            complaint.get("client_id")
+        )
         record["attempt"] = followup_attempt(complaint, store.read().revisits)
     elif record.get("attempt") in (None, ""):
         record["attempt"] = 1
@@ -340,13 +409,25 @@ def record_revisit(
     if complaint is None:
         return RevisitOutcome(saved)
     for _ in range(2):  # once more if the complaint changed in the same moment
-        changes = revisit_effects(complaint, saved.record, store.read().revisits, actor=actor,
-                                  now=when, settings=settings, lang=lang)  # fmt: skip
+        changes = revisit_effects(
+            complaint,
+            saved.record,
+            store.read().revisits,
+            actor=actor,
+            now=when,
+            settings=settings,
+            lang=lang,
+        )
         if not changes:
             return RevisitOutcome(saved)
         try:
-            result = store.update("complaints", complaint_id, changes, user=actor,
-                                  expected_updated_at=complaint.get("updated_at"))  # fmt: skip
+            result = store.update(
+                "complaints",
+                complaint_id,
+                changes,
+                user=actor,
+                expected_updated_at=complaint.get("updated_at"),
+            )
         except ConflictError as err:
             complaint = err.theirs
             continue

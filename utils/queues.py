@@ -28,12 +28,28 @@ from utils.workflow import (
 )
 
 FOLLOWUP_COLUMNS = [
-    "complaint_id", "client_id", "handler", "first_receiver", "severity", "category",
-    "resolved_at", "attempts", "next_attempt", "last_attempt_at", "unreachable",
-]  # fmt: skip
+    "complaint_id",
+    "client_id",
+    "handler",
+    "first_receiver",
+    "severity",
+    "category",
+    "resolved_at",
+    "attempts",
+    "next_attempt",
+    "last_attempt_at",
+    "unreachable",
+]
 ROUTINE_COLUMNS = [
-    "client_id", "name", "grade", "owner", "last_reached", "due_on", "days_late", "late",
-]  # fmt: skip
+    "client_id",
+    "name",
+    "grade",
+    "owner",
+    "last_reached",
+    "due_on",
+    "days_late",
+    "late",
+]
 
 
 def _since(resolved_at: dt.datetime | dt.date | None) -> pd.DataFrame:

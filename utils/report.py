@@ -24,8 +24,10 @@ from utils import metrics as m
 from utils.i18n import t
 from utils.settings import Settings
 
-FONT_STACK = ('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
-              '"WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif')  # fmt: skip
+FONT_STACK = (
+    '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
+    '"WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif'
+)
 CHART_FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 WIDE = 600  # px, plot width of a full-width chart
 NARROW = 270  # px, plot width of a chart in a two-column row
@@ -142,11 +144,15 @@ def _choice(dimension: str, value: Any, lang: str) -> str:
 
 
 LIST_FIELDS = {
-    "complaint_id": ("complaints", "complaint_id"), "client_name": ("clients", "name"),
-    "received_at": ("complaints", "received_at"), "due_at": ("complaints", "due_at"),
-    "category": ("complaints", "category"), "severity": ("complaints", "severity"),
-    "level": ("complaints", "level"), "status": ("complaints", "status"),
-}  # fmt: skip
+    "complaint_id": ("complaints", "complaint_id"),
+    "client_name": ("clients", "name"),
+    "received_at": ("complaints", "received_at"),
+    "due_at": ("complaints", "due_at"),
+    "category": ("complaints", "category"),
+    "severity": ("complaints", "severity"),
+    "level": ("complaints", "level"),
+    "status": ("complaints", "status"),
+}
 LIST_KEYS = {
     "owner": "dash.dim.owner",
     "overdue_days": "report.col.overdue_days",
@@ -160,10 +166,29 @@ CHOICE_DIMS = {
     "status": "complaint_status",
 }
 NUMERIC = {"overdue_days", "times"}
-OVERDUE_COLUMNS = ["complaint_id", "client_name", "received_at", "due_at", "category", "severity",
-                   "level", "owner", "overdue_days"]  # fmt: skip
-REOPENED_COLUMNS = ["complaint_id", "client_name", "received_at", "category", "severity",
-                    "level", "owner", "status", "reopened_at", "times"]  # fmt: skip
+OVERDUE_COLUMNS = [
+    "complaint_id",
+    "client_name",
+    "received_at",
+    "due_at",
+    "category",
+    "severity",
+    "level",
+    "owner",
+    "overdue_days",
+]
+REOPENED_COLUMNS = [
+    "complaint_id",
+    "client_name",
+    "received_at",
+    "category",
+    "severity",
+    "level",
+    "owner",
+    "status",
+    "reopened_at",
+    "times",
+]
 NOWRAP = {
     "complaint_id",
     "received_at",
@@ -227,9 +252,16 @@ def _score(value: Any) -> str:
 def _staff_table(staff: pd.DataFrame, star: m.Star | None, lang: str) -> str:
     if staff.empty:
         return f'<p class="none">{_e(t("report.none", lang))}</p>'
-    keys = ["dash.staff.staff", "dash.staff.handled", "dash.staff.within_limit",
-            "dash.staff.open", "dash.staff.overdue", "dash.staff.revisits", "dash.staff.reached",
-            "dash.staff.avg_score"]  # fmt: skip
+    keys = [
+        "dash.staff.staff",
+        "dash.staff.handled",
+        "dash.staff.within_limit",
+        "dash.staff.open",
+        "dash.staff.overdue",
+        "dash.staff.revisits",
+        "dash.staff.reached",
+        "dash.staff.avg_score",
+    ]
     rows = []
     for r in staff.itertuples(index=False):
         name = _e(r.staff) + (

@@ -215,8 +215,11 @@ def revisit_list(
     end: dt.date | None = None,
 ) -> pd.DataFrame:
     """Recorded revisits, latest first: all or `actor`'s own, by staff, kind and period."""
-    mask = _mine(revisits, actor, ("staff",)) if view == "mine" else pd.Series(
-        True, index=revisits.index)  # fmt: skip
+    mask = (
+        _mine(revisits, actor, ("staff",))
+        if view == "mine"
+        else pd.Series(True, index=revisits.index)
+    )
     if staff:
         mask &= _text(revisits["staff"]).isin(list(staff))
     if kinds:
@@ -247,8 +250,11 @@ def staff_names(frames: dict[str, pd.DataFrame], extra: Iterable[str] = ()) -> l
     """Every person named in the data (client owners, first receivers, handlers, revisit staff)
     and `extra`, sorted, without blanks or repeats."""
     names: set[str] = {clean_text(n) for n in extra}
-    for tab, columns in (("clients", ("owner",)), ("complaints", ("first_receiver", "handler")),
-                         ("revisits", ("staff",))):  # fmt: skip
+    for tab, columns in (
+        ("clients", ("owner",)),
+        ("complaints", ("first_receiver", "handler")),
+        ("revisits", ("staff",)),
+    ):
         frame = frames.get(tab)
         if frame is None:
             continue

@@ -19,8 +19,20 @@ from utils.i18n import t
 from utils.settings import Settings
 from utils.workflow import OPEN_STATUSES, clean_text, overdue_mask
 
-EVENT_COLUMNS = ["at", "event", "tab", "record_id", "complaint_id", "status", "by", "detail",
-                 "reached", "solved", "attitude", "score"]  # fmt: skip
+EVENT_COLUMNS = [
+    "at",
+    "event",
+    "tab",
+    "record_id",
+    "complaint_id",
+    "status",
+    "by",
+    "detail",
+    "reached",
+    "solved",
+    "attitude",
+    "score",
+]
 LOG_COLUMNS = ["at", "by", "action", "detail"]
 _LOG_LINE = re.compile(
     r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2})\s+(\S+)\s+([^\s:]+)(?::\s?(.*))?$"
@@ -34,8 +46,9 @@ def _text(column: pd.Series) -> pd.Series:
 def _events(
     frame: pd.DataFrame, at: str, event: str | pd.Series, **columns: object
 ) -> pd.DataFrame:
-    out = pd.DataFrame({"at": pd.to_datetime(frame[at]).astype("datetime64[ns]")},
-                       index=frame.index)  # fmt: skip
+    out = pd.DataFrame(
+        {"at": pd.to_datetime(frame[at]).astype("datetime64[ns]")}, index=frame.index
+    )
     out["event"] = event
     for name in EVENT_COLUMNS[2:]:
         value = columns.get(name, "")
@@ -51,26 +64,43 @@ def client_timeline(
     mine = complaints.loc[_text(complaints["client_id"]) == cid]
     visits = revisits.loc[_text(revisits["client_id"]) == cid]
     parts = []
-    common = {"tab": "complaints", "record_id": "complaint_id", "complaint_id": "complaint_id",
-              "status": "status"}  # fmt: skip
-    parts.append(_events(mine, "received_at", "received", by="first_receiver",
-                         detail="description", **common))  # fmt: skip
+    common = {
+        "tab": "complaints",
+        "record_id": "complaint_id",
+        "complaint_id": "complaint_id",
+        "status": "status",
+    }
+    parts.append(
+        _events(
+            mine, "received_at", "received", by="first_receiver", detail="description", **common
+        )
+    )
     done = mine.loc[mine["resolved_at"].notna()]
-    parts.append(_events(done, "resolved_at", "resolved", by="handler", detail="resolution",
-                         **common))  # fmt: skip
+    parts.append(
+        _events(done, "resolved_at", "resolved", by="handler", detail="resolution", **common)
+    )
     shut = mine.loc[mine["closed_at"].notna()]
     parts.append(_events(shut, "closed_at", "closed", by="updated_by", **common))
     visit_events = _events(
-        visits, "done_at", _text(visits["kind"]).replace("", "routine"), tab="revisits",
-        record_id="revisit_id", complaint_id="complaint_id", by="staff", detail="suggestions",
-        reached="reached", solved="solved", attitude="attitude",
-    )  # fmt: skip
+        visits,
+        "done_at",
+        _text(visits["kind"]).replace("", "routine"),
+        tab="revisits",
+        record_id="revisit_id",
+        complaint_id="complaint_id",
+        by="staff",
+        detail="suggestions",
+        reached="reached",
+        solved="solved",
+        attitude="attitude",
+    )
     visit_events["score"] = pd.array(visits["score"], dtype="Int64")
     parts.append(visit_events)
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "at" else object)
-                             for c in EVENT_COLUMNS})  # fmt: skip
+        return pd.DataFrame(
+            {c: pd.Series(dtype="datetime64[ns]" if c == "at" else object) for c in EVENT_COLUMNS}
+        )
     events = pd.concat(parts, ignore_index=True)
     events["score"] = pd.array(events["score"].where(events["score"] != ""), dtype="Int64")
     return events.sort_values("at", ascending=False, kind="stable", na_position="last")[
@@ -82,11 +112,13 @@ def _revisit_detail(row: pd.Series, lang: str) -> str:
     """`Reached · solved · Satisfied · 9/10 · suggestion` (only what is recorded)."""
     parts = []
     if row["reached"]:
-        parts.append(t("timeline.reached" if row["reached"] == "yes" else "timeline.unreached",
-                       lang))  # fmt: skip
+        parts.append(
+            t("timeline.reached" if row["reached"] == "yes" else "timeline.unreached", lang)
+        )
     if row["solved"]:
-        parts.append(t("timeline.solved" if row["solved"] == "yes" else "timeline.not_solved",
-                       lang))  # fmt: skip
+        parts.append(
+            t("timeline.solved" if row["solved"] == "yes" else "timeline.not_solved", lang)
+        )
     if row["attitude"]:
         parts.append(ch.ATTITUDE.label(row["attitude"], lang))
     if not pd.isna(row["score"]):
@@ -104,20 +136,23 @@ def timeline_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
     revisit = events["tab"] == "revisits"
     detail = events["detail"].astype(str)
     if revisit.any():
-        detail = detail.where(~revisit, events.loc[revisit].apply(_revisit_detail, axis=1,
-                                                                  lang=lang))  # fmt: skip
+        detail = detail.where(
+            ~revisit, events.loc[revisit].apply(_revisit_detail, axis=1, lang=lang)
+        )
     record = events["record_id"].where(
         ~revisit | (events["complaint_id"] == ""),
         events["record_id"] + " → " + events["complaint_id"],
     )
-    return pd.DataFrame({
-        t("timeline.col.at", lang): events["at"],
-        t("timeline.col.event", lang): what,
-        t("timeline.col.record", lang): record,
-        t("timeline.col.status", lang): status,
-        t("timeline.col.by", lang): events["by"],
-        t("timeline.col.detail", lang): detail,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            t("timeline.col.at", lang): events["at"],
+            t("timeline.col.event", lang): what,
+            t("timeline.col.record", lang): record,
+            t("timeline.col.status", lang): status,
+            t("timeline.col.by", lang): events["by"],
+            t("timeline.col.detail", lang): detail,
+        }
+    )
 
 
 def client_summary(
@@ -182,9 +217,11 @@ def action_label(action: str, lang: str) -> str:
 def log_table(progress_log: object, lang: str) -> pd.DataFrame:
     """The progress log for people (columns labelled in `lang`), oldest first."""
     log = parse_log(progress_log)
-    return pd.DataFrame({
-        t("timeline.col.at", lang): log["at"],
-        t("timeline.col.by", lang): log["by"],
-        t("timeline.col.event", lang): log["action"].map(lambda a: action_label(a, lang)),
-        t("timeline.col.detail", lang): log["detail"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            t("timeline.col.at", lang): log["at"],
+            t("timeline.col.by", lang): log["by"],
+            t("timeline.col.event", lang): log["action"].map(lambda a: action_label(a, lang)),
+            t("timeline.col.detail", lang): log["detail"],
+        }
+    )

@@ -78,10 +78,13 @@ def sidebar() -> None:
     with st.sidebar:
         current = lang()
         choice = st.segmented_control(
-            "🌐", options=list(LANGUAGES), default=current, key="lang_switch",
+            "🌐",
+            options=list(LANGUAGES),
+            default=current,
+            key="lang_switch",
             format_func=lambda code: {"zh": "中文", "en": "English"}[code],
             label_visibility="collapsed",
-        )  # fmt: skip
+        )
         if choice and choice != current:
             st.session_state[LANG_KEY] = choice
             st.rerun()

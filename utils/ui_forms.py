@@ -29,8 +29,15 @@ FLASH_KEY = "sheetdesk_flash"
 CONFLICT_KEY = "sheetdesk_conflict"
 FRAME_KEY = "sheetdesk_frame_checked"
 BLANK = ""
-LONG_TEXT = {"notes", "description", "resolution", "root_cause", "corrective_action",
-             "suggestions", "address"}  # fmt: skip
+LONG_TEXT = {
+    "notes",
+    "description",
+    "resolution",
+    "root_cause",
+    "corrective_action",
+    "suggestions",
+    "address",
+}
 
 _MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(snapshot) → (the snapshot, results)
 
@@ -96,8 +103,9 @@ def saved(result: SaveResult, text: str) -> None:
 
 def show_flash() -> None:
     for kind, text, tab, record_id in st.session_state.pop(FLASH_KEY, []):
-        getattr(st, kind)(text, icon={"success": "✅", "info": "ℹ️", "warning": "⚠️",
-                                      "error": "⚠️"}[kind])  # fmt: skip
+        getattr(st, kind)(
+            text, icon={"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "⚠️"}[kind]
+        )
         if tab and record_id:
             show_save_state(tab, record_id)
 
@@ -182,8 +190,10 @@ def bump(name: str) -> None:
 # --- tables ---------------------------------------------------------------------------------
 
 
-TINTS = {"red": "background-color: rgba(255, 75, 75, 0.16)",
-         "orange": "background-color: rgba(255, 164, 33, 0.18)"}  # fmt: skip
+TINTS = {
+    "red": "background-color: rgba(255, 75, 75, 0.16)",
+    "orange": "background-color: rgba(255, 164, 33, 0.18)",
+}
 
 
 def readable(display: pd.DataFrame) -> pd.DataFrame:
@@ -234,8 +244,14 @@ def pick_row(
     """A table whose rows can be clicked to open a record: the chosen row's ID, or None.
     Rows where `tint` is True stand out in `color`."""
     gen = generation(key)
-    event = st.dataframe(_styled(display, tint, color), key=f"{key}_{gen}", on_select="rerun",
-                         selection_mode="single-row", hide_index=True, **kwargs)  # fmt: skip
+    event = st.dataframe(
+        _styled(display, tint, color),
+        key=f"{key}_{gen}",
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        **kwargs,
+    )
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(ids):
         bump(key)  # the next time the table is shown, nothing is selected
@@ -276,8 +292,15 @@ def field_label(tab: str, field: str, required: bool | None = None) -> str:
     return f"{text} *" if (column.required if required is None else required) else text
 
 
-def field_input(tab: str, field: str, value: Any, *, key: str, required: bool | None = None,
-                help: str | None = None) -> Any:  # fmt: skip
+def field_input(
+    tab: str,
+    field: str,
+    value: Any,
+    *,
+    key: str,
+    required: bool | None = None,
+    help: str | None = None,
+) -> Any:
     """One input for a field of the table, chosen by the column's kind, showing `value`."""
     column = TABLES[tab].by_field[field]
     label = field_label(tab, field, required)
@@ -286,21 +309,33 @@ def field_input(tab: str, field: str, value: Any, *, key: str, required: bool | 
         options = choice_options(tab, field, blank=blank)
         current = "" if value is None else str(value)
         index = options.index(current) if current in options else (0 if blank else None)
-        return st.selectbox(label, options, index=index, key=key, help=help,
-                            format_func=choice_label(tab, field))  # fmt: skip
+        return st.selectbox(
+            label, options, index=index, key=key, help=help, format_func=choice_label(tab, field)
+        )
     if column.kind == DATE:
         day = value.date() if isinstance(value, dt.datetime) else value
         return st.date_input(label, value=day, key=key, help=help, format="YYYY-MM-DD")
     if column.kind == DATETIME:
-        return st.datetime_input(label, value=value, key=key, help=help, format="YYYY-MM-DD",
-                                 step=dt.timedelta(minutes=5))  # fmt: skip
+        return st.datetime_input(
+            label,
+            value=value,
+            key=key,
+            help=help,
+            format="YYYY-MM-DD",
+            step=dt.timedelta(minutes=5),
+        )
     if column.kind == INT:
         return st.number_input(label, value=value, step=1, key=key, help=help)
     text = "" if value is None else str(value)
     if field in LONG_TEXT:
         return st.text_area(label, value=text, key=key, help=help, height=90)
-    kind_help = help or (ui.tr("form.help.phone") if column.kind == PHONE else
-                         ui.tr("form.help.email") if column.kind == EMAIL else None)  # fmt: skip
+    kind_help = help or (
+        ui.tr("form.help.phone")
+        if column.kind == PHONE
+        else ui.tr("form.help.email")
+        if column.kind == EMAIL
+        else None
+    )
     return st.text_input(label, value=text, key=key, help=kind_help)
 
 
@@ -319,8 +354,13 @@ def fields_block(
     cols = st.columns(columns)
     for n, field in enumerate(fields):
         with cols[n % columns]:
-            values[field] = field_input(tab, field, record.get(field), key=f"{key}_{field}",
-                                        required=True if field in required else None)  # fmt: skip
+            values[field] = field_input(
+                tab,
+                field,
+                record.get(field),
+                key=f"{key}_{field}",
+                required=True if field in required else None,
+            )
             slots[field] = st.empty()
     return values, slots
 
@@ -335,16 +375,18 @@ def show_problems(err: InvalidRecord, slots: dict, general: Any = None) -> None:
             rest.extend(messages)
         else:
             slot.error("\n\n".join(messages), icon="⚠️")
-    (general or st).error(ui.tr("form.not_saved") + ("\n\n" + "\n\n".join(rest) if rest else ""),
-                          icon="⚠️")  # fmt: skip
+    (general or st).error(
+        ui.tr("form.not_saved") + ("\n\n" + "\n\n".join(rest) if rest else ""), icon="⚠️"
+    )
 
 
 def details(tab: str, record: dict, fields: Sequence[str], columns: int = 2) -> None:
     """A record's fields as label/value pairs (blank fields left out)."""
     lang = ui.lang()
     table = TABLES[tab]
-    pairs = [(table.by_field[f].label(lang), format_value(tab, f, record.get(f), lang))
-             for f in fields]  # fmt: skip
+    pairs = [
+        (table.by_field[f].label(lang), format_value(tab, f, record.get(f), lang)) for f in fields
+    ]
     pairs = [(label, text) for label, text in pairs if text]
     cols = st.columns(columns)
     for n, (label, text) in enumerate(pairs):
@@ -373,9 +415,15 @@ def start_conflict(
     message after; `form` is emptied once the user has chosen a version (not on cancel: the
     form keeps what they typed)."""
     st.session_state[CONFLICT_KEY] = {
-        "tab": err.tab, "record_id": err.record_id, "mine": err.mine, "theirs": err.theirs,
-        "keep_mine": keep_mine, "done": done, "form": form, "error": "",
-    }  # fmt: skip
+        "tab": err.tab,
+        "record_id": err.record_id,
+        "mine": err.mine,
+        "theirs": err.theirs,
+        "keep_mine": keep_mine,
+        "done": done,
+        "form": form,
+        "error": "",
+    }
 
 
 def conflict_dialog() -> None:
@@ -391,12 +439,18 @@ def _conflict_body() -> None:
         return
     lang = ui.lang()
     tab, rid, theirs = conflict["tab"], conflict["record_id"], conflict["theirs"]
-    st.warning(ui.tr("conflict.intro", record_id=rid,
-                     by=theirs.get("updated_by") or "?",
-                     at=format_value(tab, "updated_at", theirs.get("updated_at"), lang)),
-               icon="⚠️")  # fmt: skip
-    st.dataframe(conflict_table(tab, conflict["mine"], theirs, lang), hide_index=True,
-                 width="stretch")  # fmt: skip
+    st.warning(
+        ui.tr(
+            "conflict.intro",
+            record_id=rid,
+            by=theirs.get("updated_by") or "?",
+            at=format_value(tab, "updated_at", theirs.get("updated_at"), lang),
+        ),
+        icon="⚠️",
+    )
+    st.dataframe(
+        conflict_table(tab, conflict["mine"], theirs, lang), hide_index=True, width="stretch"
+    )
     if conflict.get("error"):
         st.error(conflict["error"], icon="⚠️")
     a, b, c = st.columns(3)

@@ -32,8 +32,14 @@ OPEN_STATUSES = ("received", "in_progress")
 MANAGER_ROLES = frozenset({"manager", "admin"})
 FOLLOWUP = "complaint_followup"
 ACTIONS = (
-    "assign", "escalate", "record_progress", "resolve", "record_feedback", "close", "reopen",
-)  # fmt: skip
+    "assign",
+    "escalate",
+    "record_progress",
+    "resolve",
+    "record_feedback",
+    "close",
+    "reopen",
+)
 
 
 def _attempt_cap() -> int:

@@ -327,8 +327,11 @@ class Store(ABC):
         `updated_at` is no longer `expected_updated_at` (someone changed it meanwhile), unless
         `force` (the user saw both versions and chose theirs)."""
         table = TABLES[tab]
-        changes = {k: v for k, v in changes.items()
-                   if k in table.by_field and k not in (table.id_field, "updated_at")}  # fmt: skip
+        changes = {
+            k: v
+            for k, v in changes.items()
+            if k in table.by_field and k not in (table.id_field, "updated_at")
+        }
         with self._lock:
             current = self.current(tab, record_id)
             if current is None:
@@ -346,8 +349,9 @@ class Store(ABC):
             if current.get("updated_at") and stamp <= current["updated_at"]:
                 stamp = current["updated_at"] + dt.timedelta(seconds=1)
             values = {**clean, "updated_at": stamp, "updated_by": user}
-            op = PendingOp("update", tab, record_id, values,
-                           expected_updated_at=current.get("updated_at"))  # fmt: skip
+            op = PendingOp(
+                "update", tab, record_id, values, expected_updated_at=current.get("updated_at")
+            )
             return self._save(op, merged={**merged, **values})
 
     def _save(self, op: PendingOp, merged: dict | None = None) -> SaveResult:
@@ -394,8 +398,9 @@ class Store(ABC):
         the spreadsheet and retries every `retry_seconds` while it cannot."""
         self._wake.set()
         if self._writer is None or not self._writer.is_alive():
-            self._writer = threading.Thread(target=self._write_loop, daemon=True,
-                                            name=f"sheetdesk-writer-{self.kind}")  # fmt: skip
+            self._writer = threading.Thread(
+                target=self._write_loop, daemon=True, name=f"sheetdesk-writer-{self.kind}"
+            )
             self._writer.start()
 
     def _write_loop(self) -> None:
@@ -441,8 +446,11 @@ def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]
         row = out[n]
         row.extend([None] * (width - len(row)))
         stamp = _cell_moment(row, layout.index.get("updated_at"))
-        if (op.kind == "update" and not same_moment(stamp, op.expected_updated_at)
-                and not same_moment(stamp, op.values.get("updated_at"))):  # fmt: skip
+        if (
+            op.kind == "update"
+            and not same_moment(stamp, op.expected_updated_at)
+            and not same_moment(stamp, op.values.get("updated_at"))
+        ):
             continue  # would conflict when applied: show the sheet's version
         for fname, value in op.values.items():
             i = layout.index.get(fname)

@@ -57,8 +57,9 @@ def load_config(
             lang=lang,
             cache_seconds=cache,
         )
-    return StoreConfig("local", workbook=env.get("SHEETDESK_WORKBOOK") or DEFAULT_WORKBOOK,
-                       lang=lang)  # fmt: skip
+    return StoreConfig(
+        "local", workbook=env.get("SHEETDESK_WORKBOOK") or DEFAULT_WORKBOOK, lang=lang
+    )
 
 
 def open_store(config: StoreConfig | None = None) -> Store:

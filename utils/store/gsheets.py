@@ -226,8 +226,10 @@ class GoogleSheetsStore(Store):
                 values = self.api.batch_get([quote_title(sheets[t]["title"]) for t in tabs])
             except TabGone:  # deleted or renamed since the metadata was read
                 continue
-            return {t: (sheets[t]["title"], _decode_dates(t, rows))
-                    for t, rows in zip(tabs, values, strict=False)}  # fmt: skip
+            return {
+                t: (sheets[t]["title"], _decode_dates(t, rows))
+                for t, rows in zip(tabs, values, strict=False)
+            }
         raise StoreError("gsheets.api_error", detail="the tabs changed while being read")
 
     def _locate(self, tab: str, record_id: str) -> RowRef | None:
@@ -263,8 +265,14 @@ class GoogleSheetsStore(Store):
                     column = got[1]
                 else:
                     column = self.api.batch_get([f"{q}!{letter(id_index)}:{letter(id_index)}"])[0]
-                number = next((n for n, r in enumerate(column, start=1)
-                               if n > 1 and _id_at(r, 0) == record_id), None)  # fmt: skip
+                number = next(
+                    (
+                        n
+                        for n, r in enumerate(column, start=1)
+                        if n > 1 and _id_at(r, 0) == record_id
+                    ),
+                    None,
+                )
                 if number is None:
                     return None
                 row = self.api.batch_get([f"{q}!{number}:{number}"])[0]
@@ -323,8 +331,9 @@ def _decode_dates(tab: str, rows: list[list[object]]) -> list[list[object]]:
     if len(rows) < 2:
         return rows
     layout, _ = read_layout(tab, rows[0], tab)
-    columns = [i for f, i in layout.index.items()
-               if TABLES[tab].by_field[f].kind in (DATE, DATETIME)]  # fmt: skip
+    columns = [
+        i for f, i in layout.index.items() if TABLES[tab].by_field[f].kind in (DATE, DATETIME)
+    ]
     for row in rows[1:]:
         width = len(row)
         for i in columns:
@@ -359,8 +368,14 @@ def open_gsheets_store(config: Any, **kwargs: Any) -> GoogleSheetsStore:
         client, account = cached_client(config.credentials_file, config.credentials_info)
     data_dir = Path(getattr(config, "workbook", "") or "data/sheetdesk.xlsx").parent
     kwargs.setdefault("pending_dir", pending_folder(data_dir, key))
-    store = GoogleSheetsStore(key, client=client, account=account, lang=config.lang,
-                              cache_seconds=config.cache_seconds, **kwargs)  # fmt: skip
+    store = GoogleSheetsStore(
+        key,
+        client=client,
+        account=account,
+        lang=config.lang,
+        cache_seconds=config.cache_seconds,
+        **kwargs,
+    )
     try:
         store.connect()  # a ConfigError (not shared, no such sheet, key refused) goes up
     except StoreError:

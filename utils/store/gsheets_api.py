@@ -144,8 +144,9 @@ def first_cell(a1_range: str) -> tuple[int | None, int | None]:
 class SheetsApi:
     """One spreadsheet's endpoints over a gspread HTTPClient, with retries and error mapping."""
 
-    def __init__(self, http_client: Any, key: str, *, retry: RetryPolicy | None = None,
-                 account: str = "") -> None:  # fmt: skip
+    def __init__(
+        self, http_client: Any, key: str, *, retry: RetryPolicy | None = None, account: str = ""
+    ) -> None:
         self.http = http_client
         self.key = key
         self.retry = retry or RetryPolicy()
@@ -160,12 +161,14 @@ class SheetsApi:
         return [vr.get("values") or [] for vr in body.get("valueRanges") or []]
 
     def append(self, range_: str, rows: list[list[object]]) -> dict[str, Any]:
-        return self.write(self.http.values_append, self.key, range_, dict(APPEND_PARAMS),
-                          {"values": rows})  # fmt: skip
+        return self.write(
+            self.http.values_append, self.key, range_, dict(APPEND_PARAMS), {"values": rows}
+        )
 
     def update(self, range_: str, rows: list[list[object]]) -> dict[str, Any]:
-        return self.write(self.http.values_update, self.key, range_, dict(WRITE_PARAMS),
-                          {"values": rows})  # fmt: skip
+        return self.write(
+            self.http.values_update, self.key, range_, dict(WRITE_PARAMS), {"values": rows}
+        )
 
     def update_many(self, data: list[dict[str, Any]]) -> dict[str, Any]:
         body = {"valueInputOption": "RAW", "data": data}
@@ -220,8 +223,9 @@ class SheetsApi:
             lowered = message.lower()
             if "has not been used" in lowered or "is disabled" in lowered:
                 return ConfigError("gsheets.api_disabled", detail=message)
-            return ConfigError("gsheets.not_shared", key=self.key,
-                               email=self.account or "the service account")  # fmt: skip
+            return ConfigError(
+                "gsheets.not_shared", key=self.key, email=self.account or "the service account"
+            )
         if code == 404:
             return ConfigError("gsheets.not_found", key=self.key)
         return StoreError("gsheets.api_error", detail=f"{code} {message}".strip())

@@ -27,9 +27,10 @@ _CLIENTS: dict[tuple[str, str], tuple[Any, str]] = {}
 _LOCK = threading.Lock()
 
 
-def service_account_info(credentials_file: str = "",
-                         credentials_info: Mapping[str, object] | None = None,
-                         ) -> tuple[dict[str, Any], str]:  # fmt: skip
+def service_account_info(
+    credentials_file: str = "",
+    credentials_info: Mapping[str, object] | None = None,
+) -> tuple[dict[str, Any], str]:
     """The key's fields and where they came from (for messages)."""
     if credentials_file:
         path = Path(credentials_file).expanduser()
@@ -44,16 +45,16 @@ def service_account_info(credentials_file: str = "",
             detail = f"line {exc.lineno}: {exc.msg}" if hasattr(exc, "lineno") else str(exc)
             raise ConfigError("gsheets.credentials_bad_json", where=where, detail=detail) from exc
         if not isinstance(info, dict):
-            raise ConfigError("gsheets.credentials_bad_json", where=where,
-                              detail="not a JSON object")  # fmt: skip
+            raise ConfigError(
+                "gsheets.credentials_bad_json", where=where, detail="not a JSON object"
+            )
     elif credentials_info:
         info, where = {str(k): v for k, v in credentials_info.items()}, SECRETS_PLACE
     else:
         raise ConfigError("gsheets.credentials_missing")
     kind = str(info.get("type") or "")
     if kind != "service_account":
-        raise ConfigError("gsheets.credentials_not_service_account", where=where,
-                          kind=kind or "—")  # fmt: skip
+        raise ConfigError("gsheets.credentials_not_service_account", where=where, kind=kind or "—")
     missing = [k for k in ("client_email", "private_key") if not info.get(k)]
     if missing:
         raise ConfigError("gsheets.credentials_incomplete", where=where, fields=", ".join(missing))
@@ -80,8 +81,10 @@ def cached_client(
     import gspread
 
     info, where = service_account_info(credentials_file, credentials_info)
-    fingerprint = (str(info["client_email"]),
-                   hashlib.sha256(str(info["private_key"]).encode()).hexdigest())  # fmt: skip
+    fingerprint = (
+        str(info["client_email"]),
+        hashlib.sha256(str(info["private_key"]).encode()).hexdigest(),
+    )
     with _LOCK:
         found = _CLIENTS.get(fingerprint)
         if found is None:

@@ -61,10 +61,20 @@ def _init(store: GoogleSheetsStore, lang: str) -> list[str]:
         if tab not in sheets:
             title, header = table.label(lang), list(table.header(lang))
             sheet_id = _new_sheet_id(taken)
-            structure.append({"addSheet": {"properties": {
-                "sheetId": sheet_id, "title": title,
-                "gridProperties": {"frozenRowCount": 1, "columnCount": max(26, len(header))},
-            }}})  # fmt: skip
+            structure.append(
+                {
+                    "addSheet": {
+                        "properties": {
+                            "sheetId": sheet_id,
+                            "title": title,
+                            "gridProperties": {
+                                "frozenRowCount": 1,
+                                "columnCount": max(26, len(header)),
+                            },
+                        }
+                    }
+                }
+            )
             cells.append({"range": f"{quote_title(title)}!A1", "values": [header]})
             added.append(title)
             layout = read_layout(tab, header, title)[0]
@@ -89,9 +99,17 @@ def _init(store: GoogleSheetsStore, lang: str) -> list[str]:
                 cells.append({"range": new_cells["range"], "values": new_cells["values"]})
                 added += [f"{title}: {h}" for h in more]
             if not grid.get("frozenRowCount"):
-                structure.append({"updateSheetProperties": {
-                    "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
-                    "fields": "gridProperties.frozenRowCount"}})  # fmt: skip
+                structure.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_id,
+                                "gridProperties": {"frozenRowCount": 1},
+                            },
+                            "fields": "gridProperties.frozenRowCount",
+                        }
+                    }
+                )
         structure += _dropdowns(tab, sheet_id, layout, lang)
         structure += _protections(tab, sheet_id, layout, protected.get(sheet_id, []), lang)
         structure += _date_formats(tab, sheet_id, layout)
@@ -123,14 +141,21 @@ def _missing_headers(tab: str, title: str, header: list[object], lang: str):
         start -= 1
     labels = [c.label(lang) for c in missing]
     full = list(header[:start]) + labels
-    write = {"range": f"{quote_title(title)}!{letter(start)}1:{letter(start + len(labels) - 1)}1",
-             "values": [labels], "need": start + len(labels)}  # fmt: skip
+    write = {
+        "range": f"{quote_title(title)}!{letter(start)}1:{letter(start + len(labels) - 1)}1",
+        "values": [labels],
+        "need": start + len(labels),
+    }
     return read_layout(tab, full, title)[0], write, labels
 
 
 def _column(sheet_id: int, index: int, *, from_row: int = 1) -> dict[str, int]:
-    return {"sheetId": sheet_id, "startRowIndex": from_row, "startColumnIndex": index,
-            "endColumnIndex": index + 1}  # fmt: skip
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": from_row,
+        "startColumnIndex": index,
+        "endColumnIndex": index + 1,
+    }
 
 
 def _dropdowns(tab: str, sheet_id: int, layout: Layout, lang: str) -> list[dict[str, Any]]:
@@ -141,20 +166,33 @@ def _dropdowns(tab: str, sheet_id: int, layout: Layout, lang: str) -> list[dict[
         if column.kind != CHOICE or column.choices is None or i is None:
             continue
         names: list[str] = []
-        for group in ([c.label(lang) for c in column.choices.options], column.choices.values,
-                      [c.label(other) for c in column.choices.options]):  # fmt: skip
+        for group in (
+            [c.label(lang) for c in column.choices.options],
+            column.choices.values,
+            [c.label(other) for c in column.choices.options],
+        ):
             names += [n for n in group if n.casefold() not in {m.casefold() for m in names}]
-        out.append({"setDataValidation": {
-            "range": _column(sheet_id, i),
-            "rule": {"condition": {"type": "ONE_OF_LIST",
-                                   "values": [{"userEnteredValue": n} for n in names]},
-                     "strict": False, "showCustomUi": True},
-        }})  # fmt: skip
+        out.append(
+            {
+                "setDataValidation": {
+                    "range": _column(sheet_id, i),
+                    "rule": {
+                        "condition": {
+                            "type": "ONE_OF_LIST",
+                            "values": [{"userEnteredValue": n} for n in names],
+                        },
+                        "strict": False,
+                        "showCustomUi": True,
+                    },
+                }
+            }
+        )
     return out
 
 
-def _protections(tab: str, sheet_id: int, layout: Layout, existing: list[dict[str, Any]],
-                 lang: str) -> list[dict[str, Any]]:  # fmt: skip
+def _protections(
+    tab: str, sheet_id: int, layout: Layout, existing: list[dict[str, Any]], lang: str
+) -> list[dict[str, Any]]:
     out = []
     for fname in (TABLES[tab].id_field, "updated_at"):
         i = layout.index.get(fname)
@@ -164,14 +202,20 @@ def _protections(tab: str, sheet_id: int, layout: Layout, existing: list[dict[st
             (pr.get("range") or {}).get("startColumnIndex", 0) == i
             and (pr.get("range") or {}).get("endColumnIndex") == i + 1
             for pr in existing
-        ):  # fmt: skip  (Google leaves out an index that is 0)
+        ):  # Google leaves out an index that is 0
             continue  # already protected (by an earlier init, or by hand)
         label = TABLES[tab].by_field[fname].label(lang)
-        out.append({"addProtectedRange": {"protectedRange": {
-            "range": _column(sheet_id, i, from_row=0),
-            "description": PROTECT_NOTE.format(label=label),
-            "warningOnly": True,
-        }}})  # fmt: skip
+        out.append(
+            {
+                "addProtectedRange": {
+                    "protectedRange": {
+                        "range": _column(sheet_id, i, from_row=0),
+                        "description": PROTECT_NOTE.format(label=label),
+                        "warningOnly": True,
+                    }
+                }
+            }
+        )
     return out
 
 
@@ -182,9 +226,15 @@ def _date_formats(tab: str, sheet_id: int, layout: Layout) -> list[dict[str, Any
         if column.kind not in DATE_PATTERNS or i is None:
             continue
         kind, pattern = DATE_PATTERNS[column.kind]
-        out.append({"repeatCell": {
-            "range": _column(sheet_id, i),
-            "cell": {"userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}}},
-            "fields": "userEnteredFormat.numberFormat",
-        }})  # fmt: skip
+        out.append(
+            {
+                "repeatCell": {
+                    "range": _column(sheet_id, i),
+                    "cell": {
+                        "userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}}
+                    },
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        )
     return out

@@ -93,8 +93,9 @@ def apply_ops(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]]) -> 
 
 
 # ---- appends ----
-def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingOp]],
-            outcomes: Outcomes) -> None:  # fmt: skip
+def _append(
+    store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingOp]], outcomes: Outcomes
+) -> None:
     table = TABLES[tab]
     fields = {f for _, op in chunk for f in op.values} | {table.id_field, "updated_at"}
     target = _target(store, tab, fields)
@@ -141,26 +142,41 @@ def _append(store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingO
         for k, ((_, op), cells) in enumerate(zip(todo, rows, strict=True)):
             outcomes[op.op_id] = ("done", "")
             if first:
-                store._hint(tab, op.record_id, RowRef(target.title, first + k, target.layout,
-                                                      list(cells)))  # fmt: skip
+                store._hint(
+                    tab, op.record_id, RowRef(target.title, first + k, target.layout, list(cells))
+                )
         store.cache.note_applied([op for _, op in todo])
         return
 
 
-def _realign(store: GoogleSheetsStore, target: Target, first: int, landed: int, start: int,
-             sent: list[list[object]]) -> None:  # fmt: skip
+def _realign(
+    store: GoogleSheetsStore,
+    target: Target,
+    first: int,
+    landed: int,
+    start: int,
+    sent: list[list[object]],
+) -> None:
     """Google put the new rows under a table that begins in another column (a column without
     a header but with values, left of the first header): move the cells where they belong.
     The rows are new, so the cells blanked here held only what was just written."""
     lo = min(landed, start)
     width = max(len(r) for r in sent) + abs(landed - start)
     block = [[""] * (start - lo) + r + [""] * (width - (start - lo) - len(r)) for r in sent]
-    store.api.update(f"{quote_title(target.title)}!{letter(lo)}{first}:"
-                     f"{letter(lo + width - 1)}{first + len(sent) - 1}", block)  # fmt: skip
+    store.api.update(
+        f"{quote_title(target.title)}!{letter(lo)}{first}:"
+        f"{letter(lo + width - 1)}{first + len(sent) - 1}",
+        block,
+    )
 
 
-def _drop_present(store: GoogleSheetsStore, tab: str, target: Target,
-                  todo: list[tuple[Path, PendingOp]], outcomes: Outcomes) -> list:  # fmt: skip
+def _drop_present(
+    store: GoogleSheetsStore,
+    tab: str,
+    target: Target,
+    todo: list[tuple[Path, PendingOp]],
+    outcomes: Outcomes,
+) -> list:
     """Look the IDs up (one read: the ID, updated_at and updated_by columns); keep the saves
     that are not there. A row with the save's ID, stamp and author is the save itself."""
     from utils.store.gsheets import moment
@@ -192,8 +208,9 @@ def _drop_present(store: GoogleSheetsStore, tab: str, target: Target,
             still.append((path, op))
             continue
         stamp, author = found[op.record_id]
-        if same_moment(stamp, op.values.get("updated_at")) and \
-                author == str(op.values.get("updated_by") or ""):  # fmt: skip
+        if same_moment(stamp, op.values.get("updated_at")) and author == str(
+            op.values.get("updated_by") or ""
+        ):
             outcomes[op.op_id] = ("done", "")  # it landed the last time
             present.append(op)
         else:
@@ -221,8 +238,9 @@ def _row(tab: str, layout: Layout, values: dict[str, Any]) -> list[object]:
 
 
 # ---- updates ----
-def _update(store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp,
-            outcomes: Outcomes) -> None:  # fmt: skip
+def _update(
+    store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp, outcomes: Outcomes
+) -> None:
     from utils.store.gsheets import moment
 
     table = TABLES[tab]
@@ -235,8 +253,11 @@ def _update(store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp,
             outcomes[op.op_id] = ("conflict", "the row is no longer in the spreadsheet")
             return
         stamp_index = ref.layout.index.get("updated_at")
-        stamp = moment(ref.cells[stamp_index]) if stamp_index is not None and \
-            stamp_index < len(ref.cells) else None  # fmt: skip
+        stamp = (
+            moment(ref.cells[stamp_index])
+            if stamp_index is not None and stamp_index < len(ref.cells)
+            else None
+        )
         if same_moment(stamp, op.values.get("updated_at")):
             outcomes[op.op_id] = ("done", "")  # already written
             store.cache.note_applied([op])
@@ -247,14 +268,18 @@ def _update(store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp,
         missing = [f for f in op.values if f not in ref.layout.index]
         if missing:
             ref = replace(ref, layout=_target(store, tab, set(op.values) | {table.id_field}).layout)
-        cells = {ref.layout.index[f]: encode(v, table.by_field[f].kind)
-                 for f, v in op.values.items() if f in ref.layout.index}  # fmt: skip
+        cells = {
+            ref.layout.index[f]: encode(v, table.by_field[f].kind)
+            for f, v in op.values.items()
+            if f in ref.layout.index
+        }
         lo, hi = min(cells), max(cells)
         _mark_sent(path)
         try:
-            store.api.update(f"{quote_title(ref.title)}!{letter(lo)}{ref.number}:"
-                             f"{letter(hi)}{ref.number}",
-                             [[cells.get(i) for i in range(lo, hi + 1)]])  # fmt: skip
+            store.api.update(
+                f"{quote_title(ref.title)}!{letter(lo)}{ref.number}:{letter(hi)}{ref.number}",
+                [[cells.get(i) for i in range(lo, hi + 1)]],
+            )
         except (Transient, TabGone) as exc:
             attempt += 1
             if attempt >= store.api.retry.attempts:
@@ -292,8 +317,9 @@ def _target(store: GoogleSheetsStore, tab: str, fields: set[str]) -> Target:
                     continue
                 header = list(got[0]) if got else []
         layout = read_layout(tab, header, info["title"])[0]
-        missing = [c for c in TABLES[tab].columns
-                   if c.field in fields and c.field not in layout.index]  # fmt: skip
+        missing = [
+            c for c in TABLES[tab].columns if c.field in fields and c.field not in layout.index
+        ]
         if missing:
             header = _extend_header(store, info, header, missing)
             layout = read_layout(tab, header, info["title"])[0]
@@ -306,17 +332,29 @@ def _add_tab(store: GoogleSheetsStore, tab: str) -> dict[str, Any]:
     does, so the save is not lost."""
     header = TABLES[tab].header(store.lang)
     title = TABLES[tab].label(store.lang)
-    reply = store.api.structure([{"addSheet": {"properties": {
-        "title": title,
-        "gridProperties": {"frozenRowCount": 1, "columnCount": max(26, len(header))},
-    }}}])  # fmt: skip
+    reply = store.api.structure(
+        [
+            {
+                "addSheet": {
+                    "properties": {
+                        "title": title,
+                        "gridProperties": {
+                            "frozenRowCount": 1,
+                            "columnCount": max(26, len(header)),
+                        },
+                    }
+                }
+            }
+        ]
+    )
     store.cache.forget_metadata()
     store.api.update(f"{quote_title(title)}!A1", [list(header)])
     return reply["replies"][0]["addSheet"]["properties"]
 
 
-def _extend_header(store: GoogleSheetsStore, info: dict[str, Any], header: list[object],
-                   missing: list) -> list[object]:  # fmt: skip
+def _extend_header(
+    store: GoogleSheetsStore, info: dict[str, Any], header: list[object], missing: list
+) -> list[object]:
     start = len(header)
     while start and (header[start - 1] is None or not str(header[start - 1]).strip()):
         start -= 1
@@ -344,8 +382,9 @@ def _extend_header(store: GoogleSheetsStore, info: dict[str, Any], header: list[
 
 
 # ---- the queue files ----
-def _settle(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]], outcomes: Outcomes,
-            error: str) -> None:  # fmt: skip
+def _settle(
+    store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]], outcomes: Outcomes, error: str
+) -> None:
     groups: dict[Path, list[PendingOp]] = {}
     for path, op in items:
         groups.setdefault(path, []).append(op)

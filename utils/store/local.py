@@ -345,8 +345,9 @@ def _stamp(wb: XlsxWorkbook, row: dict, index: dict[str, int]) -> object:
     return from_serial(current) if isinstance(current, float) else current
 
 
-def _same_stamp(wb: XlsxWorkbook, sheet: SheetXml, index: dict[str, int], number: int,
-                op: PendingOp) -> bool:  # fmt: skip
+def _same_stamp(
+    wb: XlsxWorkbook, sheet: SheetXml, index: dict[str, int], number: int, op: PendingOp
+) -> bool:
     """Does row `number` already carry this save (its updated_at is the save's)?"""
     return same_moment(_stamp(wb, sheet.row_cells(number), index), op.values.get("updated_at"))
 

@@ -81,8 +81,12 @@ class SpreadsheetCache:
                     return  # read by someone else while this caller waited
                 if self.raw is not None and not force and not self._stale(now, ttl):
                     return
-                if (self.raw is not None and not force and now - self._failed_at < self.retry_after
-                        and now - self.fetched_at < self.max_stale):  # fmt: skip
+                if (
+                    self.raw is not None
+                    and not force
+                    and now - self._failed_at < self.retry_after
+                    and now - self.fetched_at < self.max_stale
+                ):
                     return  # the last try failed a moment ago: keep serving, spare the quota
                 started = self.noted
             try:

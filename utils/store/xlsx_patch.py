@@ -55,9 +55,12 @@ def unescape(text: str) -> str:
     if "&" not in text:
         return text
     return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        .replace("&apos;", "'").replace("&amp;", "&")
-    )  # fmt: skip
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def to_serial(value: dt.date) -> float:
@@ -197,8 +200,9 @@ class SheetXml:
             else:
                 at = self.xml.find("</sheetData>")
                 if at == -1:
-                    self.xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml,
-                                      count=1)  # fmt: skip
+                    self.xml = re.sub(
+                        r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml, count=1
+                    )
                     at = self.xml.index("</sheetData>")
             self.xml = self.xml[:at] + new + self.xml[at:]
         self._rows = None
@@ -233,8 +237,9 @@ class SheetXml:
         self.xml = self.xml[:at] + text + self.xml[at:]
         self._rows = None
         self.dirty = True
-        self._grow_dimension(first + len(rows) - 1, max(max(r) for r in rows if r) if any(
-            rows) else 0)  # fmt: skip
+        self._grow_dimension(
+            first + len(rows) - 1, max(max(r) for r in rows if r) if any(rows) else 0
+        )
 
     def _grow_dimension(self, row: int, col: int) -> None:
         head = self.xml[: self.xml.find("<sheetData")]  # the dimension comes before the data
@@ -354,8 +359,11 @@ class XlsxWorkbook:
         out = [""] * width
         for i, c in cells.items():
             v = self.cell_value(c)
-            out[i] = "" if v is None else (str(int(v)) if isinstance(v, float)
-                                           and v.is_integer() else str(v))  # fmt: skip
+            out[i] = (
+                ""
+                if v is None
+                else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+            )
         return out
 
     # --- styles ---
@@ -390,20 +398,29 @@ class XlsxWorkbook:
                 xml = xml.replace("</numFmts>", numfmt + "</numFmts>", 1)
                 xml = _bump_count(xml, "numFmts")
             else:
-                xml = re.sub(r"(<styleSheet\b[^>]*>)",
-                             lambda mm: mm.group(1) + f'<numFmts count="1">{numfmt}</numFmts>',
-                             xml, count=1)  # fmt: skip
+                xml = re.sub(
+                    r"(<styleSheet\b[^>]*>)",
+                    lambda mm: mm.group(1) + f'<numFmts count="1">{numfmt}</numFmts>',
+                    xml,
+                    count=1,
+                )
         end = xml.index("</cellXfs>")
-        xml = (xml[:end] + f'<xf numFmtId="{fmt_id}" fontId="0" fillId="0" borderId="0" xfId="0" '
-               'applyNumberFormat="1"/>' + xml[end:])  # fmt: skip
+        xml = (
+            xml[:end] + f'<xf numFmtId="{fmt_id}" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>' + xml[end:]
+        )
         xml = _bump_count(xml, "cellXfs")
         self.changed["xl/styles.xml"] = xml
         return str(len(xfs))
 
     # --- adding a worksheet ---
     def add_sheet(self, title: str, header: list[str]) -> None:
-        numbers = [int(n) for n in re.findall(r"worksheets/sheet(\d+)\.xml", " ".join(
-            self._names | set(self.changed)))]  # fmt: skip
+        numbers = [
+            int(n)
+            for n in re.findall(
+                r"worksheets/sheet(\d+)\.xml", " ".join(self._names | set(self.changed))
+            )
+        ]
         part = f"xl/worksheets/sheet{max(numbers, default=0) + 1}.xml"
         cells = "".join(cell_xml(f"{column_letter(i)}1", h, None) for i, h in enumerate(header))
         self.changed[part] = (
@@ -418,8 +435,7 @@ class XlsxWorkbook:
         rels = self._text("xl/_rels/workbook.xml.rels")
         ids = [int(n) for n in re.findall(r'Id="rId(\d+)"', rels)]
         rid = f"rId{max(ids, default=0) + 1}"
-        rel = (f'<Relationship Id="{rid}" Type="{WORKSHEET_TYPE}" '
-               f'Target="/{part}"/>')  # fmt: skip
+        rel = f'<Relationship Id="{rid}" Type="{WORKSHEET_TYPE}" Target="/{part}"/>'
         self.changed["xl/_rels/workbook.xml.rels"] = rels.replace(
             "</Relationships>", rel + "</Relationships>"
         )
@@ -435,8 +451,10 @@ class XlsxWorkbook:
         else:
             pfx = prefix.group(1)
         sheet_ids = [int(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*sheetId="(\d+)"', wb)]
-        elem = (f'<sheet name="{escape(title, {chr(34): "&quot;"})}" '
-                f'sheetId="{max(sheet_ids, default=0) + 1}" {pfx}:id="{rid}"/>')  # fmt: skip
+        elem = (
+            f'<sheet name="{escape(title, {chr(34): "&quot;"})}" '
+            f'sheetId="{max(sheet_ids, default=0) + 1}" {pfx}:id="{rid}"/>'
+        )
         wb = re.sub(r"</((?:\w+:)?)sheets>", lambda m: elem + m.group(0), wb, count=1)
         self.changed["xl/workbook.xml"] = wb
         self.sheet_parts[title] = part
@@ -463,8 +481,12 @@ class XlsxWorkbook:
 
 
 def _bump_count(xml: str, tag: str) -> str:
-    return re.sub(rf'(<{tag}\b[^>]*count=")(\d+)"',
-                  lambda m: f'{m.group(1)}{int(m.group(2)) + 1}"', xml, count=1)  # fmt: skip
+    return re.sub(
+        rf'(<{tag}\b[^>]*count=")(\d+)"',
+        lambda m: f'{m.group(1)}{int(m.group(2)) + 1}"',
+        xml,
+        count=1,
+    )
 
 
 def _write_text(out: zipfile.ZipFile, name: str, text: str) -> None:
