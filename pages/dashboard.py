@@ -19,7 +19,6 @@ from utils import charts, downloads, report, ui
 from utils import metrics as m
 from utils.errors import SheetdeskError
 from utils.store import Snapshot
-from utils.ui_forms import ensure_frame
 
 MAX_LIST_ROWS = 500  # rows of the overdue / reopened lists on the page
 KPI_ROWS = (
@@ -210,7 +209,7 @@ def filters_line(filters: m.Filters, lang: str) -> str:
 # the page
 # ---------------------------------------------------------------------------------------------
 
-ensure_frame()
+ui.page_frame()
 st.title(ui.tr("dash.page.title"))
 who = ui.user()
 if who is None:

@@ -5,9 +5,8 @@ import streamlit as st
 from sheets_schema.tables import TAB_NAMES
 from utils import ui
 from utils.health import problem_table, summary
-from utils.ui_forms import ensure_frame
 
-ensure_frame()
+ui.page_frame()
 st.title(ui.tr("health.title"))
 st.caption(ui.tr("health.intro"))
 store = ui.get_store()

@@ -7,9 +7,8 @@ from utils import ui
 from utils.demo import load_demo
 from utils.display import labelled
 from utils.errors import SheetdeskError
-from utils.ui_forms import ensure_frame
 
-ensure_frame()
+ui.page_frame()
 st.title(ui.tr("home.title"))
 store = ui.get_store()
 snap = ui.snapshot()

@@ -447,9 +447,10 @@ def test_other_pages_open_without_an_exception(
 
 
 # --- the app frame on a first visit ------------------------------------------------------------
-# app.py + a folder named pages/: until app.py has run once in the server process, Streamlit
-# serves /dashboard straight from pages/dashboard.py (multipage v1). Every page calls
-# utils.ui_forms.ensure_frame(), which switches that off and reruns inside app.py.
+# app.py + a folder named pages/: until some session has called st.navigation in the server
+# process, Streamlit serves /dashboard straight from pages/dashboard.py (its pages-directory
+# mode). Every page starts with utils.ui.page_frame(), which then draws app.py's frame with the
+# public st.navigation (that also ends the mode for every later session).
 
 
 def test_first_visit_straight_to_the_dashboard_shows_the_sidebar(
@@ -458,9 +459,14 @@ def test_first_visit_straight_to_the_dashboard_shows_the_sidebar(
     url = start_server(workbook, tmp_path / "streamlit.log", request)
     s = Session(browser)
     try:
-        s.page.goto(url + "/dashboard")
+        s.page.goto(url + "/dashboard?x=1")
         s.page.wait_for_selector(READY)
         s.settle(2)
         assert s.page.locator("[data-testid='stSidebar'] input[type='text']").count() == 1
+        # the same page, with its query, inside the frame: not sent to Home
+        assert s.page.url.endswith("/dashboard?x=1"), s.page.url
+        nav = s.page.locator("[data-testid='stSidebarNav'] a")
+        assert nav.count() == 6, nav.all_inner_texts()
+        assert not s.exceptions(), s.exceptions()
     finally:
         s.close()

@@ -5,17 +5,20 @@ business rule lives here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 
 import streamlit as st
 
 from utils import auth
 from utils.errors import SheetdeskError
 from utils.i18n import LANGUAGES, default_lang, t
+from utils.navigation import DEFAULT_URL, PageSpec, pages_for
 from utils.settings import Settings, load_settings
 from utils.store import Snapshot, Store, load_config, open_store
 
 LANG_KEY = "sheetdesk_lang"
+_IN_FRAME: ContextVar[bool] = ContextVar("sheetdesk_in_frame", default=False)
 
 
 def secrets() -> Mapping:
@@ -125,3 +128,43 @@ def store_status() -> None:
         store.flush()
         store.read(fresh=True)
         st.rerun()
+
+
+# --- the frame around every page -------------------------------------------------------------
+
+
+def app_frame(specs: Sequence[PageSpec] | None = None) -> None:
+    """app.py's whole work: page config, the sidebar, `st.navigation` over the pages the
+    signed-in person uses, and the chosen page run inside this frame."""
+    st.set_page_config(page_title="Sheetdesk", page_icon=":material/support_agent:", layout="wide")
+    sidebar()
+    who = user()
+    chosen = specs if specs is not None else pages_for(who.role if who else None)
+    pages = [
+        st.Page(
+            p.path, title=tr(p.title_key), url_path=p.url, icon=p.icon, default=p.url == DEFAULT_URL
+        )
+        for p in chosen
+    ]
+    page = st.navigation(pages)
+    token = _IN_FRAME.set(True)
+    try:
+        page.run()
+    finally:
+        _IN_FRAME.reset(token)
+
+
+def page_frame() -> None:
+    """The first call of every page: make sure the page runs inside app.py's frame.
+
+    Right after the server starts, a link straight to a page (`/complaints?id=…`) is run by
+    Streamlit's pages-directory mode — the page file alone, without app.py, so without the
+    sidebar and sign-in — because app.py sits beside a folder named `pages/`. Streamlit's
+    documented switch out of that mode is `st.navigation` itself ("As soon as any session of
+    your app executes the st.navigation command, your app will ignore the pages/ directory
+    (across all sessions)"). So a page run alone draws the frame here — `st.navigation`
+    resolves the same URL to this page and runs it inside the frame — and then stops its own
+    outer run. Public API only."""
+    if not _IN_FRAME.get():
+        app_frame()
+        st.stop()

@@ -27,7 +27,6 @@ from utils.store.base import same_moment
 
 FLASH_KEY = "sheetdesk_flash"
 CONFLICT_KEY = "sheetdesk_conflict"
-FRAME_KEY = "sheetdesk_frame_checked"
 BLANK = ""
 LONG_TEXT = {
     "notes",
@@ -43,21 +42,6 @@ _MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(snapshot) → (the snapsho
 
 
 # --- guards ---------------------------------------------------------------------------------
-
-
-def ensure_frame() -> None:
-    """Run the page inside app.py's navigation and sidebar. Right after the server starts, a
-    link straight to a page (`/complaints?id=…`) is run by Streamlit's old pages-directory mode
-    — the page alone, without app.py, so without the sidebar and sign-in — until some session
-    has run app.py. Switch that mode off and rerun: app.py then runs and shows the same page
-    with the same query parameters. Once per session at most (AppTest switches that mode on
-    for every run)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not st.session_state.get(FRAME_KEY):
-        st.session_state[FRAME_KEY] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def require_user() -> auth.User:
@@ -518,7 +502,7 @@ def submit(
 def open_staff_page(*, conflicts: bool = True) -> tuple[auth.User, Store, Settings, str, Snapshot]:
     """What every staff page starts with: run inside app.py's frame, ask for a name, and hand
     back (user, store, settings, language, snapshot); shows a pending conflict dialog."""
-    ensure_frame()
+    ui.page_frame()
     who = require_user()
     snap = read_snapshot()
     if conflicts:
