@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from sheets_schema.tables import TABLES
-from utils import charts, downloads, report, ui
+from utils import charts, clock, downloads, report, ui
 from utils import metrics as m
 from utils.errors import SheetdeskError
 from utils.store import Snapshot
@@ -233,7 +233,7 @@ if snap.is_empty():
 st.caption(ui.tr("dash.page.intro"))
 
 # --- period, frequency, live switch
-today = dt.date.today()
+today = clock.today()
 c_period, c_freq, c_live = st.columns([5, 3, 2], vertical_alignment="bottom")
 choice = c_period.segmented_control(
     ui.tr("dash.ctl.period"),
@@ -304,7 +304,7 @@ def live_part() -> None:
     except SheetdeskError as err:
         ui.show_error(err)
         return
-    now = pd.Timestamp(dt.datetime.now()).floor("min")
+    now = pd.Timestamp(clock.now()).floor("min")
     period = m.period_for(choice or "this_month", now, first_day, last_day)
     sel = m.Filters.for_period(period, **picked_filters)
     selection = (

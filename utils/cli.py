@@ -22,6 +22,7 @@ import json
 import sys
 from pathlib import Path
 
+from utils import clock
 from utils.errors import SheetdeskError
 from utils.i18n import t
 
@@ -166,7 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         month=args.month,
         lang=lang,
         settings=load_settings(),
-        now=dt.datetime.now(),
+        now=clock.now(),
     )
     out = Path(args.out or f"sheetdesk-report-{args.month}.html")
     out.write_text(html, encoding="utf-8")

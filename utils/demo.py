@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from utils import clock
 from utils.settings import Settings
 from utils.workflow import compute_due_at
 
@@ -168,7 +169,7 @@ def generate(
     settings: Settings | None = None,
 ) -> DemoData:
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     settings = settings or Settings()
     now = dt.datetime.combine(today, dt.time(9, 0))
     out = DemoData()

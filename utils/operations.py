@@ -17,6 +17,7 @@ import pandas as pd
 
 from sheets_schema.tables import TABLES
 from sheets_schema.validate import validate_record
+from utils import clock
 from utils import workflow as wf
 from utils.auth import User
 from utils.errors import ConflictError, InvalidRecord, RecordNotFound, WorkflowError
@@ -31,7 +32,7 @@ ANSWERS = ("solved", "attitude", "charged", "score", "suggestions")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 # --- clients --------------------------------------------------------------------------------

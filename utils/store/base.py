@@ -36,6 +36,7 @@ from sheets_schema.validate import (
     validate_record,
     validate_rows,
 )
+from utils import clock
 from utils.errors import ConflictError, InvalidRecord, RecordNotFound
 from utils.store.pending import PendingOp, PendingQueue
 
@@ -43,7 +44,7 @@ RawTabs = dict[str, tuple[str, list[list[object]]]]  # tab → (sheet title, row
 
 
 def now_seconds() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 @dataclass

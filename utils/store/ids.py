@@ -12,11 +12,13 @@ import datetime as dt
 import secrets
 from collections.abc import Container
 
+from utils import clock
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def new_id(prefix: str, taken: Container[str], today: dt.date | None = None) -> str:
-    day = (today or dt.date.today()).strftime("%Y%m%d")
+    day = (today or clock.today()).strftime("%Y%m%d")
     for length in (4, 4, 4, 4, 5, 5, 6, 8):
         suffix = "".join(secrets.choice(ALPHABET) for _ in range(length))
         candidate = f"{prefix}-{day}-{suffix}"
