@@ -32,6 +32,34 @@ if snap.conflicts:
             store.invalidate()
             st.rerun()
 
+if snap.damaged:
+    st.subheader(ui.tr("health.damaged"))
+    for bad in snap.damaged:
+        what = (
+            ui.tr(
+                "health.damaged_what",
+                tab=ui.tr(f"tab.{bad.tab}") if bad.tab in TAB_NAMES else bad.tab,
+                record_id=bad.record_id,
+            )
+            if bad.tab or bad.record_id
+            else ui.tr("health.damaged_unknown")
+        )
+        cols = st.columns([5, 1])
+        cols[0].error(
+            ui.tr(
+                "health.damaged_line",
+                created=bad.created_text,
+                name=bad.name,
+                reason=bad.reason,
+                what=what,
+            ),
+            icon=":material/broken_image:",
+        )
+        if cols[1].button(ui.tr("health.drop_damaged"), key=f"drop_damaged_{bad.name}"):
+            store.queue.drop_damaged(bad.name)
+            store.invalidate()
+            st.rerun()
+
 if not snap.problems:
     st.success(ui.tr("health.none"), icon="✅")
     st.stop()

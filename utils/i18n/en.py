@@ -154,6 +154,11 @@ MESSAGES.update(
         "health.conflicts": "Saves not written because the row changed in the spreadsheet",
         "health.conflict_line": "{tab} {record_id} (saved {created}): {error}",
         "health.drop_conflict": "Discard this save",
+        "health.damaged": "Saves that could not be read back (their file is damaged)",
+        "health.damaged_line": "A save written {created} could not be read back and was not written to the spreadsheet: file {name} ({reason}). What can still be read of it: {what}. Type it in again if it is missing from the sheet, then discard this note.",
+        "health.damaged_what": "{tab} {record_id}",
+        "health.damaged_unknown": "nothing (the file is empty or unreadable)",
+        "health.drop_damaged": "Discard this note",
         "health.pending": "Saves waiting to be written",
         "health.summary": "{errors} error(s), {warnings} warning(s)",
     }

@@ -126,6 +126,11 @@ MESSAGES.update(
         "health.conflicts": "因表格中该行已被修改而未写入的保存",
         "health.conflict_line": "{tab} {record_id}（保存于 {created}）：{error}",
         "health.drop_conflict": "放弃这条保存",
+        "health.damaged": "无法读回的保存（保存文件已损坏）",
+        "health.damaged_line": "{created} 的一次保存无法读回，未写入表格：文件 {name}（{reason}）。仍可辨认的内容：{what}。如表格中缺少这条记录，请重新录入，然后删除此提示。",
+        "health.damaged_what": "{tab} {record_id}",
+        "health.damaged_unknown": "无（文件为空或无法读取）",
+        "health.drop_damaged": "删除此提示",
         "health.pending": "等待写入的保存",
         "health.summary": "{errors} 个错误，{warnings} 个警告",
     }

@@ -38,7 +38,7 @@ from sheets_schema.validate import (
 )
 from utils import clock
 from utils.errors import ConflictError, InvalidRecord, RecordNotFound
-from utils.store.pending import PendingOp, PendingQueue
+from utils.store.pending import DamagedSave, PendingOp, PendingQueue
 
 RawTabs = dict[str, tuple[str, list[list[object]]]]  # tab → (sheet title, rows incl. header)
 
@@ -56,6 +56,7 @@ class Snapshot:
     pending: int = 0
     pending_ids: dict[str, set[str]] = field(default_factory=dict)
     conflicts: list[PendingOp] = field(default_factory=list)
+    damaged: list[DamagedSave] = field(default_factory=list)  # unreadable pending-save files
     layouts: dict[str, Layout | None] = field(default_factory=dict)
 
     @property
@@ -228,6 +229,7 @@ class Store(ABC):
             pending=len(ops),
             pending_ids=_pending_ids(ops),
             conflicts=self.queue.conflicts(),
+            damaged=self.queue.damaged(),
             layouts={t: r.layout for t, r in results.items()},
         )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -71,6 +72,48 @@ class PendingOp:
         return cls(**data)
 
 
+def _load(path: Path) -> list[PendingOp]:
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("["):
+        return [PendingOp.from_dict(item) for item in json.loads(text)]
+    return [PendingOp.from_json(text)]
+
+
+@dataclass(frozen=True)
+class DamagedSave:
+    """An unreadable pending-save file: its name, when it was written, why it cannot be read
+    and what can still be read of it (tab, record ID and the start of its text)."""
+
+    name: str
+    created_text: str
+    reason: str
+    tab: str
+    record_id: str
+    excerpt: str
+
+    @classmethod
+    def of(cls, path: Path) -> DamagedSave:
+        raw = path.read_bytes()[:4000].decode("utf-8", errors="replace")
+        note = path.with_name(path.name + ".reason")
+        reason = note.read_text(encoding="utf-8") if note.exists() else ""
+        tab = re.search(r'"tab":\s*"([^"]*)"', raw)
+        rid = re.search(r'"record_id":\s*"([^"]*)"', raw)
+        micros = path.name.split("-", 1)[0]
+        created = (
+            dt.datetime.fromtimestamp(int(micros) / 1e6).strftime("%Y-%m-%d %H:%M")
+            if micros.isdigit()
+            else ""
+        )
+        return cls(
+            name=path.name,
+            created_text=created,
+            reason=reason,
+            tab=tab.group(1) if tab else "",
+            record_id=rid.group(1) if rid else "",
+            excerpt=" ".join(raw[:300].split()),
+        )
+
+
 class PendingQueue:
     """A folder of pending saves, oldest first. `conflicts/` holds saves that could not be
     applied because the row changed in the spreadsheet meanwhile; people decide about those."""
@@ -100,14 +143,36 @@ class PendingQueue:
     def __iter__(self) -> Iterator[tuple[Path, PendingOp]]:
         for path in self._files():
             try:
-                text = path.read_text(encoding="utf-8")
-                if text.startswith("["):
-                    for item in json.loads(text):
-                        yield path, PendingOp.from_dict(item)
-                else:
-                    yield path, PendingOp.from_json(text)
-            except (OSError, ValueError, TypeError):
-                continue  # a half-written temp file never has the .json name; skip oddities
+                ops = _load(path)
+            except OSError:
+                continue  # unreadable just now (another process is replacing it): next time
+            except (ValueError, TypeError, KeyError) as err:
+                self._set_damaged_aside(path, err)
+                continue
+            for op in ops:
+                yield path, op
+
+    def _set_damaged_aside(self, path: Path, err: Exception) -> None:
+        """A save file that cannot be understood (cut short, edited by hand, bit flips): moved
+        to `damaged/` so it is neither applied nor counted as waiting forever; Data health
+        lists it with what can still be read of it."""
+        (self.folder / "damaged").mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, self.folder / "damaged" / path.name)
+        except FileNotFoundError:
+            return  # another process moved or applied it meanwhile
+        note = self.folder / "damaged" / (path.name + ".reason")
+        note.write_text(f"{type(err).__name__}: {err}", encoding="utf-8")
+
+    def damaged(self) -> list[DamagedSave]:
+        """Save files set aside as unreadable, oldest first."""
+        return [DamagedSave.of(path) for path in self._files("damaged")]
+
+    def drop_damaged(self, name: str) -> None:
+        for path in self._files("damaged"):
+            if path.name == name:
+                self.done(path)
+                self.done(path.with_name(path.name + ".reason"))
 
     def ops(self) -> list[PendingOp]:
         return [op for _, op in self]
