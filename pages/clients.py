@@ -11,7 +11,7 @@ from utils import ui
 from utils import ui_forms as uf
 from utils.access import mask_contacts, mask_record, may_edit_client, may_see_contact
 from utils.display import labelled
-from utils.errors import InvalidRecord, SheetdeskError
+from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError
 from utils.forms import format_value
 from utils.search import find_by_phone, search_clients, staff_names
 from utils.timeline import client_summary, client_timeline, timeline_table
@@ -115,9 +115,14 @@ def client_list() -> None:
     st.caption(ui.tr("list.click_to_open"))
 
 
-def save_new(values: dict, slots: dict, general) -> None:
+def save_new(values: dict, slots: dict, general, *, anyway: bool = False) -> None:
     try:
-        result = ops.add_client(store, values, actor=who.name, today=ops.now().date())
+        result = ops.add_client(
+            store, values, actor=who.name, today=ops.now().date(), allow_duplicate_phone=anyway
+        )
+    except DuplicatePhone as err:  # the person decides: the warning below, with links
+        st.session_state[PENDING_KEY] = (values, err.matches)
+        return
     except InvalidRecord as err:
         uf.show_problems(err, slots, general)
         return
@@ -133,20 +138,16 @@ def save_new(values: dict, slots: dict, general) -> None:
     uf.open_record(result.record_id)
 
 
-def duplicate_warning(values: dict, slots: dict, general) -> None:
+def duplicate_warning(values: dict, matches: list[dict], slots: dict, general) -> None:
     """The phone is already in the register: say whose it is, link to them, and let the user
     register anyway or go back to the form."""
-    matches = find_by_phone(snap.clients, values.get("phone"))
-    if matches.empty:
-        st.session_state.pop(PENDING_KEY, None)
-        return
     slots["phone"].warning(ui.tr("clients.phone_known"), icon="☎️")
     with st.container(border=True):
         st.warning(
             ui.tr("clients.duplicate_phone", phone=values.get("phone", ""), count=len(matches)),
             icon="☎️",
         )
-        for match in matches.head(10).to_dict("records"):
+        for match in matches[:10]:
             st.page_link(
                 "pages/clients.py",
                 query_params={"id": match["client_id"]},
@@ -160,7 +161,7 @@ def duplicate_warning(values: dict, slots: dict, general) -> None:
             )
         a, b = st.columns(2)
         if a.button(ui.tr("clients.add_anyway"), key="clients_add_anyway"):
-            save_new(values, slots, general)
+            save_new(values, slots, general, anyway=True)
         if b.button(ui.tr("clients.add_cancel"), key="clients_add_cancel"):
             st.session_state.pop(PENDING_KEY, None)
             st.rerun()
@@ -177,13 +178,10 @@ def add_form() -> None:
         submitted = st.form_submit_button(ui.tr("clients.add_submit"), type="primary", icon="➕")
     general = st.empty()
     if submitted:
-        if find_by_phone(snap.clients, values.get("phone")).empty:
-            save_new(values, slots, general)
-        else:
-            st.session_state[PENDING_KEY] = values
+        save_new(values, slots, general)
     pending = st.session_state.get(PENDING_KEY)
     if pending:
-        duplicate_warning(pending, slots, general)
+        duplicate_warning(*pending, slots, general)
 
 
 def edit_form(client: dict) -> None:

@@ -13,10 +13,10 @@ from utils import ui
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.display import labelled
-from utils.errors import InvalidRecord, SheetdeskError, WorkflowError
+from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError, WorkflowError
 from utils.forms import format_value
 from utils.queues import followup_attempts
-from utils.search import COMPLAINT_VIEWS, client_choices, complaint_list, find_by_phone, staff_names
+from utils.search import COMPLAINT_VIEWS, client_choices, complaint_list, staff_names
 from utils.timeline import log_table
 
 TAB = "complaints"
@@ -260,14 +260,6 @@ def log_form() -> None:
     general = st.empty()
     if not submitted:
         return
-    if new_client and not anyway:
-        matches = find_by_phone(snap.clients, client_values.get("phone"))
-        if len(matches):
-            names = "、".join(
-                f"{m['name']} ({m['client_id']})" for m in matches.head(5).to_dict("records")
-            )
-            slots["phone"].warning(ui.tr("complaints.log.phone_exists", clients=names), icon="☎️")
-            return
     if not new_client and not client_id:
         client_slot.error(ui.tr("complaints.log.need_client"), icon="⚠️")
         return
@@ -283,7 +275,12 @@ def log_form() -> None:
             when=ops.now(),
             settings=settings,
             new_client=client_values if new_client else None,
+            allow_duplicate_phone=anyway,
         )
+    except DuplicatePhone as err:
+        names = "、".join(f"{m['name']} ({m['client_id']})" for m in err.matches[:5])
+        slots["phone"].warning(ui.tr("complaints.log.phone_exists", clients=names), icon="☎️")
+        return
     except WorkflowError as err:
         slots["description"].error(err.message(lang), icon="⚠️")
         return

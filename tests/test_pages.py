@@ -20,7 +20,7 @@ from sheets_schema.validate import validate_record
 from utils import operations as ops
 from utils import ui
 from utils.auth import User
-from utils.errors import ConflictError, InvalidRecord, WorkflowError
+from utils.errors import ConflictError, DuplicatePhone, InvalidRecord, WorkflowError
 from utils.forms import changed_fields, conflict_table, field_messages, format_value
 from utils.i18n import t
 from utils.settings import Settings
@@ -546,6 +546,32 @@ def test_add_client_fills_owner_status_and_date(fresh_store):
             fresh_store, {"name": "", "phone": "138"}, actor="王芳", today=dt.date(2026, 1, 5)
         )
     assert [p.column for p in err.value.problems] == ["name"]
+
+
+def test_a_known_phone_is_refused_until_the_person_confirms(fresh_store):
+    first = ops.add_client(
+        fresh_store,
+        {"name": "张三", "phone": "13800138000"},
+        actor="王芳",
+        today=dt.date(2026, 1, 5),
+    )
+    with pytest.raises(DuplicatePhone) as err:
+        ops.add_client(
+            fresh_store,
+            {"name": "李四", "phone": "+86 138-0013-8000"},
+            actor="王芳",
+            today=dt.date(2026, 1, 5),
+        )
+    assert [m["client_id"] for m in err.value.matches] == [first.record_id]
+    assert len(fresh_store.read().clients) == 1, "nothing saved"
+    again = ops.add_client(
+        fresh_store,
+        {"name": "李四", "phone": "+86 138-0013-8000"},
+        actor="王芳",
+        today=dt.date(2026, 1, 5),
+        allow_duplicate_phone=True,
+    )
+    assert fresh_store.read().record("clients", again.record_id)["name"] == "李四"
 
 
 def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):

@@ -29,7 +29,6 @@ from utils.search import (
     queue_for_staff,
     revisit_list,
     search_clients,
-    shared_phone_mask,
     staff_names,
 )
 from utils.settings import Settings
@@ -112,10 +111,6 @@ def test_find_by_phone_finds_the_same_number_typed_differently(clients):
     assert find_by_phone(clients, "021 5555 1234")["name"].tolist() == ["王小明"]
     assert find_by_phone(clients, "13900000000").empty
     assert find_by_phone(clients, "no digits").empty
-
-
-def test_shared_phone_mask(clients):
-    assert shared_phone_mask(clients).tolist() == [True, True, False]
 
 
 def test_looks_like_phone():

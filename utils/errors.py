@@ -68,5 +68,16 @@ class ConflictError(StoreError):
         )
 
 
+class DuplicatePhone(SheetdeskError):
+    """A new client's phone is already in the register. `matches` are those clients' records;
+    the person decides whether to register anyway (`allow_duplicate_phone=True`)."""
+
+    key = "clients.duplicate_phone"
+
+    def __init__(self, phone: str, matches: list[dict]) -> None:
+        self.phone, self.matches = phone, matches
+        super().__init__(phone=phone, count=len(matches))
+
+
 class WorkflowError(SheetdeskError):
     """A workflow rule refused an action (wrong state, missing reason, not allowed)."""

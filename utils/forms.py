@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from sheets_schema.columns import DATE, DATETIME
+from sheets_schema.columns import DATE
 from sheets_schema.parse import CellError, parser_for
 from sheets_schema.problems import Problem
 from sheets_schema.tables import TABLES
@@ -121,15 +121,3 @@ def conflict_table(tab: str, mine: dict, theirs: dict, lang: str) -> pd.DataFram
             t("conflict.col.theirs", lang),
         ],
     )
-
-
-def datetime_of(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
-    """A date and a time picked in two widgets as one moment (time blank → 00:00)."""
-    if day is None:
-        return None
-    return dt.datetime.combine(day, time or dt.time()).replace(second=0, microsecond=0)
-
-
-def is_date_kind(tab: str, field: str) -> bool:
-    column = TABLES[tab].by_field.get(field)
-    return column is not None and column.kind in (DATE, DATETIME)

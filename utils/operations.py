@@ -20,9 +20,16 @@ from sheets_schema.validate import validate_record
 from utils import clock
 from utils import workflow as wf
 from utils.auth import User
-from utils.errors import ConflictError, InvalidRecord, RecordNotFound, WorkflowError
+from utils.errors import (
+    ConflictError,
+    DuplicatePhone,
+    InvalidRecord,
+    RecordNotFound,
+    WorkflowError,
+)
 from utils.forms import changed_fields
 from utils.queues import next_attempt, revisit_effects
+from utils.search import find_by_phone
 from utils.settings import Settings
 from utils.store import SaveResult, Store
 from utils.workflow import FOLLOWUP, clean_text
@@ -49,9 +56,25 @@ def new_client_defaults(actor: str, today: dt.date) -> dict:
     }
 
 
-def add_client(store: Store, values: dict, *, actor: str, today: dt.date) -> SaveResult:
+def check_new_phone(clients: pd.DataFrame, phone: object) -> None:
+    """Raises `DuplicatePhone` (with the clients who have it) when `phone` is already in the
+    register: SPEC "warn before creating a client whose phone already exists"."""
+    matches = find_by_phone(clients, phone)
+    if len(matches):
+        raise DuplicatePhone(clean_text(phone), matches.to_dict("records"))
+
+
+def add_client(
+    store: Store,
+    values: dict,
+    *,
+    actor: str,
+    today: dt.date,
+    allow_duplicate_phone: bool = False,
+) -> SaveResult:
     """Register a client. Blank owner → the person registering; blank status → active; blank
-    registration date → today. Raises `InvalidRecord` (problems by field)."""
+    registration date → today. Raises `DuplicatePhone` when the phone is already known (unless
+    `allow_duplicate_phone`), `InvalidRecord` (problems by field)."""
     record = {k: v for k, v in values.items() if k != "client_id"}
     if not clean_text(record.get("owner")):
         record["owner"] = clean_text(actor)
@@ -59,6 +82,11 @@ def add_client(store: Store, values: dict, *, actor: str, today: dt.date) -> Sav
         record["status"] = "active"
     if record.get("registered_on") in (None, ""):
         record["registered_on"] = today
+    problems = validate_record("clients", {**record, "client_id": "-"})[1]
+    if problems:
+        raise InvalidRecord(problems)
+    if not allow_duplicate_phone:
+        check_new_phone(store.read().clients, record.get("phone"))
     return store.append("clients", record, user=actor)
 
 
@@ -165,12 +193,14 @@ def log_complaint(
     when: dt.datetime,
     settings: Settings,
     new_client: dict | None = None,
+    allow_duplicate_phone: bool = False,
 ) -> tuple[SaveResult, SaveResult | None]:
     """Log a complaint: the logger is its first receiver, due_at from severity in working
     days. With `new_client` (the fields of a client registered on the spot) the client is
     registered first and the complaint is theirs. Everything is checked before anything is
     saved. Returns (complaint save, client save or None). Raises `WorkflowError` (no
-    description) or `InvalidRecord` (problems name the field, of either table)."""
+    description), `InvalidRecord` (problems name the field, of either table) or, for a new
+    client whose phone is already known, `DuplicatePhone` (unless `allow_duplicate_phone`)."""
     fields = wf.new_complaint_fields(
         client_id or "-", channel, category, severity, description, actor, when, settings
     )
@@ -194,6 +224,7 @@ def log_complaint(
             {k: v for k, v in client.items() if k != "client_id"},
             actor=actor,
             today=when.date(),
+            allow_duplicate_phone=allow_duplicate_phone,
         )
         client_id = client_save.record_id
     fields["client_id"] = clean_text(client_id)

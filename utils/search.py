@@ -62,12 +62,6 @@ def find_by_phone(clients: pd.DataFrame, phone: object, exclude_id: str = "") ->
     return hits
 
 
-def shared_phone_mask(clients: pd.DataFrame) -> pd.Series:
-    """True for clients whose phone number also belongs to another client."""
-    keys = phone_keys(clients["phone"])
-    return keys.duplicated(keep=False) & (keys != "")
-
-
 def looks_like_phone(text: str) -> bool:
     """Digits, spaces, +, - and brackets only, with at least three digits."""
     text = text.strip()

@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+MIN_REFRESH_SECONDS = 5.0  # the dashboard never re-draws more often than this
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -28,6 +30,10 @@ class Settings:
     star_min_revisits: int = 5
     cache_seconds: float = 30.0
     dashboard_refresh_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        refresh = max(MIN_REFRESH_SECONDS, float(self.dashboard_refresh_seconds))
+        object.__setattr__(self, "dashboard_refresh_seconds", refresh)
 
 
 def _parse_dates(text: str) -> frozenset[dt.date]:

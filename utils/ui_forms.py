@@ -19,7 +19,7 @@ from sheets_schema.columns import CHOICE, DATE, DATETIME, EMAIL, INT, PHONE
 from sheets_schema.tables import TABLES
 from utils import auth, ui
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
-from utils.forms import conflict_table, field_messages, format_value
+from utils.forms import conflict_table, field_messages, format_value, record_details
 from utils.operations import save_state
 from utils.settings import Settings
 from utils.store import SaveResult, Snapshot, Store
@@ -366,12 +366,7 @@ def show_problems(err: InvalidRecord, slots: dict, general: Any = None) -> None:
 
 def details(tab: str, record: dict, fields: Sequence[str], columns: int = 2) -> None:
     """A record's fields as label/value pairs (blank fields left out)."""
-    lang = ui.lang()
-    table = TABLES[tab]
-    pairs = [
-        (table.by_field[f].label(lang), format_value(tab, f, record.get(f), lang)) for f in fields
-    ]
-    pairs = [(label, text) for label, text in pairs if text]
+    pairs = record_details(tab, record, ui.lang(), fields)
     cols = st.columns(columns)
     for n, (label, text) in enumerate(pairs):
         cols[n % columns].markdown(f"**{label}**  \n{_md(text)}")
