@@ -222,3 +222,18 @@ def parse_column(
                 errors[i] = v
                 out[i] = None
     return out, errors
+
+
+def comparable(column: Column, value: object) -> object:
+    """A cell's value in a form fit for "is it still what the person saw?": parsed the way
+    the sheet is read ("" and None both blank, a choice's label equals its value, a phone
+    number typed as a number equals its digits), dates as dates, date-times to the second.
+    A value the column cannot parse is compared as the text it is."""
+    try:
+        parsed = parser_for(column)(value)
+    except CellError:
+        return str(value).strip()
+    if isinstance(parsed, dt.datetime):
+        parsed = parsed.replace(microsecond=0, tzinfo=None)
+        return parsed.date() if column.kind == DATE else parsed
+    return parsed

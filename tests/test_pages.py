@@ -627,17 +627,19 @@ def test_edit_record_saves_only_the_changes_and_reports_conflicts(fresh_store):
     basis = fresh_store.read().record("clients", cid)
     assert ops.edit_record(fresh_store, "clients", basis, dict(basis), actor="王芳") is None
     other = dict(basis)
-    fresh_store.update(
-        "clients", cid, {"notes": "他人"}, expected_updated_at=basis["updated_at"], user="李娜"
-    )
-    with pytest.raises(ConflictError) as err:
+    fresh_store.update("clients", cid, {"notes": "他人", "grade": "C"}, seen=basis, user="李娜")
+    with pytest.raises(ConflictError) as err:  # the same cell, changed meanwhile
         ops.edit_record(fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳")
-    assert err.value.mine["grade"] == "A" and err.value.theirs["notes"] == "他人"
+    assert err.value.mine["grade"] == "A" and err.value.theirs["grade"] == "C"
     ops.edit_record(
         fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳", force=True
     )
     row = fresh_store.read().record("clients", cid)
-    assert row["grade"] == "A" and row["notes"] == "他人"  # their change survives
+    assert row["grade"] == "A" and row["notes"] == "他人"  # their other change survives
+    # a change to a cell this edit does not write is no conflict: both land
+    ops.edit_record(fresh_store, "clients", basis, {**other, "region": "城东"}, actor="王芳")
+    row = fresh_store.read().record("clients", cid)
+    assert row["region"] == "城东" and row["notes"] == "他人" and row["grade"] == "A"
 
 
 def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_store):

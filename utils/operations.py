@@ -107,7 +107,7 @@ def edit_record(
             tab,
             record_id,
             changes,
-            expected_updated_at=basis.get("updated_at"),
+            seen=basis,
             user=actor,
             force=force,
         )
@@ -173,7 +173,7 @@ def edit_complaint(
             record_id,
             changes,
             user=user.name,
-            expected_updated_at=target.get("updated_at"),
+            seen=target,
         )
     except ConflictError as err:
         raise ConflictError(
@@ -338,7 +338,7 @@ def apply_action(
             record_id,
             changes,
             user=user.name,
-            expected_updated_at=complaint.get("updated_at"),
+            seen=complaint,
         )
     except ConflictError as err:
         raise ConflictError(
@@ -458,7 +458,7 @@ def record_revisit(
                 complaint_id,
                 changes,
                 user=actor,
-                expected_updated_at=complaint.get("updated_at"),
+                seen=complaint,
             )
         except ConflictError as err:
             complaint = err.theirs

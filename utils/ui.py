@@ -122,6 +122,13 @@ def store_status() -> None:
         st.warning(tr("ui.pending", count=len(waiting)), icon="⏳")
     elif waiting:  # just saved: the writer is on it
         st.caption(tr("ui.writing", count=len(waiting)))
+    degraded = store.queue.degraded
+    if degraded is not None and degraded.where == "memory":
+        st.error(tr("ui.kept_memory", reason=degraded.reason), icon=":material/memory:")
+    elif degraded is not None:
+        st.warning(tr("ui.kept_fallback", reason=degraded.reason, folder=degraded.folder))
+    if store.writer_failure:
+        st.error(tr("ui.writer_failed", reason=store.writer_failure), icon="⚠️")
     if snap.conflicts:
         st.error(tr("ui.conflicts", count=len(snap.conflicts)), icon="⚠️")
     if st.button(tr("ui.refresh"), key="refresh_store", icon="🔄"):

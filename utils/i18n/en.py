@@ -126,6 +126,9 @@ MESSAGES.update(
         "ui.conflicts": "{count} save(s) could not be written because the row changed in the "
         "spreadsheet meanwhile. See Data health.",
         "ui.writing": "✍️ Writing {count} save(s) to the spreadsheet…",
+        "ui.kept_fallback": "The save folder beside the workbook cannot be written ({reason}). Saves are kept in {folder} instead and written to the spreadsheet from there.",
+        "ui.kept_memory": "Saves cannot be written to disk ({reason}). They are kept only in this app's memory: do not close or restart the app until they are written. Free some disk space or fix the folder's permissions.",
+        "ui.writer_failed": "Writing saves to the spreadsheet stopped ({reason}). They are kept; the next save or Refresh tries again.",
         "ui.refresh": "Refresh",
         "home.title": "Sheetdesk service desk",
         "home.welcome": "Welcome! The spreadsheet is empty. Start by registering a client, or "

@@ -39,6 +39,7 @@ from sheets_schema.validate import (
 from utils import clock
 from utils.errors import ConflictError, InvalidRecord, RecordNotFound
 from utils.store.pending import DamagedSave, PendingOp, PendingQueue
+from utils.store.reconcile import STAMPS, changed_cells, decide
 
 RawTabs = dict[str, tuple[str, list[list[object]]]]  # tab → (sheet title, rows incl. header)
 
@@ -162,6 +163,9 @@ class Store(ABC):
         self.retry_seconds = 10.0
         self._wake = threading.Event()
         self._writer: threading.Thread | None = None
+        # why the writer thread stopped with saves still waiting ("" while all is well): shown
+        # where people look; the next save starts a new writer
+        self.writer_failure = ""
 
     # ---- what a backend supplies ----
     @abstractmethod
@@ -322,13 +326,18 @@ class Store(ABC):
         record_id: str,
         changes: dict,
         *,
-        expected_updated_at: dt.datetime | None,
+        seen: dict | None = None,
         user: str,
         force: bool = False,
+        expected_updated_at: dt.datetime | None = None,
     ) -> SaveResult:
-        """Change some fields of one record. Refused with `ConflictError` when the row's
-        `updated_at` is no longer `expected_updated_at` (someone changed it meanwhile), unless
-        `force` (the user saw both versions and chose theirs)."""
+        """Change some fields of one record. `seen` is the record as the person saw it when
+        they began (the form's version). Refused with `ConflictError` when a cell this save
+        writes no longer holds what they saw — changed by hand in the spreadsheet or by
+        another save meanwhile — unless `force` (they saw both versions and keep theirs).
+        Cells the save does not write are left as the spreadsheet has them. The same check is
+        made again when the save is written (`reconcile.decide`), so a change made after this
+        moment is caught too."""
         table = TABLES[tab]
         changes = {
             k: v
@@ -346,14 +355,28 @@ class Store(ABC):
             _, problems = validate_record(tab, merged)
             if problems:
                 raise InvalidRecord(problems)
-            if not force and not same_moment(current.get("updated_at"), expected_updated_at):
-                raise ConflictError(tab, record_id, mine=merged, theirs=current)
+            written = [f for f in clean if f not in STAMPS]
+            if seen is None:  # TODO(transition): callers pass the version they saw
+                seen = {**current, "updated_at": expected_updated_at}
+                written_check = ["updated_at", *written]
+            else:
+                written_check = written
+            seen_cells = {f: seen.get(f) for f in written_check}
+            if not force and changed_cells(tab, seen_cells, current):
+                raise ConflictError(tab, record_id, mine={**seen, **clean}, theirs=current)
+            before = current.get("updated_at")
+            before = before if isinstance(before, dt.datetime) else None
             stamp = self.clock()
-            if current.get("updated_at") and stamp <= current["updated_at"]:
-                stamp = current["updated_at"] + dt.timedelta(seconds=1)
+            if before is not None and stamp <= before:
+                stamp = before + dt.timedelta(seconds=1)  # stamps only ever move forward
             values = {**clean, "updated_at": stamp, "updated_by": user}
             op = PendingOp(
-                "update", tab, record_id, values, expected_updated_at=current.get("updated_at")
+                "update",
+                tab,
+                record_id,
+                values,
+                expected_updated_at=before,
+                expected={f: current.get(f) for f in written},
             )
             return self._save(op, merged={**merged, **values})
 
@@ -407,12 +430,17 @@ class Store(ABC):
             self._writer.start()
 
     def _write_loop(self) -> None:
-        while True:
-            self._wake.clear()
-            error = self.flush()
-            if not len(self.queue):
-                return
-            self._wake.wait(self.retry_seconds if error else 0.05)
+        try:
+            while True:
+                self._wake.clear()
+                error = self.flush()
+                if not len(self.queue):
+                    self.writer_failure = ""
+                    return
+                self._wake.wait(self.retry_seconds if error else 0.05)
+        except BaseException as exc:  # never silently: say why, then let the thread end
+            self.writer_failure = f"{type(exc).__name__}: {exc}"
+            raise
 
     def pending_count(self) -> int:
         return len(self.queue)
@@ -448,24 +476,12 @@ def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]
             continue
         row = out[n]
         row.extend([None] * (width - len(row)))
-        stamp = _cell_moment(row, layout.index.get("updated_at"))
-        if (
-            op.kind == "update"
-            and not same_moment(stamp, op.expected_updated_at)
-            and not same_moment(stamp, op.values.get("updated_at"))
-        ):
-            continue  # would conflict when applied: show the sheet's version
+        if op.kind == "update":
+            cells = {f: row[i] for f, i in layout.index.items()}
+            if decide(tab, op, cells)[0] == "conflict":
+                continue  # would conflict when applied: show the sheet's version
         for fname, value in op.values.items():
             i = layout.index.get(fname)
             if i is not None:
                 row[i] = value
     return out
-
-
-def _cell_moment(row: Sequence[object], index: int | None) -> dt.datetime | None:
-    if index is None or index >= len(row):
-        return None
-    try:
-        return parse_datetime(row[index])
-    except ValueError:
-        return None

@@ -23,13 +23,15 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheets_schema.columns import DATE, DATETIME
 from sheets_schema.tables import TAB_NAMES, TABLES, match_tab
 from sheets_schema.validate import read_layout
-from utils.errors import BadWorkbookError
-from utils.store.base import RawTabs, Store, now_seconds, same_moment
+from utils.errors import BadWorkbookError, StoreError
+from utils.store.base import RawTabs, Store, now_seconds
 from utils.store.pending import PendingOp, PendingQueue
+from utils.store.reconcile import decide
 from utils.store.xlsx_patch import SheetXml, XlsxError, XlsxWorkbook, from_serial
 
 DEFAULT_WORKBOOK = "data/sheetdesk.xlsx"
 LOCK_TIMEOUT = 15.0
+ID_LOCK_TIMEOUT = 3.0
 
 
 class WorkbookBusy(Exception):
@@ -50,6 +52,7 @@ class LocalWorkbookStore(Store):
         self.lang = lang
         super().__init__(PendingQueue(f"{self.path}.pending"), clock)
         self.file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+        self.id_lock = FileLock(f"{self.path}.ids.lock", timeout=ID_LOCK_TIMEOUT)
 
     def describe(self) -> str:
         return str(self.path)
@@ -118,20 +121,30 @@ class LocalWorkbookStore(Store):
         return Path(f"{self.path}.pending") / f"ids-{day}.txt"
 
     def new_id(self, tab: str) -> str:
-        """Draw an ID and record it in the day's register, under the workbook's lock, so
-        another process drawing at the same moment sees it as taken."""
-        with self.file_lock:
-            record_id = super().new_id(tab)
-            register = self._id_register()
-            register.parent.mkdir(parents=True, exist_ok=True)
-            with open(register, "a", encoding="utf-8") as fh:
-                fh.write(record_id + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            for old in register.parent.glob("ids-*.txt"):
-                if old != register:
-                    old.unlink(missing_ok=True)
-            return record_id
+        """Draw an ID and record it in the day's register under a lock of its own (held for
+        a moment, never while the workbook is being written), so another process drawing at
+        the same moment sees it as taken. If the register cannot be used (its lock is held
+        too long, the folder is read-only) the ID is drawn from what is known: a clash with
+        another process's draw is then caught when the save is written (`reconcile.decide`
+        sets it aside as a conflict), never written over another record."""
+        try:
+            with self.id_lock:
+                record_id = super().new_id(tab)
+                self._register_id(record_id)
+                return record_id
+        except (Timeout, OSError):
+            return super().new_id(tab)
+
+    def _register_id(self, record_id: str) -> None:
+        register = self._id_register()
+        register.parent.mkdir(parents=True, exist_ok=True)
+        with open(register, "a", encoding="utf-8") as fh:
+            fh.write(record_id + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        for old in register.parent.glob("ids-*.txt"):
+            if old != register:
+                old.unlink(missing_ok=True)
 
     # ---- writing ----
     def _apply_pending(self) -> str:
@@ -180,13 +193,19 @@ class LocalWorkbookStore(Store):
             raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
         failed: set[Path] = set()
         with wb:
-            styles = wb.date_styles()
             for tab in TAB_NAMES:
                 ops = [(path, op) for path, op in items if op.tab == tab]
                 if not ops:
                     continue
-                title = _find_sheet(wb, tab) or self._add_tab(wb, tab)
-                for path, op, reason in _apply_ops(wb, title, tab, ops, styles):
+                try:
+                    title = _find_sheet(wb, tab) or self._add_tab(wb, tab)
+                    set_aside = _apply_ops(wb, title, tab, ops, wb.date_styles())
+                except XlsxError as exc:  # this tab cannot be edited safely: its saves wait
+                    for path, op in ops:
+                        self.queue.set_error(path, op, str(exc))
+                        failed.add(path)
+                    continue
+                for path, op, reason in set_aside:
                     self.queue.to_conflicts(path, op, reason)
                     failed.add(path)
             tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -208,7 +227,11 @@ class LocalWorkbookStore(Store):
     def init(self, lang: str | None = None) -> list[str]:
         lang = lang or self.lang
         added: list[str] = []
-        with self.file_lock:
+        try:
+            self.file_lock.acquire()
+        except Timeout as exc:
+            raise StoreError("store.locked", path=str(self.path)) from exc
+        try:
             if not self.path.exists():
                 self._create(lang)
                 return [TABLES[t].label(lang) for t in TAB_NAMES]
@@ -232,6 +255,8 @@ class LocalWorkbookStore(Store):
                         os.replace(tmp, self.path)
                     finally:
                         tmp.unlink(missing_ok=True)
+        finally:
+            self.file_lock.release()
         self.invalidate()
         return added
 
@@ -288,6 +313,20 @@ def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id
     return sheet.find_text(record_id, id_index, wb.shared_index(record_id))
 
 
+def _row_values(wb: XlsxWorkbook, cells: dict, index: dict[str, int], table) -> dict:
+    """A row's raw values by field (date serials as datetimes), for `reconcile.decide`."""
+    out = {}
+    for fname, i in index.items():
+        value = wb.cell_value(cells.get(i))
+        if table.by_field[fname].kind in (DATE, DATETIME) and isinstance(value, float):
+            try:
+                value = from_serial(value)
+            except (OverflowError, ValueError):
+                pass  # an absurd serial: compared as the number it is
+        out[fname] = value
+    return out
+
+
 def _apply_ops(
     wb: XlsxWorkbook,
     title: str,
@@ -296,7 +335,8 @@ def _apply_ops(
     styles: tuple[str, str],
 ) -> list[tuple[Path, PendingOp, str]]:
     """Apply one tab's saves in order: new rows are added in one edit at the end, updates
-    change their row in place. Returns the saves that could not be applied, with why."""
+    change their row in place when `reconcile.decide` says so. Returns the saves set aside,
+    with why: a conflict, or a save that could not be written (the others go on)."""
     table = TABLES[tab]
     _add_missing_headers(wb, title, tab, "zh" if _looks_chinese(wb.header(title)) else "en")
     layout, _ = read_layout(tab, wb.header(title), title)
@@ -309,47 +349,40 @@ def _apply_ops(
     new_styles: dict[int, str] = {}
     failed = []
     for path, op in ops:
-        if op.kind == "append":
-            number = rows_by_id.get(op.record_id)
-            if op.record_id in new_rows:
+        try:
+            if op.record_id in new_rows:  # an append, or an update of a row added in this write
+                if op.kind == "update":
+                    cells, _ = _cells(table, layout.index, op.values, above, styles)
+                    new_rows[op.record_id].update(cells)
                 continue
-            if number is not None:  # already written (IDs are drawn under the lock and
-                continue  # recorded in the day's register, so no other record has it)
-            cells, cell_styles = _cells(table, layout.index, op.values, above, styles)
-            new_rows[op.record_id] = cells
-            new_styles.update(cell_styles)
-            continue
-        if op.record_id in new_rows:  # an update of a row added in this same write
-            cells, _ = _cells(table, layout.index, op.values, above, styles)
-            new_rows[op.record_id].update(cells)
-            continue
-        number = rows_by_id.get(op.record_id)
-        if number is None:
-            failed.append((path, op, "the row is no longer in the workbook"))
-            continue
-        row = sheet.row_cells(number)
-        if _same_stamp(wb, sheet, layout.index, number, op):
-            continue  # already written
-        if not same_moment(_stamp(wb, row, layout.index), op.expected_updated_at):
-            failed.append((path, op, "the row changed in the workbook"))
-            continue
-        cells, cell_styles = _cells(table, layout.index, op.values, row, styles)
-        sheet.set_row(number, cells, cell_styles)
+            number = rows_by_id.get(op.record_id)
+            row = _row_values(wb, sheet.row_cells(number), layout.index, table) if number else None
+            decision, fields = decide(tab, op, row)
+            if decision == "done":
+                continue
+            if decision == "conflict":
+                failed.append((path, op, _conflict_reason(op, fields)))
+                continue
+            if op.kind == "append":
+                cells, cell_styles = _cells(table, layout.index, op.values, above, styles)
+                new_rows[op.record_id] = cells
+                new_styles.update(cell_styles)
+            else:
+                model = sheet.row_cells(number)
+                cells, cell_styles = _cells(table, layout.index, op.values, model, styles)
+                sheet.set_row(number, cells, cell_styles)
+        except (ValueError, TypeError, KeyError, XlsxError) as exc:
+            failed.append((path, op, f"could not be written: {exc}"))
     sheet.append_rows(first_new, list(new_rows.values()), new_styles)
     return failed
 
 
-def _stamp(wb: XlsxWorkbook, row: dict, index: dict[str, int]) -> object:
-    stamp_index = index.get("updated_at")
-    current = wb.cell_value(row.get(stamp_index)) if stamp_index is not None else None
-    return from_serial(current) if isinstance(current, float) else current
-
-
-def _same_stamp(
-    wb: XlsxWorkbook, sheet: SheetXml, index: dict[str, int], number: int, op: PendingOp
-) -> bool:
-    """Does row `number` already carry this save (its updated_at is the save's)?"""
-    return same_moment(_stamp(wb, sheet.row_cells(number), index), op.values.get("updated_at"))
+def _conflict_reason(op: PendingOp, fields: list[str]) -> str:
+    if op.kind == "append":
+        return "another record already has this ID"
+    if not fields:
+        return "the row is no longer in the workbook"
+    return "changed in the workbook meanwhile: " + ", ".join(fields)
 
 
 def _cells(table, index, values, model_row, styles):

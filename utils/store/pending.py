@@ -12,9 +12,11 @@ twice. Shared by both backends.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -45,7 +47,9 @@ class PendingOp:
     tab: str
     record_id: str
     values: dict  # append: the whole record; update: the changed fields (with stamps)
-    expected_updated_at: dt.datetime | None = None  # update: the version the user edited
+    expected_updated_at: dt.datetime | None = None  # update: the row's stamp when saved
+    # update: the fields it writes as the person saw them (the cells must still hold these)
+    expected: dict | None = None
     op_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     created: float = field(default_factory=time.time)
     error: str = ""  # why it could not be applied the last time, for people to read
@@ -58,6 +62,8 @@ class PendingOp:
         data = asdict(self)
         data["values"] = {k: _encode(v) for k, v in self.values.items()}
         data["expected_updated_at"] = _encode(self.expected_updated_at)
+        if self.expected is not None:
+            data["expected"] = {k: _encode(v) for k, v in self.expected.items()}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -69,11 +75,12 @@ class PendingOp:
         data = dict(data)
         data["values"] = {k: _decode(v) for k, v in data["values"].items()}
         data["expected_updated_at"] = _decode(data.get("expected_updated_at"))
+        if data.get("expected") is not None:
+            data["expected"] = {k: _decode(v) for k, v in data["expected"].items()}
         return cls(**data)
 
 
-def _load(path: Path) -> list[PendingOp]:
-    text = path.read_text(encoding="utf-8")
+def _load(text: str) -> list[PendingOp]:
     if text.startswith("["):
         return [PendingOp.from_dict(item) for item in json.loads(text)]
     return [PendingOp.from_json(text)]
@@ -114,39 +121,97 @@ class DamagedSave:
         )
 
 
+MEMORY = Path("<memory>")  # where saves live that no folder would take
+
+
+def default_fallback(folder: Path) -> Path:
+    """Where saves go when the queue's own folder cannot be written: a folder of this user's
+    own, one per queue."""
+    digest = hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:12]
+    return Path.home() / ".sheetdesk" / "pending" / f"{folder.name}-{digest}"
+
+
+@dataclass(frozen=True)
+class Degraded:
+    """Saves are not kept in the queue's folder: `where` is "fallback" (then `folder` says
+    which) or "memory" (lost if the app is closed before they are written); `reason` why."""
+
+    where: str
+    folder: str
+    reason: str
+
+
 class PendingQueue:
     """A folder of pending saves, oldest first. `conflicts/` holds saves that could not be
-    applied because the row changed in the spreadsheet meanwhile; people decide about those."""
+    applied (the row changed in the spreadsheet meanwhile, or the save itself could not be
+    written); people decide about those. `damaged/` holds save files that cannot be read back.
 
-    def __init__(self, folder: str | os.PathLike) -> None:
+    When the folder cannot be written (read-only, disk full), saves go to a fallback folder of
+    the user's own and, failing that, stay in memory; `degraded` says so, for people."""
+
+    def __init__(
+        self, folder: str | os.PathLike, fallback: str | os.PathLike | None = None
+    ) -> None:
         self.folder = Path(folder)
+        self.fallback = Path(fallback) if fallback is not None else default_fallback(self.folder)
+        self._memory: dict[str, str] = {}  # "sub/name" → file text
+        self._lock = threading.Lock()
+        self.degraded: Degraded | None = None
 
+    # --- where the files are ---
     def _files(self, sub: str = "") -> list[Path]:
-        where = self.folder / sub if sub else self.folder
-        if not where.is_dir():
-            return []
-        return sorted(p for p in where.iterdir() if p.suffix == ".json")
+        found = []
+        for base in (self.folder, self.fallback):
+            where = base / sub if sub else base
+            if where.is_dir():
+                found += [p for p in where.iterdir() if p.suffix == ".json"]
+        memory = [MEMORY / key for key in list(self._memory) if Path(key).parent == Path(sub)]
+        return sorted(found + memory, key=lambda p: p.name)
+
+    def _read(self, path: Path) -> str:
+        if path.parts[0] == MEMORY.name:
+            return self._memory[str(path.relative_to(MEMORY))]
+        return path.read_text(encoding="utf-8")
+
+    def _write(self, name: str, text: str, sub: str = "") -> None:
+        """Durably, in the folder; else in the fallback folder; else in memory."""
+        reasons = []
+        for base in (self.folder, self.fallback):
+            try:
+                (base / sub).mkdir(parents=True, exist_ok=True)
+                _write_durably(base / sub / name, text)
+            except OSError as exc:
+                reasons.append(f"{base}: {exc.strerror or exc}")
+                continue
+            if base == self.fallback:
+                self.degraded = Degraded("fallback", str(base), reasons[0])
+            elif self.degraded is not None and not self._memory and not self._fallback_used():
+                self.degraded = None
+            return
+        with self._lock:
+            self._memory[str(Path(sub) / name)] = text
+        self.degraded = Degraded("memory", "", "; ".join(reasons))
+
+    def _fallback_used(self) -> bool:
+        return self.fallback.is_dir() and any(self.fallback.glob("*.json"))
 
     def put(self, op: PendingOp) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{int(op.created * 1e6):020d}-{op.op_id}.json"
-        _write_durably(self.folder / name, op.to_json())
+        self._write(f"{int(op.created * 1e6):020d}-{op.op_id}.json", op.to_json())
 
     def put_many(self, ops: list[PendingOp]) -> None:
         """Many appends as one file (bulk loads): written, and later removed, as one."""
         if not ops:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{int(ops[0].created * 1e6):020d}-{ops[0].op_id}-batch.json"
-        _write_durably(self.folder / name, "[" + ",".join(op.to_json() for op in ops) + "]")
+        self._write(name, "[" + ",".join(op.to_json() for op in ops) + "]")
 
     def __iter__(self) -> Iterator[tuple[Path, PendingOp]]:
         for path in self._files():
             try:
-                ops = _load(path)
-            except OSError:
+                ops = _load(self._read(path))
+            except (OSError, KeyError):
                 continue  # unreadable just now (another process is replacing it): next time
-            except (ValueError, TypeError, KeyError) as err:
+            except (ValueError, TypeError) as err:
                 self._set_damaged_aside(path, err)
                 continue
             for op in ops:
@@ -156,12 +221,14 @@ class PendingQueue:
         """A save file that cannot be understood (cut short, edited by hand, bit flips): moved
         to `damaged/` so it is neither applied nor counted as waiting forever; Data health
         lists it with what can still be read of it."""
-        (self.folder / "damaged").mkdir(parents=True, exist_ok=True)
+        if path.parts[0] == MEMORY.name:
+            return  # written by this process: never damaged
+        (path.parent / "damaged").mkdir(parents=True, exist_ok=True)
         try:
-            os.replace(path, self.folder / "damaged" / path.name)
+            os.replace(path, path.parent / "damaged" / path.name)
         except FileNotFoundError:
             return  # another process moved or applied it meanwhile
-        note = self.folder / "damaged" / (path.name + ".reason")
+        note = path.parent / "damaged" / (path.name + ".reason")
         note.write_text(f"{type(err).__name__}: {err}", encoding="utf-8")
 
     def damaged(self) -> list[DamagedSave]:
@@ -181,10 +248,26 @@ class PendingQueue:
         return len(self._files())
 
     def done(self, path: Path) -> None:
+        if path.parts[0] == MEMORY.name:
+            with self._lock:
+                self._memory.pop(str(path.relative_to(MEMORY)), None)
+            if not self._memory and self.degraded is not None and self.degraded.where == "memory":
+                self.degraded = None
+            return
         try:
             path.unlink()
         except FileNotFoundError:
             pass
+
+    def _rewrite(self, path: Path, text: str) -> None:
+        if path.parts[0] == MEMORY.name:
+            with self._lock:
+                self._memory[str(path.relative_to(MEMORY))] = text
+            return
+        try:
+            _write_durably(path, text)
+        except OSError:
+            return  # only a note about the save: the save itself is unchanged
 
     def set_error(self, path: Path, op: PendingOp, error: str) -> None:
         """Note why a save is still waiting. A bulk file is rewritten whole: every save in it
@@ -192,26 +275,43 @@ class PendingQueue:
         op.error = error
         if path.name.endswith("-batch.json"):
             try:
-                items = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                items = json.loads(self._read(path))
+            except (OSError, KeyError, ValueError):
                 return
             ops = [PendingOp.from_dict({**item, "error": error}) for item in items]
-            _write_durably(path, "[" + ",".join(o.to_json() for o in ops) + "]")
+            self._rewrite(path, "[" + ",".join(o.to_json() for o in ops) + "]")
             return
-        _write_durably(path, op.to_json())
+        self._rewrite(path, op.to_json())
 
     def to_conflicts(self, path: Path, op: PendingOp, error: str) -> None:
+        """Set one save aside, with why: it is not applied again until people decide."""
         op.error = error
-        (self.folder / "conflicts").mkdir(parents=True, exist_ok=True)
-        _write_durably(self.folder / "conflicts" / path.name, op.to_json())
-        self.done(path)
+        name = (
+            path.name if not path.name.endswith("-batch.json") else f"{path.stem}-{op.op_id}.json"
+        )
+        self._write(name, op.to_json(), sub="conflicts")
+        if path.name.endswith("-batch.json"):
+            self._drop_from_batch(path, op)
+        else:
+            self.done(path)
+
+    def _drop_from_batch(self, path: Path, op: PendingOp) -> None:
+        try:
+            items = json.loads(self._read(path))
+        except (OSError, KeyError, ValueError):
+            return
+        rest = [item for item in items if item.get("op_id") != op.op_id]
+        if rest:
+            self._rewrite(path, json.dumps(rest, ensure_ascii=False))
+        else:
+            self.done(path)
 
     def conflicts(self) -> list[PendingOp]:
         out = []
         for path in self._files("conflicts"):
             try:
-                out.append(PendingOp.from_json(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, TypeError):
+                out.append(PendingOp.from_json(self._read(path)))
+            except (OSError, KeyError, ValueError, TypeError):
                 continue
         return out
 
