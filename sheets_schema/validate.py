@@ -360,6 +360,9 @@ def check_references(results: dict[str, TabResult]) -> list[Problem]:
     return out
 
 
+MAX_CELL_CHARS = 32_767  # what one cell of Excel, WPS or LibreOffice holds
+
+
 def validate_record(tab: str, raw: dict, *, partial: bool = False) -> tuple[dict, list[Problem]]:
     """Validate one record typed into a form. Returns the normalised record and the problems
     (every problem is an error here: a form refuses what a sheet read would tolerate).
@@ -369,6 +372,19 @@ def validate_record(tab: str, raw: dict, *, partial: bool = False) -> tuple[dict
     out: dict = {}
     for c in table.columns:
         if c.field not in raw:
+            continue
+        if isinstance(raw[c.field], str) and len(raw[c.field]) > MAX_CELL_CHARS:
+            problems.append(
+                Problem(
+                    ERROR,
+                    tab,
+                    None,
+                    c.field,
+                    "problem.too_long",
+                    {"value": f"{len(raw[c.field]):,}", "limit": f"{MAX_CELL_CHARS:,}"},
+                )
+            )
+            out[c.field] = None
             continue
         try:
             out[c.field] = parser_for(c)(raw[c.field])

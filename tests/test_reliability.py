@@ -6,15 +6,19 @@ final workbook holds exactly what it should, cell for cell."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from utils.errors import ConflictError
+from utils.errors import ConflictError, InvalidRecord
 from utils.store.local import LocalWorkbookStore
 from utils.store.pending import PendingOp, PendingQueue
 
+ROOT = Path(__file__).resolve().parent.parent
 CLIENT = {"name": "张三", "phone": "13800138000", "grade": "B", "owner": "王芳", "notes": "原始"}
 
 
@@ -192,3 +196,57 @@ def test_the_writer_thread_says_why_it_stopped(fresh_store, monkeypatch) -> None
     fresh_store._writer.join(5)
     assert "disk controller on fire" in fresh_store.writer_failure
     assert fresh_store.pending_count() == 1, "the save is still kept"
+
+
+def test_text_longer_than_a_cell_holds_is_refused_with_a_message(fresh_store) -> None:
+    long = "很长的投诉内容" * 5000  # 35,000 characters
+    with pytest.raises(InvalidRecord) as err:
+        fresh_store.append("clients", {**CLIENT, "notes": long}, user="王芳")
+    (problem,) = err.value.problems
+    assert problem.column == "notes"
+    assert "35,000" in problem.message("en") and "32,767" in problem.message("en")
+    assert "32,767" in problem.message("zh") and "单元格" in problem.message("zh")
+    assert fresh_store.read().clients.empty
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("SHEETDESK_SPREADSHEET", None)
+    return subprocess.run(
+        [sys.executable, "-m", "utils.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_import_says_what_was_written_and_what_waits(tmp_path: Path) -> None:
+    workbook = tmp_path / "desk.xlsx"
+    LocalWorkbookStore(workbook).init("en")
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_text(
+        "name,phone,notes\n张三,13800138000,\n李四,13900139000,"
+        + "长" * 33_000
+        + "\n王五,13700137000,\n",
+        encoding="utf-8",
+    )
+    owner = busy(workbook)  # the workbook is open in Excel
+    out = _cli("import", "clients", str(legacy), "--workbook", str(workbook))
+    assert out.returncode == 3, out.stdout + out.stderr
+    assert "0 row(s) added" in out.stdout and "1 rejected" in out.stdout
+    assert "2 more row(s) are saved but NOT in the spreadsheet yet" in out.stderr
+    assert "open in a spreadsheet program" in out.stderr
+    assert "32,767" in out.stdout, "the too-long row is named"
+    owner.unlink()
+    again = _cli("import", "clients", str(legacy), "--workbook", str(workbook))
+    assert again.returncode == 1, again.stdout + again.stderr  # only the rejected row is left
+    names = [c["Name"] for c in _rows(workbook)]
+    assert names == ["张三", "王五"]
+
+
+def _rows(path: Path) -> list[dict]:
+    ws = openpyxl.load_workbook(path)["Clients"]
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]

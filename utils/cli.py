@@ -26,7 +26,7 @@ from utils import clock
 from utils.errors import SheetdeskError
 from utils.i18n import t
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE, EXIT_WAITING = 0, 1, 2, 3
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -150,7 +150,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         for p in problems:
             print(p.line(lang))
     rejected = len(rejected_rows) + len(refused)
-    print(t("cli.import_done", lang, tab=tab, added=len(saved), skipped=skipped, rejected=rejected))
+    waiting_ops = [op for op in store.queue.ops() if op.tab == tab and op.record_id in set(saved)]
+    written = len(saved) - len(waiting_ops)
+    print(t("cli.import_done", lang, tab=tab, added=written, skipped=skipped, rejected=rejected))
+    if waiting_ops:
+        reason = next((op.error for op in waiting_ops if op.error), "")
+        print(t("cli.import_waiting", lang, count=len(waiting_ops), reason=reason), file=sys.stderr)
+        return EXIT_WAITING
     return EXIT_PROBLEMS if rejected else EXIT_OK
 
 

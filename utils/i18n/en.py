@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "problem.bad_phone": (
         "{column_ref}: “{value}” is not a phone number. Use digits, spaces, +, - and brackets only."
     ),
+    "problem.too_long": "{column_ref} is {value} characters long; a spreadsheet cell holds at most {limit}. Shorten it (or put the rest in another field).",
     "problem.bad_email": "{column_ref}: “{value}” is not an e-mail address (name@example.com).",
     "problem.bad_value": "{column_ref}: “{value}” is not valid ({detail}).",
     "problem.ignored_cell": " The cell is ignored until it is corrected.",
@@ -82,6 +83,7 @@ MESSAGES: dict[str, str] = {
     "{revisits} revisits.",
     "cli.import_done": "{tab}: {added} row(s) added, {skipped} already present, "
     "{rejected} rejected.",
+    "cli.import_waiting": "{count} more row(s) are saved but NOT in the spreadsheet yet ({reason}). They are kept beside it and written at the next chance (run any command, or open the app); exit status 3 until then.",
     "cli.report_done": "Report written to {path}",
     "cli.unknown_tab": "There is no table “{tab}”. Use clients, complaints or revisits.",
     "cli.file_missing": "File not found: {path}",
