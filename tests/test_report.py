@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
 
 import altair as alt
+import jinja2
 import pandas as pd
 import pytest
 
 from tests.test_metrics import NOW, SETTINGS, fixture_frames
 from utils import metrics as m
 from utils import report
+from utils.i18n import t
 
 STAR_AT_2 = replace(SETTINGS, star_min_revisits=2)
 
@@ -121,6 +125,96 @@ def test_user_text_is_escaped():
     complaints.loc[0, "root_cause"] = "<script>alert(1)</script>"
     html = report.build_report(clients, complaints, revisits, "2026-10", "en", SETTINGS, NOW)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+EVIL = '<script>alert(1)</script> "quotes" & ![x](http://host/p.png)'
+EVIL_ESCAPED = (
+    "&lt;script&gt;alert(1)&lt;/script&gt; &#34;quotes&#34; &amp; ![x](http://host/p.png)"
+)
+
+
+class _Tags(HTMLParser):
+    """Start tags, attribute values and text of a document, as a browser would read them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        self.attrs += [(k, v or "") for k, v in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_spreadsheet_text_is_escaped_everywhere():
+    """A client name, category, resolution, root cause, action and staff name full of markup
+    come out as text: no script element (the template has none of its own), no image, no
+    link or event handler. (The charts' SVG carries the text escaped, in aria-label too.)"""
+    clients, complaints, revisits = fixture_frames()
+    clients.loc[clients["client_id"] == "K3", "name"] = EVIL  # C5, overdue
+    c5 = complaints["complaint_id"] == "C5"
+    complaints.loc[c5, ["category", "handler"]] = EVIL
+    c1 = complaints["complaint_id"] == "C1"
+    complaints.loc[c1, ["resolution", "root_cause", "corrective_action"]] = EVIL
+    revisits.loc[revisits["staff"] == "赵敏", "staff"] = EVIL  # the star of the month
+    for lang in ("zh", "en"):
+        html = report.build_report(clients, complaints, revisits, "2026-10", lang, STAR_AT_2, NOW)
+        doc = _Tags(html)
+        assert doc.tags["script"] == 0 and doc.tags["img"] == 0 and doc.tags["a"] == 0
+        assert not [k for k, _ in doc.attrs if k.startswith("on")]  # no event handler
+        links = [v for k, v in doc.attrs if k in ("src", "href", "xlink:href", "srcset", "style")]
+        assert not [v for v in links if "http" in v or "alert" in v]
+        assert "<script" not in html and "![x](http://host/p.png)" in html
+        # overdue client, category and owner; star box and staff row; top category, root
+        # cause and corrective action: each shown as the literal text
+        assert html.count(EVIL_ESCAPED) >= 8
+        staff = html[html.index(t("report.h.staff", lang)) :]
+        assert f'<span class="star-name">★ {EVIL_ESCAPED}</span>' in staff
+        assert sum(EVIL in chunk for chunk in doc.text) >= 8
+    template = Path(report.__file__).parent / "templates"
+    assert not [p for p in template.iterdir() if "<script" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_template_renders_both_languages_with_the_figures(lang, html_zh, html_en):
+    html = html_zh if lang == "zh" else html_en
+    month = report.month_label(m.month_period("2026-10"), lang)
+    assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
+    assert f"<title>{t('report.title', lang, month=month)}</title>" in html
+    for key in ("report.h.figures", "report.h.charts", "report.h.reopened", "report.h.top"):
+        assert f"<h2>{t(key, lang)}</h2>" in html
+    assert _cells(html, t("dash.kpi.received", lang))[:2] == ["6", "2"]
+    assert _cells(html, t("dash.kpi.overdue", lang))[:2] == ["2", "1"]
+    assert _cells(html, t("dash.kpi.within_limit", lang))[:2] == ["50.0%", "100.0%"]
+    assert t("report.star_title", lang, month=month) in html and "★ 赵敏" in html
+    assert html.count("<svg") == 14 and html.endswith("</html>\n")
+
+
+def test_missing_template_variable_fails_loudly():
+    env = report.environment()
+    assert env.undefined is jinja2.StrictUndefined
+    assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"  # auto-escaped
+    with pytest.raises(jinja2.UndefinedError):
+        report.render({"html_lang": "en", "month": "October 2026"}, "en")
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template(report.TEMPLATE).render(t=lambda key, **_: key)
+
+
+def test_templates_load_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    report.environment.cache_clear()
+    try:
+        assert (
+            report.environment().get_template(report.TEMPLATE).filename.endswith("report.html.j2")
+        )
+    finally:
+        report.environment.cache_clear()
 
 
 def test_file_name_and_default_month():
