@@ -81,3 +81,44 @@ class DuplicatePhone(SheetdeskError):
 
 class WorkflowError(SheetdeskError):
     """A workflow rule refused an action (wrong state, missing reason, not allowed)."""
+
+
+class NotifyError(SheetdeskError):
+    """A reminder could not be delivered through a channel (utils/notify). `channel` is the
+    channel's name, `detail` redacted text: never a webhook key, token, signing secret or
+    password. Subclasses say whether trying again can help (`retryable`)."""
+
+    key = "notify.error"
+    retryable = False
+
+    def __init__(
+        self,
+        key: str | None = None,
+        /,
+        *,
+        channel: str,
+        detail: str = "",
+        retry_after: float | None = None,
+        **params: Any,
+    ) -> None:
+        self.channel, self.detail, self.retry_after = channel, detail, retry_after
+        super().__init__(key, channel=channel, detail=detail, **params)
+
+
+class NotifyRejected(NotifyError):
+    """The service refused the message (bad key or signature, 4xx): not retried."""
+
+    key = "notify.rejected"
+
+
+class NotifyUnavailable(NotifyError):
+    """The service could not be reached or failed (timeout, refused connection, 5xx)."""
+
+    key = "notify.unavailable"
+    retryable = True
+
+
+class NotifyRateLimited(NotifyUnavailable):
+    """The service says we send too fast; `retry_after` is its wait in seconds, if known."""
+
+    key = "notify.rate_limited"

@@ -709,3 +709,25 @@ MESSAGES.update(
         ),
     }
 )  # end gsheets
+
+# --- reminders: delivery channels (utils/notify) ---
+MESSAGES.update(
+    {
+        "notify.error": "Sending through {channel} failed unexpectedly ({detail}).",
+        "notify.rejected": "{channel} refused the reminder ({detail}). Sending it again will not help: check the channel's settings (webhook address, key, signing secret, password).",
+        "notify.unavailable": "{channel} could not be reached ({detail}). The reminder can be sent again later.",
+        "notify.rate_limited": "{channel} is receiving reminders too fast ({detail}). The reminder waits and can be sent again later.",
+        "notify.result.sent": "Sent through {channel}.",
+        "notify.result.no_recipients": "{channel}: nobody to send this reminder to (no e-mail address), so nothing was sent.",
+        "notify.result.deferred": "{channel}: too many reminders in the last minute; this one can go in about {seconds} seconds.",
+        "notify.config.not_a_table": "Reminder settings: `{key}` must be a table of settings (or a list of tables).",
+        "notify.config.unknown_key": "Reminder settings: `{key}` is not a setting Sheetdesk knows. Check the spelling; known here: {known}.",
+        "notify.config.missing": "Reminder settings: `{key}` is missing. Fill it in.",
+        "notify.config.bad_url": "Reminder settings: `{key}` is not a {service} webhook address. Copy it again from the robot's settings; it looks like {example}",
+        "notify.config.insecure_url": "Reminder settings: `{key}` must start with https://, so that its key is not sent unencrypted.",
+        "notify.config.bad_value": "Reminder settings: `{key}` is not valid: {detail} expected.",
+        "notify.config.insecure_login": 'Reminder settings: `{key}`: a password is sent only over an encrypted connection. Set security to "starttls" or "ssl", or use a relay on this computer.',
+        "notify.config.duplicate_name": "Reminder settings: two channels are called “{name}”. Give one of them another `name`.",
+        "notify.config.unknown_person": "Reminder settings: there is no “{name}” under `people`, so they cannot be @-mentioned or e-mailed. Add them there.",
+    }
+)  # end notify

@@ -621,3 +621,25 @@ MESSAGES.update(
         ),
     }
 )  # end gsheets
+
+# --- 提醒：发送渠道（utils/notify） ---
+MESSAGES.update(
+    {
+        "notify.error": "通过 {channel} 发送时出现意外错误（{detail}）。",
+        "notify.rejected": "{channel} 拒绝了这条提醒（{detail}）。重发也无济于事，请检查该渠道的设置（webhook 地址、key、加签密钥、密码）。",
+        "notify.unavailable": "暂时无法连接 {channel}（{detail}）。这条提醒可以稍后重发。",
+        "notify.rate_limited": "{channel} 收到的提醒太频繁（{detail}）。这条提醒先等待，稍后可以重发。",
+        "notify.result.sent": "已通过 {channel} 发送。",
+        "notify.result.no_recipients": "{channel}：这条提醒没有收件人（没有邮箱地址），因此未发送。",
+        "notify.result.deferred": "{channel}：最近一分钟内的提醒太多，这条大约 {seconds} 秒后可以发送。",
+        "notify.config.not_a_table": "提醒设置：`{key}` 应当是一组设置（表），或多组设置的列表。",
+        "notify.config.unknown_key": "提醒设置：Sheetdesk 不认识 `{key}` 这项设置，请检查拼写；这里可用的有：{known}。",
+        "notify.config.missing": "提醒设置：缺少 `{key}`，请填写。",
+        "notify.config.bad_url": "提醒设置：`{key}` 不是 {service} 的 webhook 地址。请从机器人设置中重新复制，格式应类似 {example}",
+        "notify.config.insecure_url": "提醒设置：`{key}` 必须以 https:// 开头，以免其中的 key 以明文发送。",
+        "notify.config.bad_value": "提醒设置：`{key}` 的值无效，应为：{detail}。",
+        "notify.config.insecure_login": '提醒设置：`{key}`：密码只能通过加密连接发送。请把 security 设为 "starttls" 或 "ssl"，或使用本机上的中继服务器。',
+        "notify.config.duplicate_name": "提醒设置：有两个渠道都叫“{name}”，请为其中一个设置不同的 `name`。",
+        "notify.config.unknown_person": "提醒设置：`people` 中没有“{name}”，因此无法 @ 或发邮件给此人。请在那里添加。",
+    }
+)  # end notify
