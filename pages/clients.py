@@ -10,7 +10,7 @@ from utils import operations as ops
 from utils import ui
 from utils import ui_forms as uf
 from utils.access import mask_contacts, mask_record, may_edit_client, may_see_contact
-from utils.display import labelled
+from utils.display import labelled, md
 from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError
 from utils.forms import format_value
 from utils.search import find_by_phone, search_clients, staff_names
@@ -229,8 +229,8 @@ def client_page(rid: str) -> None:
         st.page_link("pages/health.py", label=ui.tr("list.see_health"), icon="🩺")
         return
     shown = mask_record(client, who.name, who.role)
-    st.title(client["name"])
-    badges = [f":blue-badge[{rid}]"]
+    st.title(md(client["name"]))
+    badges = [f":blue-badge[{md(rid)}]"]
     if client.get("grade"):
         badges.append(f":violet-badge[{ch.GRADE.label(client['grade'], lang)}]")
     if client.get("status"):
@@ -274,7 +274,7 @@ def client_page(rid: str) -> None:
             st.page_link(
                 "pages/clients.py",
                 query_params={"id": other["client_id"]},
-                label=f"{other['name']} · {other['client_id']}",
+                label=md(f"{other['name']} · {other['client_id']}"),
                 icon="👤",
             )
     st.subheader(ui.tr("clients.details"))

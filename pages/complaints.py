@@ -12,7 +12,7 @@ from utils import operations as ops
 from utils import ui
 from utils import ui_forms as uf
 from utils import workflow as wf
-from utils.display import labelled
+from utils.display import labelled, md
 from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError, WorkflowError
 from utils.forms import format_value
 from utils.queues import followup_attempts
@@ -473,7 +473,7 @@ def complaint_page(rid: str) -> None:
         return
     basis = uf.seen_version(TAB, complaint)
     status = wf.status_of(complaint)
-    st.title(rid)
+    st.title(md(rid))
     severity = complaint.get("severity") or "normal"
     badges = [
         f":{STATUS_COLORS.get(status, 'gray')}-badge[{ch.COMPLAINT_STATUS.label(status, lang)}]",
@@ -493,13 +493,13 @@ def complaint_page(rid: str) -> None:
             "pages/clients.py",
             query_params={"id": client_id},
             icon="👤",
-            label=f"{client['name']} · {client_id}",
+            label=md(f"{client['name']} · {client_id}"),
         )
     elif client_id:
         st.caption(ui.tr("complaints.unknown_client", client_id=client_id))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.markdown(f"> {uf.plain(complaint.get('description') or '')}")
+        st.markdown(f"> {md(complaint.get('description') or '')}")
         uf.details(TAB, complaint, DETAIL_FIELDS)
         if wf.may_edit(complaint, who.role, who.name):
             with st.expander(ui.tr("complaints.edit_details"), icon="✏️"):

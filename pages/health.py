@@ -12,7 +12,7 @@ st.caption(ui.tr("health.intro"))
 store = ui.get_store()
 snap = ui.snapshot()
 lang = ui.lang()
-st.caption(ui.tr("health.where", source=store.describe()))
+st.caption(ui.tr("health.where", source=store.display_name()))
 
 if snap.conflicts:
     st.subheader(ui.tr("health.conflicts"))
@@ -36,13 +36,13 @@ if snap.damaged:
     st.subheader(ui.tr("health.damaged"))
     for bad in snap.damaged:
         what = (
-            ui.tr(
+            ui.tr_text(
                 "health.damaged_what",
-                tab=ui.tr(f"tab.{bad.tab}") if bad.tab in TAB_NAMES else bad.tab,
+                tab=ui.tr_text(f"tab.{bad.tab}") if bad.tab in TAB_NAMES else bad.tab,
                 record_id=bad.record_id,
             )
             if bad.tab or bad.record_id
-            else ui.tr("health.damaged_unknown")
+            else ui.tr_text("health.damaged_unknown")
         )
         cols = st.columns([5, 1])
         cols[0].error(

@@ -15,7 +15,7 @@ from utils import ui
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.access import mask_record
-from utils.display import labelled
+from utils.display import labelled, md
 from utils.errors import InvalidRecord, SheetdeskError
 from utils.queues import followup_queue, followups_for, routine_for, routine_queue
 from utils.search import REVISIT_VIEWS, queue_for_staff, revisit_list, staff_names
@@ -324,11 +324,11 @@ def record_page(complaint_id: str, client_id: str) -> None:
         st.page_link(
             "pages/complaints.py", query_params={"id": complaint_id}, icon="📨", label=label
         )
-        st.markdown(f"> {uf.plain(complaint.get('description') or '')}")
+        st.markdown(f"> {md(complaint.get('description') or '')}")
         if complaint.get("resolution"):
             st.markdown(
                 f"**{uf.field_label('complaints', 'resolution', False)}**: "
-                f"{uf.plain(complaint['resolution'])}"
+                f"{md(complaint['resolution'])}"
             )
         state = ops.followup_state(complaint, snap.revisits)
         attempt = ops.followup_attempt(complaint, snap.revisits)
@@ -355,7 +355,7 @@ def record_page(complaint_id: str, client_id: str) -> None:
         st.page_link("pages/clients.py", query_params={"id": client_id}, icon="👤", label=label)
         phone = mask_record(client, who.name, who.role).get("phone")
         if phone:
-            st.caption(f"☎️ {phone}")
+            st.caption(f"☎️ {md(phone)}")
     elif not complaint_id:
         st.warning(ui.tr("clients.not_found", record_id=client_id), icon="🔍")
         return

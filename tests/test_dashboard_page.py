@@ -12,6 +12,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from tests.rendered import rendered
 from utils import auth
 from utils import metrics as m
 from utils.demo import load_demo
@@ -84,7 +85,7 @@ def charts(at: AppTest) -> int:
 
 def texts(at: AppTest) -> str:
     parts = [x.value for x in (*at.caption, *at.markdown, *at.info, *at.success, *at.error)]
-    return "\n".join(str(p) for p in parts)
+    return rendered("\n".join(str(p) for p in parts))
 
 
 def snapshot(path: Path) -> Snapshot:

@@ -250,3 +250,17 @@ def _rows(path: Path) -> list[dict]:
     ws = openpyxl.load_workbook(path)["Clients"]
     header = [c.value for c in ws[1]]
     return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["![x](http://host/p.png)", "[点我](http://evil.example)", ":red[假冒]", "$x^2$", "**粗**"],
+)
+def test_markdown_typed_in_a_cell_is_shown_as_typed(typed: str) -> None:
+    from utils.display import md
+
+    escaped = md(typed)
+    assert "](" not in escaped and not any(
+        escaped[i] in "[]()!:*$" and (i == 0 or escaped[i - 1] != "\\") for i in range(len(escaped))
+    ), escaped
+    assert escaped.replace("\\", "") == typed

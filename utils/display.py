@@ -3,6 +3,7 @@ Pure pandas; pages show what these return."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -32,3 +33,29 @@ def labelled(
 def choice_label(tab: str, field: str, value: str, lang: str) -> str:
     column = TABLES[tab].by_field[field]
     return column.choices.label(value, lang) if column.choices else value
+
+
+# characters Markdown (CommonMark + Streamlit's :colour[…], :emoji:, $maths$) gives a meaning
+# anywhere in a line, and those that mean something only at a line's start (headings, lists,
+# quotes); a backslash before ASCII punctuation shows it as itself
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~<>$:&])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))", re.M)
+
+
+def _line_start(m: re.Match) -> str:
+    lead, mark = m.group(1), m.group(2)
+    if mark.isdigit():  # "1." / "1)" starts a numbered list: escape what follows the digits
+        return f"{lead}{mark}\\"
+    return f"{lead}\\{mark}"
+
+
+def md(text: object) -> str:
+    """A value from the spreadsheet (or a URL) made safe for Markdown-rendering calls: shown
+    exactly as typed, never as a link, image, colour, emoji or formula — a client named
+    `![x](http://host/p.png)` stays text and makes no browser fetch anything. Line breaks
+    are kept."""
+    if text is None:
+        return ""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r\n", "\n"))
+    escaped = _MD_LINE_START.sub(_line_start, escaped)
+    return escaped.replace("\n", "  \n")

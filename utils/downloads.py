@@ -30,7 +30,10 @@ CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
-_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().+-]*$))")
+# OWASP's CSV injection advice: a text cell starting with any of these is prefixed with an
+# apostrophe, so no spreadsheet program reads it as a formula ("+86 …" and "-5" typed as text
+# included); number columns stay numbers
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in an .xlsx cell
 _MAX_WIDTH = 60  # characters, the widest column in the workbook
 
@@ -45,9 +48,9 @@ def _kind(tab: str, name: str) -> str | None:
 
 
 def defuse(value: str) -> str:
-    """A text cell made safe to open in a spreadsheet program: a value Excel would read as a
-    formula ("=HYPERLINK(…)", "@SUM(…)", "-2+3") gets a leading apostrophe; phone numbers such
-    as "+86 138 0013 8000" and negative numbers stay as they are."""
+    """A text cell made safe to open in a spreadsheet program: a value that starts with =, +,
+    -, @, a tab or a carriage return gets a leading apostrophe (OWASP), so it is never read as
+    a formula."""
     return "'" + value if value and _FORMULA_START.match(value) else value
 
 

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 import streamlit as st
 
 from utils import auth
+from utils.display import md
 from utils.errors import SheetdeskError
 from utils.i18n import LANGUAGES, default_lang, t
 from utils.navigation import DEFAULT_URL, PageSpec, pages_for
@@ -60,7 +61,15 @@ def lang() -> str:
 
 
 def tr(key: str, **params: object) -> str:
-    """`t()` in the session's language."""
+    """`t()` in the session's language, for Markdown-rendering calls (titles, captions,
+    messages, labels, links): every parameter is escaped (`display.md`), so a value typed in
+    the spreadsheet is shown as typed and never rendered as Markdown."""
+    return t(key, lang(), **{k: md(v) for k, v in params.items()})
+
+
+def tr_text(key: str, **params: object) -> str:
+    """`t()` in the session's language with parameters as they are: for places that show
+    plain text (option lists, table cells, file names), never Markdown."""
     return t(key, lang(), **params)
 
 
@@ -115,7 +124,7 @@ def store_status() -> None:
     except SheetdeskError as err:
         show_error(err)
         return
-    st.caption(tr("ui.store_" + store.kind, source=store.describe()))
+    st.caption(tr("ui.store_" + store.kind, source=store.display_name()))
     st.caption(tr("ui.read_at", time=f"{snap.read_at:%H:%M:%S}"))
     waiting = store.queue.ops() if store.pending_count() else []
     if any(op.error for op in waiting):  # the writer tried and could not

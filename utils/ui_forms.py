@@ -18,6 +18,7 @@ import streamlit as st
 from sheets_schema.columns import CHOICE, DATE, DATETIME, EMAIL, INT, PHONE
 from sheets_schema.tables import TABLES
 from utils import auth, ui
+from utils.display import md
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, field_messages, format_value, record_details
 from utils.operations import save_state
@@ -369,18 +370,7 @@ def details(tab: str, record: dict, fields: Sequence[str], columns: int = 2) -> 
     pairs = record_details(tab, record, ui.lang(), fields)
     cols = st.columns(columns)
     for n, (label, text) in enumerate(pairs):
-        cols[n % columns].markdown(f"**{label}**  \n{_md(text)}")
-
-
-def _md(text: str) -> str:
-    """Plain text for markdown: special characters escaped, line breaks kept."""
-    for ch in "\\`*_{}[]<>#|~$":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", "  \n")
-
-
-def plain(text: str) -> str:
-    return _md(text)
+        cols[n % columns].markdown(f"**{md(label)}**  \n{md(text)}")
 
 
 # --- conflicts ------------------------------------------------------------------------------

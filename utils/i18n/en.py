@@ -120,8 +120,8 @@ MESSAGES.update(
         "role.staff": "staff",
         "role.manager": "manager",
         "role.admin": "admin",
-        "ui.store_local": "📄 Workbook: `{source}`",
-        "ui.store_gsheets": "🟢 Google Sheet: `{source}`",
+        "ui.store_local": "📄 Workbook: {source}",
+        "ui.store_gsheets": "🟢 Google Sheet: {source}",
         "ui.read_at": "Read at {time}",
         "ui.pending": "{count} save(s) waiting to be written to the spreadsheet. They are kept "
         "safely and shown everywhere; they will be written as soon as the spreadsheet can be.",
@@ -731,3 +731,35 @@ MESSAGES.update(
         "notify.config.unknown_person": "Reminder settings: there is no “{name}” under `people`, so they cannot be @-mentioned or e-mailed. Add them there.",
     }
 )  # end notify
+
+# --- working-day calendar (utils/workdays.py, `python -m utils.cli calendar`) ---
+MESSAGES.update(
+    {
+        "calendar.unknown_year": (
+            "The holiday calendar does not know {years} yet: the official schedule is not in it, "
+            "so public holidays there are estimated and make-up working days (调休) are missing. "
+            "Once the schedule is published, update the holidays package, or add the days in "
+            "the settings (holidays, working_days)."
+        ),
+        "calendar.unknown_choice": (
+            "Unknown working-day calendar “{value}”: use CN (China), none (weekends only) or a "
+            "country code the holidays package knows, such as HK, TW, SG or US."
+        ),
+        "calendar.label.cn": "China (CN)",
+        "calendar.label.none": "weekends only",
+        "calendar.label.country": "public holidays of {code}",
+        "calendar.day_off": "day off",
+        "calendar.working_day": "working day",
+        "calendar.source.package": "holiday calendar",
+        "calendar.source.team": "team settings",
+        "calendar.makeup_day": "make-up working day (调休)",
+        "calendar.team_working_day": "team working day",
+        "calendar.team_day_off": "team day off",
+        "calendar.weekend": "weekend",
+        "calendar.weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+        "cli.calendar_header": (
+            "{year}, {calendar}: {off} weekday(s) off, {working} weekend day(s) worked."
+        ),
+        "cli.calendar_line": "{date} {weekday}  {status}  {name}  [{source}]",
+    }
+)  # end calendar

@@ -98,8 +98,8 @@ MESSAGES.update(
         "role.staff": "客服专员",
         "role.manager": "主管",
         "role.admin": "管理员",
-        "ui.store_local": "📄 工作簿：`{source}`",
-        "ui.store_gsheets": "🟢 Google 表格：`{source}`",
+        "ui.store_local": "📄 工作簿：{source}",
+        "ui.store_gsheets": "🟢 Google 表格：{source}",
         "ui.read_at": "读取时间 {time}",
         "ui.pending": "有 {count} 条保存正在等待写入表格。它们已妥善保存并在各页面显示，表格可写入时会自动写入。",
         "ui.conflicts": "有 {count} 条保存因表格中该行已被修改而未写入。请到“数据检查”查看。",
@@ -643,3 +643,32 @@ MESSAGES.update(
         "notify.config.unknown_person": "提醒设置：`people` 中没有“{name}”，因此无法 @ 或发邮件给此人。请在那里添加。",
     }
 )  # end notify
+
+# --- working-day calendar (utils/workdays.py, `python -m utils.cli calendar`) ---
+MESSAGES.update(
+    {
+        "calendar.unknown_year": (
+            "节假日日历还没有 {years} 年的官方放假安排：这些年份的节假日只是推算，且不含调休上班日。"
+            "安排公布后，请更新 holidays 软件包，或在设置中补充休息日（holidays）和调休上班日"
+            "（working_days）。"
+        ),
+        "calendar.unknown_choice": (
+            "未知的工作日日历“{value}”：请使用 CN（中国）、none（仅周末休息），或 holidays "
+            "软件包支持的国家/地区代码，如 HK、TW、SG、US。"
+        ),
+        "calendar.label.cn": "中国（CN）",
+        "calendar.label.none": "仅周末休息",
+        "calendar.label.country": "{code} 的公众假日",
+        "calendar.day_off": "休息",
+        "calendar.working_day": "上班",
+        "calendar.source.package": "节假日日历",
+        "calendar.source.team": "团队设置",
+        "calendar.makeup_day": "调休上班",
+        "calendar.team_working_day": "团队上班日",
+        "calendar.team_day_off": "团队休息日",
+        "calendar.weekend": "周末",
+        "calendar.weekdays": "周一,周二,周三,周四,周五,周六,周日",
+        "cli.calendar_header": "{year} 年，{calendar}：工作日休息 {off} 天，周末上班 {working} 天。",
+        "cli.calendar_line": "{date} {weekday}  {status}  {name}  [{source}]",
+    }
+)  # end calendar

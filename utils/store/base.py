@@ -170,7 +170,11 @@ class Store(ABC):
     # ---- what a backend supplies ----
     @abstractmethod
     def describe(self) -> str:
-        """Which spreadsheet or workbook, for people."""
+        """Which spreadsheet or workbook, in full (the command line, logs)."""
+
+    def display_name(self) -> str:
+        """Which spreadsheet or workbook, as staff know it (a file name, not a server path)."""
+        return self.describe()
 
     @abstractmethod
     def _read_raw(self) -> RawTabs:

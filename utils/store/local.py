@@ -57,6 +57,9 @@ class LocalWorkbookStore(Store):
     def describe(self) -> str:
         return str(self.path)
 
+    def display_name(self) -> str:
+        return self.path.name
+
     def _version(self) -> object:
         try:
             st = self.path.stat()
