@@ -175,3 +175,21 @@ def test_every_command_is_documented(command: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"python -m utils.cli {command}" in readme
     assert command in build_parser().format_help()
+
+
+def test_calendar_lists_the_days_that_differ_from_monday_to_friday() -> None:
+    env = {"SHEETDESK_CALENDAR": "CN", "SHEETDESK_HOLIDAYS": "", "SHEETDESK_WORKING_DAYS": ""}
+    out = cli("calendar", "--year", "2025", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert {"date": "2025-01-26", "working": True, "source": "package"} in rows  # 调休 Sunday
+    assert {"date": "2025-10-08", "working": False, "source": "package"} in rows
+    assert all(r["date"].startswith("2025-") for r in rows) and out.stderr == ""
+    env["SHEETDESK_WORKING_DAYS"] = "2025-12-27"
+    text = cli("calendar", "--year", "2025", "--lang", "zh", env=env)
+    assert "2025-12-27 周六  上班  团队上班日  [团队设置]" in text.stdout
+    unknown = cli("calendar", "--year", "2090", "--json", env=env)
+    assert unknown.returncode == 0 and "2090" in unknown.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python -m utils.cli calendar" in readme
+    assert "calendar" in build_parser().format_help()

@@ -5,6 +5,7 @@
     demo    [--workbook PATH] [--clients N] [--complaints N] [--revisits N] [--seed S]
     import  TAB FILE [--workbook PATH]            bulk-load a legacy register (CSV or XLSX)
     report  --month YYYY-MM [--out FILE.html] [--lang zh|en] [--workbook PATH]
+    calendar --year YYYY [--json] [--lang zh|en]  days off and make-up working days in force
 
 Without --workbook the configured store is used (SHEETDESK_SPREADSHEET for Google Sheets,
 else SHEETDESK_WORKBOOK, else data/sheetdesk.xlsx). A thin layer over the library: it turns
@@ -181,6 +182,65 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from utils.settings import load_settings
+
+    lang = _lang(args)
+    calendar = load_settings().work_calendar
+    days = calendar.days_differing(args.year)
+    notice = calendar.unknown_years_notice([args.year], lang)
+    if args.json:
+        rows = [{"date": d.isoformat(), "working": w, "source": s} for d, w, s in days]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        if notice:
+            print(notice, file=sys.stderr)
+        return EXIT_OK
+    names = calendar.holiday_names(args.year, lang)
+    weekdays = t("calendar.weekdays", lang).split(",")
+    working = sum(w for _, w, _ in days)
+    print(
+        t(
+            "cli.calendar_header",
+            lang,
+            year=args.year,
+            calendar=calendar.label(lang),
+            off=len(days) - working,
+            working=working,
+        )
+    )
+    for day, is_working, source in days:
+        if is_working:
+            name = t(
+                "calendar.makeup_day" if source == "package" else "calendar.team_working_day", lang
+            )
+        elif day in names:
+            name = names[day]
+        else:
+            name = t("calendar.weekend" if source == "package" else "calendar.team_day_off", lang)
+        status = t("calendar.working_day" if is_working else "calendar.day_off", lang)
+        print(
+            t(
+                "cli.calendar_line",
+                lang,
+                date=day.isoformat(),
+                weekday=weekdays[day.weekday()],
+                status=status,
+                name=name,
+                source=t(f"calendar.source.{source}", lang),
+            )
+        )
+    if notice:
+        print(notice)
+    return EXIT_OK
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not 1 <= year <= 9998:
+        raise argparse.ArgumentTypeError(f"not a year: {text}")
+    return year
+
+
 # ---- helpers ----
 def read_table_file(path: Path, tab: str) -> list[list[object]]:
     """The rows (header first) of a CSV or XLSX file: for a workbook, the sheet named like the
@@ -277,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--out", help="output file (default sheetdesk-report-YYYY-MM.html)")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("calendar", help="days off and make-up working days of a year")
+    p.add_argument("--year", type=_year, required=True, help="YYYY")
+    p.add_argument("--json", action="store_true", help="print the days as a JSON list")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of messages")
+    p.set_defaults(func=cmd_calendar)
     return parser
 
 

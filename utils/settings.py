@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from utils.workdays import Calendar, normalise_choice
+
 MIN_REFRESH_SECONDS = 5.0  # the dashboard never re-draws more often than this
 
 
@@ -25,7 +27,11 @@ class Settings:
     cadence_days: Mapping[str, int] = field(
         default_factory=lambda: {"A": 30, "B": 90, "C": 180, "D": 365}
     )
-    holidays: frozenset[dt.date] = frozenset()
+    holidays: frozenset[dt.date] = frozenset()  # the team's extra days off
+    # working-day calendar: "CN" (China: statutory days off and make-up working days, 调休),
+    # "none" (weekends only) or another country code of the `holidays` package
+    calendar: str = "CN"
+    extra_working_days: frozenset[dt.date] = frozenset()  # the team's extra working days
     max_attempts: int = 3
     star_min_revisits: int = 5
     cache_seconds: float = 30.0
@@ -34,6 +40,11 @@ class Settings:
     def __post_init__(self) -> None:
         refresh = max(MIN_REFRESH_SECONDS, float(self.dashboard_refresh_seconds))
         object.__setattr__(self, "dashboard_refresh_seconds", refresh)
+
+    @property
+    def work_calendar(self) -> Calendar:
+        """The working-day calendar of these settings (cached: the same object each time)."""
+        return Calendar.from_settings(self)
 
 
 def _parse_dates(text: str) -> frozenset[dt.date]:
@@ -45,10 +56,20 @@ def _parse_dates(text: str) -> frozenset[dt.date]:
     return frozenset(out)
 
 
+def _date_set(value: object) -> frozenset[dt.date]:
+    """A comma-separated string or a list of dates / ISO date strings."""
+    if isinstance(value, str):
+        return _parse_dates(value)
+    return frozenset(
+        d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in value or ()
+    )
+
+
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     """Defaults, then `overrides` (e.g. secrets' [sheetdesk] table), then the environment:
     SHEETDESK_HOLIDAYS=2026-10-01,2026-10-02 · SHEETDESK_CACHE_SECONDS=30 ·
-    SHEETDESK_STAR_MIN_REVISITS=5 · SHEETDESK_REFRESH_SECONDS=60."""
+    SHEETDESK_STAR_MIN_REVISITS=5 · SHEETDESK_REFRESH_SECONDS=60 · SHEETDESK_CALENDAR=CN ·
+    SHEETDESK_WORKING_DAYS=2026-10-10 (secrets keys `calendar`, `working_days`)."""
     s = Settings()
     o = dict(overrides or {})
     if "holidays" in o:
@@ -70,6 +91,10 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     for key in ("cache_seconds", "dashboard_refresh_seconds"):
         if key in o:
             s = replace(s, **{key: float(o[key])})
+    if "calendar" in o:
+        s = replace(s, calendar=normalise_choice(str(o["calendar"])))
+    if "working_days" in o:
+        s = replace(s, extra_working_days=_date_set(o["working_days"]))
     env = os.environ
     if env.get("SHEETDESK_HOLIDAYS"):
         s = replace(s, holidays=_parse_dates(env["SHEETDESK_HOLIDAYS"]))
@@ -79,4 +104,8 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
         s = replace(s, star_min_revisits=int(env["SHEETDESK_STAR_MIN_REVISITS"]))
     if env.get("SHEETDESK_REFRESH_SECONDS"):
         s = replace(s, dashboard_refresh_seconds=float(env["SHEETDESK_REFRESH_SECONDS"]))
+    if env.get("SHEETDESK_CALENDAR"):
+        s = replace(s, calendar=normalise_choice(env["SHEETDESK_CALENDAR"]))
+    if env.get("SHEETDESK_WORKING_DAYS"):
+        s = replace(s, extra_working_days=_parse_dates(env["SHEETDESK_WORKING_DAYS"]))
     return s
