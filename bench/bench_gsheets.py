@@ -17,6 +17,9 @@
    it spends building and encoding its answer — Google's side of the wire — is measured and
    taken off; the injected latency is not. The metadata is fetched when the store is opened
    (once per process), so a read is one request; the fully cold figure includes it.
+3. Google not answering at all: how long a new complaint and an update take to give up and
+   stay pending, when every request waits out its read timeout (30 s) and times out — on a fake
+   clock, so it takes no time — with the deadline across retries (30 s) and without it.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ from tests.fake_sheets import FakeSheetsAPI, make_client
 from utils.demo import generate
 from utils.store import read_cache
 from utils.store.gsheets import GoogleSheetsStore
-from utils.store.gsheets_api import encode
+from utils.store.gsheets_api import RetryPolicy
+from utils.store.gsheets_cells import encode
 from utils.store.local import LocalWorkbookStore
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)
@@ -71,9 +75,11 @@ def build(folder: Path, clients: int, complaints: int, revisits: int) -> tuple[P
     return path, sheet_rows(store._read_raw())
 
 
-def google_store(api: FakeSheetsAPI, sid: str, folder: Path) -> GoogleSheetsStore:
+def google_store(
+    api: FakeSheetsAPI, sid: str, folder: Path, retry: RetryPolicy | None = None
+) -> GoogleSheetsStore:
     return GoogleSheetsStore(
-        sid, client=make_client(api), pending_dir=folder / "pending", clock=clock
+        sid, client=make_client(api), pending_dir=folder / "pending", clock=clock, retry=retry
     )
 
 
@@ -216,6 +222,46 @@ def cold_read(tabs: dict, folder: Path, latency: float, runs: int) -> tuple[floa
     return statistics.median(reads), statistics.median(fulls), statistics.median(servers)
 
 
+# ---- 3. giving up ----
+def give_up_times(tabs: dict, folder: Path, deadline: float) -> tuple[float, float]:
+    """(append, update): fake-clock seconds until the save gives up, every request hanging."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    api = FakeSheetsAPI()
+    sid = api.create_spreadsheet("bench", tabs=tabs)
+    handle = api.handle
+
+    def hung(request, timeout=None):  # waits out its read timeout, then times out
+        now[0] += timeout[1] if isinstance(timeout, tuple) else timeout
+        return handle(request, timeout)
+
+    read_cache.reset()
+    retry = RetryPolicy(sleep=sleep, clock=lambda: now[0], deadline=deadline)
+    store = google_store(api, sid, folder / f"give-up-{deadline}", retry)
+    snapshot = store.read()
+    record = snapshot.record("complaints", snapshot.complaints.complaint_id.iloc[5])
+    api.handle = hung  # type: ignore[method-assign]
+    api.inject("timeout", times=10**6)
+    out = []
+    for save in (
+        lambda: store.append("clients", {"name": "基准", "phone": "13800138000"}, user="王芳"),
+        lambda: store.update(
+            "complaints",
+            record["complaint_id"],
+            {"handler": "李娜"},
+            expected_updated_at=record["updated_at"],
+            user="李娜",
+        ),
+    ):
+        now[0] = 0.0
+        assert save().pending
+        out.append(now[0])
+    return out[0], out[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=20000)
@@ -257,6 +303,14 @@ def main() -> None:
             f"  (the fake's own time building its answers, taken off: {fake:.2f} s; "
             f"wall clock with it: {full + fake:.2f} s)"
         )
+
+        print(
+            "\n3. Google not answering: seconds until a save gives up and stays pending "
+            "(fake clock; every request waits out its timeout)"
+        )
+        for name, deadline in (("30 s deadline", 30.0), ("no deadline (before)", float("inf"))):
+            append, update = give_up_times(small, folder / "small", deadline)
+            print(f"    {name:<22} new record {append:6.1f} s   update {update:6.1f} s")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

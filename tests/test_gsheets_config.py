@@ -33,10 +33,10 @@ KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"
 @pytest.fixture(autouse=True)
 def _fresh_process():
     read_cache.reset()
-    gsheets_auth._CLIENTS.clear()
+    gsheets_auth.forget_clients()
     yield
     read_cache.reset()
-    gsheets_auth._CLIENTS.clear()
+    gsheets_auth.forget_clients()
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +165,25 @@ def test_environment_key_file_end_to_end(tmp_path: Path, pem: str, monkeypatch) 
     assert api.history[0].op == "spreadsheets.get"
 
 
+def test_give_up_seconds_from_the_environment_or_secrets(tmp_path: Path, monkeypatch) -> None:
+    api = FakeSheetsAPI()
+    sid = api.create_spreadsheet("Desk", tabs={"Sheet1": []})
+    monkeypatch.delenv("SHEETDESK_GIVE_UP_SECONDS", raising=False)
+    monkeypatch.delenv("SHEETDESK_SPREADSHEET", raising=False)
+    secrets = {"give_up_seconds": 12, "connections": {"gsheets": {"spreadsheet": sid}}}
+    assert load_config(secrets).give_up_seconds == 12.0
+    monkeypatch.setenv("SHEETDESK_SPREADSHEET", sid)
+    monkeypatch.setenv("SHEETDESK_GIVE_UP_SECONDS", "8")
+    config = load_config(secrets)  # the environment wins
+    assert config.give_up_seconds == 8.0
+    config = StoreConfig(
+        "gsheets", spreadsheet=sid, workbook=str(tmp_path / "x.xlsx"), give_up_seconds=8.0
+    )
+    assert open_gsheets_store(config, client=make_client(api)).api.retry.deadline == 8.0
+    default = StoreConfig("gsheets", spreadsheet=sid, workbook=str(tmp_path / "x.xlsx"))
+    assert open_gsheets_store(default, client=make_client(api)).api.retry.deadline == 30.0
+
+
 def test_spreadsheet_url_or_key() -> None:
     assert spreadsheet_key(KEY) == KEY
     assert spreadsheet_key(f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0") == KEY
@@ -209,23 +228,24 @@ def _response(code: int, message: str) -> requests.Response:
 
 
 def test_error_mapping() -> None:
-    api = SheetsApi(None, KEY, retry=RetryPolicy(attempts=2, sleep=lambda s: None))
+    http = make_client(FakeSheetsAPI()).http_client
+    api = SheetsApi(http, KEY, retry=RetryPolicy(attempts=2, sleep=lambda s: None))
     disabled = APIError(
         _response(403, "Google Sheets API has not been used in project 1 before or it is disabled.")
     )
-    assert api._api_error(disabled).key == "gsheets.api_disabled"
+    assert api.map_error(disabled).key == "gsheets.api_disabled"
     proxy = requests.Response()
     proxy.status_code, proxy._content = 502, b"<html>Bad gateway</html>"
-    assert api._api_error(APIError(proxy)).code == 502  # not JSON: the HTTP status counts
+    assert api.map_error(APIError(proxy)).code == 502  # not JSON: the HTTP status counts
 
-    def refused() -> None:
+    def refused(http: object) -> None:
         raise auth_exc.RefreshError("invalid_grant: Invalid JWT Signature.")
 
     with pytest.raises(ConfigError) as err:
         api.read(refused)
     assert err.value.key == "gsheets.credentials_rejected" and "JWT" in err.value.message()
 
-    def offline() -> None:
+    def offline(http: object) -> None:
         raise auth_exc.TransportError("Failed to resolve oauth2.googleapis.com")
 
     with pytest.raises(StoreError) as store_err:

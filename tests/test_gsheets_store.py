@@ -5,6 +5,8 @@
   write, update = at most one read + one write, no repeated metadata;
 - faults (429, 5xx, timeouts before and after the write landed, dropped connections): no save
   lost, none written twice; what cannot be written after the retries stays pending;
+- a Google that never answers: a save gives up within the 30 s deadline (a fake clock), each
+  request's timeout cut to the time left;
 - cells: RAW text, serial-number dates, header layout, extra columns, tabs deleted or renamed;
 - `init`: tabs, headers, frozen row, dropdowns, protected columns, data untouched.
 Configuration errors (credentials, sharing) are in tests/test_gsheets_config.py.
@@ -15,12 +17,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.fake_sheets import FakeSheetsAPI, make_client
 from tests.store_contract import CLIENT, StoreContract
+from utils.errors import StoreError
 from utils.store import read_cache
 from utils.store.gsheets import GoogleSheetsStore
 from utils.store.gsheets_api import RetryPolicy
@@ -336,6 +340,93 @@ def test_bulk_append_in_chunks_with_a_fault_and_a_taken_id(seeded: FakeGoogle, m
     assert all(ids.count(i) == 1 for i in saved)
     assert len(ids) == 40 + 25
     assert [c.record_id for c in store.queue.conflicts()] == [taken]
+
+
+# ---- Google does not answer: a save gives up within a bounded time ----
+class FakeClock:
+    """Time for the retry policy and for requests that hang: every request waits out its read
+    timeout on this clock and then times out, like a Google that never answers."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def hang(self, google: FakeGoogle, monkeypatch) -> None:
+        handle = google.api.handle
+
+        def hung(request, timeout=None):
+            self.now += timeout[1] if isinstance(timeout, tuple) else timeout
+            return handle(request, timeout)
+
+        monkeypatch.setattr(google.api, "handle", hung)
+        google.api.inject("timeout", times=10**6)
+
+
+@pytest.mark.parametrize("cache", ["fresh", "stale"])
+def test_append_gives_up_within_the_deadline_when_every_request_times_out(
+    seeded: FakeGoogle, monkeypatch, cache: str
+) -> None:
+    clock = FakeClock()
+    store = seeded(retry=RetryPolicy(sleep=clock.sleep, clock=clock))
+    store.read()
+    if cache == "stale":  # the header is read again before the append
+        monkeypatch.setattr(store, "cache_seconds", -1.0)
+    clock.hang(seeded, monkeypatch)
+    saved = store.append("clients", {**CLIENT, "name": "Offline"}, user="ann")
+    assert saved.pending and "cannot be reached" in saved.error
+    assert 29 <= clock.now <= 30.0  # one request's 30 s timeout, nothing after it
+    assert store.pending_count() == 1
+
+    # without the deadline (as before it was set) the same flush took five 30 s tries
+    read_cache.reset()
+    clock.now = 0.0
+    unbounded = seeded(retry=RetryPolicy(sleep=clock.sleep, clock=clock, deadline=float("inf")))
+    assert unbounded.flush()
+    assert clock.now >= 150
+
+
+def test_update_gives_up_within_two_deadlines_when_every_request_times_out(
+    seeded: FakeGoogle, monkeypatch
+) -> None:
+    """The conflict check (a read) and the write are an operation each."""
+    clock = FakeClock()
+    store = seeded(retry=RetryPolicy(sleep=clock.sleep, clock=clock))
+    record = store.read().record("clients", store.read().clients.client_id.iloc[0])
+    clock.hang(seeded, monkeypatch)
+    result = store.update(
+        "clients",
+        record["client_id"],
+        {"notes": "offline"},
+        expected_updated_at=record["updated_at"],
+        user="ann",
+    )
+    assert result.pending
+    assert clock.now <= 2 * 30.0
+    clock.now = 0.0
+    with pytest.raises(StoreError):
+        store.read(fresh=True)  # a read on its own is one operation too
+    assert clock.now <= 30.0
+
+
+def test_each_request_timeout_is_cut_to_the_time_left(seeded: FakeGoogle) -> None:
+    """Real time, a short deadline: Google holds every request for 5 s, longer than the
+    deadline; the save gives up after the deadline, not after the 30 s read timeout."""
+    store = seeded(retry=RetryPolicy(deadline=0.3))
+    store.read()
+    seeded.api.latency = 5.0
+    started = time.monotonic()
+    saved = store.append("clients", {**CLIENT, "name": "Slow"}, user="ann")
+    elapsed = time.monotonic() - started
+    seeded.api.latency = 0.0
+    assert saved.pending and "timeout" in saved.error
+    assert 0.25 <= elapsed < 2.0
+    assert store.flush() == ""
+    assert seeded.column("Clients").count(saved.record_id) == 1
 
 
 # ---- cells and layout ----

@@ -25,6 +25,7 @@ class StoreConfig:
     credentials_info: Mapping[str, object] = field(default_factory=dict)
     lang: str = "en"  # language of new tabs' headers
     cache_seconds: float = 30.0
+    give_up_seconds: float | None = None  # Google: one save or read gives up after (default 30)
 
 
 def load_config(
@@ -35,6 +36,8 @@ def load_config(
     secrets = secrets or {}
     lang = normalise_lang(env.get("SHEETDESK_LANGUAGE") or str(secrets.get("language", "en")))
     cache = float(env.get("SHEETDESK_CACHE_SECONDS") or secrets.get("cache_seconds", 30.0))
+    give_up = env.get("SHEETDESK_GIVE_UP_SECONDS") or secrets.get("give_up_seconds")
+    give_up_seconds = float(give_up) if give_up not in (None, "") else None
     if workbook:
         return StoreConfig("local", workbook=workbook, lang=lang)
     if env.get("SHEETDESK_SPREADSHEET"):
@@ -44,6 +47,7 @@ def load_config(
             credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
             lang=lang,
             cache_seconds=cache,
+            give_up_seconds=give_up_seconds,
         )
     connections = secrets.get("connections") or {}
     gsheets = connections.get("gsheets") if isinstance(connections, Mapping) else None
@@ -56,6 +60,7 @@ def load_config(
             credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
             lang=lang,
             cache_seconds=cache,
+            give_up_seconds=give_up_seconds,
         )
     return StoreConfig(
         "local", workbook=env.get("SHEETDESK_WORKBOOK") or DEFAULT_WORKBOOK, lang=lang

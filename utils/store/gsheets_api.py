@@ -1,31 +1,35 @@
 """The few Sheets v4 calls the Google backend makes, with bounded retries and clear errors.
 
 Every call goes through gspread's `HTTPClient` (so tests can put the offline fake under it) with
-a request timeout, and through `SheetsApi.call`:
+a request timeout, and through `SheetsApi.once`:
 
 - 408/429/5xx, timeouts and dropped connections are *transient*: reads are retried with
   exponential backoff and jitter, a bounded number of times (gspread's `BackOffHTTPClient`
-  would retry 429 forever, and never retries a timeout); writes are handed back to the store
+  would retry 429 forever, and never retries a timeout); writes are handed back to the caller
   as `Transient`, which knows whether the write may have landed (`ambiguous`) and looks
   before writing again;
 - 401, a rejected key, 403 (not shared, or the API not enabled) and 404 are `ConfigError`s with
   one message a person can act on;
-- 400 "Unable to parse range" means a tab is gone: `TabGone`, the store re-reads the metadata.
+- 400 "Unable to parse range" means a tab is gone: `TabGone`, the caller re-reads the metadata.
 
-Cells: dates are written as serial numbers (days since 1899-12-30, what Sheets stores for a
-date and returns with UNFORMATTED_VALUE + SERIAL_NUMBER), everything else RAW, so `=1+1`, `0138`
-and `+86 …` stay text. Serials read back are turned into datetimes rounded to the second.
+Time is bounded as well as tries: one operation — a read with its retries, or a save with its
+look-ups and retries (`SheetsApi.bounded()`) — gives up `RetryPolicy.deadline` seconds (30)
+after it started. No try starts after that, no backoff wait runs past it, and each request's
+timeouts are cut to the time left. So when Google does not answer at all, a save gives up
+within 30 s and waits in the queue, rather than after five 30-second timeouts and a look-up.
+
+Cells and A1 notation (serial dates, `'Tab'!A1`) are in `gsheets_cells`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import copy
 import random
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from google.auth import exceptions as auth_exc
@@ -33,7 +37,11 @@ from gspread.exceptions import APIError
 
 from utils.errors import ConfigError, StoreError
 
-EPOCH = dt.datetime(1899, 12, 30)
+T = TypeVar("T")
+Timeout = float | tuple[float | None, float | None] | None
+
+GIVE_UP_SECONDS = 30.0  # one operation, its retries included, gives up after this long
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, and between two bytes of an answer (seconds)
 TRANSIENT_CODES = frozenset({408, 429, 500, 502, 503, 504})
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -66,17 +74,34 @@ class OutOfGrid(Exception):
 @dataclass
 class RetryPolicy:
     """Exponential backoff with jitter: try `attempts` times, waiting about base·2ⁿ seconds
-    (half fixed, half random, at most `cap`) in between. Tests pass `sleep=lambda s: None`."""
+    (half fixed, half random, at most `cap`) in between, and give an operation up `deadline`
+    seconds after it started (no try is started with less than `min_try` seconds left).
+    Tests pass `sleep=lambda s: None`, or a fake `clock` that `sleep` moves on."""
 
     attempts: int = 5
     base: float = 0.5
     cap: float = 16.0
+    deadline: float = GIVE_UP_SECONDS
+    min_try: float = 1.0
     sleep: Callable[[float], None] = field(default=time.sleep)
     rand: Callable[[], float] = field(default=random.random)
+    clock: Callable[[], float] = field(default=time.monotonic)
 
-    def wait(self, attempt: int) -> None:
-        delay = min(self.cap, self.base * 2**attempt)
-        self.sleep(delay / 2 + self.rand() * delay / 2)
+    def delay(self, failures: int) -> float:
+        """The wait after the `failures`-th failed try (1-based)."""
+        delay = min(self.cap, self.base * 2 ** (failures - 1))
+        return delay / 2 + self.rand() * delay / 2
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When one operation gives up, on its policy's clock."""
+
+    at: float
+    clock: Callable[[], float]
+
+    def left(self) -> float:
+        return self.at - self.clock()
 
 
 def spreadsheet_key(value: str) -> str:
@@ -89,116 +114,110 @@ def spreadsheet_key(value: str) -> str:
     return key
 
 
-def quote_title(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def letter(index: int) -> str:
-    """0 → A, 26 → AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def encode(value: object, kind: str = "") -> object:
-    """A normalised record value → what is written RAW into a cell."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if kind == "date":
-            return (value.date() - EPOCH.date()).days
-        return round((value.replace(tzinfo=None) - EPOCH).total_seconds()) / 86400
-    if isinstance(value, dt.date):
-        return (value - EPOCH.date()).days
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float | str):
-        return value
-    return str(value)
-
-
-def decode_serial(value: object) -> object:
-    """A serial number read from a date column → datetime to the second; others unchanged."""
-    if type(value) is float and 1 <= value < 2958466:
-        return EPOCH + dt.timedelta(seconds=round(value * 86400))
-    return value
-
-
-def first_cell(a1_range: str) -> tuple[int | None, int | None]:
-    """`'Tab'!B52:W53` → (52, 1): the first row (1-based) and column (0-based)."""
-    m = re.search(r"!\$?([A-Za-z]*)\$?(\d+)", a1_range or "")
-    if not m:
-        return None, None
-    column = None
-    if m.group(1):
-        column = 0
-        for ch in m.group(1).upper():
-            column = column * 26 + ord(ch) - 64
-        column -= 1
-    return int(m.group(2)), column
-
-
 class SheetsApi:
-    """One spreadsheet's endpoints over a gspread HTTPClient, with retries and error mapping."""
+    """One spreadsheet's endpoints over a gspread HTTPClient, with retries and error mapping.
+
+    The HTTP client is shared (by every store and thread of the process) and never changed:
+    `timeout` is applied to a shallow copy of it for each try. `deadline` is set on the copy
+    `bounded()` returns, for one operation; without it each read is bounded on its own."""
 
     def __init__(
-        self, http_client: Any, key: str, *, retry: RetryPolicy | None = None, account: str = ""
+        self,
+        http_client: Any,
+        key: str,
+        *,
+        retry: RetryPolicy | None = None,
+        account: str = "",
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        deadline: Deadline | None = None,
     ) -> None:
         self.http = http_client
         self.key = key
         self.retry = retry or RetryPolicy()
         self.account = account  # the service account's e-mail, for "share the sheet with …"
+        self.timeout = timeout  # None: the HTTP client's own
+        self.deadline = deadline
+
+    def bounded(self) -> SheetsApi:
+        """This API for one operation: its requests and waits share one deadline,
+        `retry.deadline` seconds from now (or the deadline this one already has)."""
+        if self.deadline is not None:
+            return self
+        clock = self.retry.clock
+        return SheetsApi(
+            self.http,
+            self.key,
+            retry=self.retry,
+            account=self.account,
+            timeout=self.timeout,
+            deadline=Deadline(clock() + self.retry.deadline, clock),
+        )
 
     # ---- the calls ----
     def metadata(self) -> dict[str, Any]:
-        return self.read(self.http.fetch_sheet_metadata, self.key)
+        return self.read(lambda http: http.fetch_sheet_metadata(self.key))
 
     def batch_get(self, ranges: list[str]) -> list[list[list[object]]]:
-        body = self.read(self.http.values_batch_get, self.key, ranges, dict(READ_PARAMS))
+        body = self.read(lambda http: http.values_batch_get(self.key, ranges, dict(READ_PARAMS)))
         return [vr.get("values") or [] for vr in body.get("valueRanges") or []]
 
     def append(self, range_: str, rows: list[list[object]]) -> dict[str, Any]:
         return self.write(
-            self.http.values_append, self.key, range_, dict(APPEND_PARAMS), {"values": rows}
+            lambda http: http.values_append(self.key, range_, dict(APPEND_PARAMS), {"values": rows})
         )
 
     def update(self, range_: str, rows: list[list[object]]) -> dict[str, Any]:
         return self.write(
-            self.http.values_update, self.key, range_, dict(WRITE_PARAMS), {"values": rows}
+            lambda http: http.values_update(self.key, range_, dict(WRITE_PARAMS), {"values": rows})
         )
 
     def update_many(self, data: list[dict[str, Any]]) -> dict[str, Any]:
         body = {"valueInputOption": "RAW", "data": data}
-        return self.write(self.http.values_batch_update, self.key, body)
+        return self.write(lambda http: http.values_batch_update(self.key, body))
 
     def structure(self, requests_: list[dict[str, Any]]) -> dict[str, Any]:
-        return self.write(self.http.batch_update, self.key, {"requests": requests_})
+        return self.write(lambda http: http.batch_update(self.key, {"requests": requests_}))
 
     # ---- retries ----
-    def read(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """A read: transient failures are retried (bounded); the last one is a StoreError."""
-        attempt = 0
+    def read(self, call: Callable[[Any], T]) -> T:
+        """A read, `call(http_client)`: transient failures are retried (bounded in tries and
+        time); the last one is a StoreError."""
+        api = self.bounded()
+        failures = 0
         while True:
             try:
-                return self.once(fn, *args)
+                return api.once(call)
             except Transient as exc:
-                attempt += 1
-                if attempt >= self.retry.attempts:
+                failures += 1
+                if not api.retry_wait(failures):
                     raise StoreError("gsheets.unavailable", detail=exc.reason) from exc
-                self.retry.wait(attempt - 1)
 
-    def write(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """A write is tried once here; the store decides about trying again (`Transient`)."""
-        return self.once(fn, *args)
+    def write(self, call: Callable[[Any], T]) -> T:
+        """A write is tried once here; the caller decides about trying again (`Transient`)."""
+        return self.bounded().once(call)
 
-    def once(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def retry_wait(self, failures: int, *, backoff: bool = True) -> bool:
+        """After `failures` failed tries: wait the backoff and say True (try again), or say
+        False (give up) when the tries are used up or the deadline would leave too little."""
+        if failures >= self.retry.attempts:
+            return False
+        delay = self.retry.delay(failures) if backoff else 0.0
+        if self.deadline is not None and self.deadline.left() - delay < self.retry.min_try:
+            return False
+        if delay:
+            self.retry.sleep(delay)
+        return True
+
+    def once(self, call: Callable[[Any], T]) -> T:
+        left = self.deadline.left() if self.deadline is not None else None
+        if left is not None and left <= 0:
+            raise Transient(f"no answer within {self.retry.deadline:g} s; gave up", ambiguous=False)
+        http = copy.copy(self.http)  # shares the session (and its token)
+        http.set_timeout(_cut(self.timeout if self.timeout is not None else http.timeout, left))
         try:
-            return fn(*args)
+            return call(http)
         except APIError as exc:
-            raise self._api_error(exc) from exc
+            raise self.map_error(exc) from exc
         except requests.RequestException as exc:  # timeout, dropped connection, cut answer
             name = "timeout" if isinstance(exc, requests.Timeout) else type(exc).__name__
             raise Transient(f"{name}: {exc}", ambiguous=True) from exc
@@ -207,7 +226,8 @@ class SheetsApi:
         except auth_exc.GoogleAuthError as exc:  # the key was refused when asking for a token
             raise ConfigError("gsheets.credentials_rejected", detail=str(exc)) from exc
 
-    def _api_error(self, exc: APIError) -> Exception:
+    def map_error(self, exc: APIError) -> Exception:
+        """The exception an HTTP error answer stands for."""
         code = exc.code if exc.code and exc.code > 0 else exc.response.status_code
         message = str(exc.error.get("message", "")) if isinstance(exc.error, dict) else ""
         if code in TRANSIENT_CODES:
@@ -229,3 +249,15 @@ class SheetsApi:
         if code == 404:
             return ConfigError("gsheets.not_found", key=self.key)
         return StoreError("gsheets.api_error", detail=f"{code} {message}".strip())
+
+
+def _cut(timeout: Timeout, left: float | None) -> Timeout:
+    """A request timeout no longer than the time left (None: no deadline), to 0.01 s."""
+    if left is None:
+        return timeout
+    cut = max(0.01, round(left, 2))
+    if timeout is None:
+        return cut
+    if isinstance(timeout, tuple):
+        return tuple(cut if t is None or t > left else t for t in timeout)
+    return cut if timeout > left else timeout

@@ -17,6 +17,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import gspread
+from google.oauth2.service_account import Credentials
+
 from utils.errors import ConfigError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)  # no Drive access is needed
@@ -65,9 +68,7 @@ def service_account_info(
     return info, where
 
 
-def credentials(info: dict[str, Any], where: str) -> Any:
-    from google.oauth2.service_account import Credentials
-
+def credentials(info: dict[str, Any], where: str) -> Credentials:
     try:
         return Credentials.from_service_account_info(info, scopes=list(SCOPES))
     except (ValueError, TypeError, KeyError, IndexError) as exc:
@@ -78,8 +79,6 @@ def cached_client(
     credentials_file: str = "", credentials_info: Mapping[str, object] | None = None
 ) -> tuple[Any, str]:
     """(gspread client, service account e-mail), one client per key in this process."""
-    import gspread
-
     info, where = service_account_info(credentials_file, credentials_info)
     fingerprint = (
         str(info["client_email"]),
@@ -91,3 +90,9 @@ def cached_client(
             client = gspread.Client(auth=credentials(info, where))
             found = _CLIENTS[fingerprint] = (client, str(info["client_email"]))
         return found
+
+
+def forget_clients() -> None:
+    """Forget every client (tests, or after changing credentials)."""
+    with _LOCK:
+        _CLIENTS.clear()

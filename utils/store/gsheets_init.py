@@ -18,39 +18,39 @@ their values. Running `init` again adds nothing twice.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sheets_schema.columns import CHOICE, DATE, DATETIME
 from sheets_schema.tables import TAB_NAMES, TABLES
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import StoreError
-from utils.store.gsheets_api import Transient, letter, quote_title
-
-if TYPE_CHECKING:
-    from utils.store.gsheets import GoogleSheetsStore
+from utils.store.gsheets_api import Transient
+from utils.store.gsheets_cells import letter, quote_title
+from utils.store.gsheets_sheet import SheetAccess
 
 PROTECT_NOTE = "Sheetdesk writes this column ({label}); edit it only if you know why."
 DATE_PATTERNS = {DATE: ("DATE", "yyyy-mm-dd"), DATETIME: ("DATE_TIME", "yyyy-mm-dd hh:mm")}
 
 
-def init_spreadsheet(store: GoogleSheetsStore, lang: str) -> list[str]:
+def init_spreadsheet(sheet: SheetAccess, lang: str) -> list[str]:
+    """Create what is missing in the spreadsheet `sheet` gives access to; what was added."""
     try:
-        return _init(store, lang)
+        return _init(sheet.for_operation(), lang)
     except Transient as exc:
         raise StoreError("gsheets.unavailable", detail=exc.reason) from exc
 
 
-def _init(store: GoogleSheetsStore, lang: str) -> list[str]:
-    meta = store._meta(force=True)
-    sheets = store._sheets()
+def _init(sheet: SheetAccess, lang: str) -> list[str]:
+    meta = sheet.metadata(force=True)
+    sheets = sheet.tabs()
     protected = {
-        (sheet.get("properties") or {}).get("sheetId", 0): sheet.get("protectedRanges") or []
-        for sheet in meta.get("sheets") or []
+        (s.get("properties") or {}).get("sheetId", 0): s.get("protectedRanges") or []
+        for s in meta.get("sheets") or []
     }
     existing = [t for t in TAB_NAMES if t in sheets]
     headers: dict[str, list[object]] = {}
     if existing:
-        got = store.api.batch_get([f"{quote_title(sheets[t]['title'])}!1:1" for t in existing])
+        got = sheet.api.batch_get([f"{quote_title(sheets[t]['title'])}!1:1" for t in existing])
         headers = {t: list(v[0]) if v else [] for t, v in zip(existing, got, strict=False)}
     taken = {(s.get("properties") or {}).get("sheetId", 0) for s in meta.get("sheets") or []}
     added: list[str] = []
@@ -114,10 +114,10 @@ def _init(store: GoogleSheetsStore, lang: str) -> list[str]:
         structure += _protections(tab, sheet_id, layout, protected.get(sheet_id, []), lang)
         structure += _date_formats(tab, sheet_id, layout)
     if structure:
-        store.api.structure(structure)
+        sheet.api.structure(structure)
     if cells:
-        store.api.update_many(cells)
-    store.cache.forget_metadata()
+        sheet.api.update_many(cells)
+    sheet.cache.forget_metadata()
     return added
 
 

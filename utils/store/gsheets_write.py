@@ -1,6 +1,7 @@
 """Writing the pending saves to the Google Sheet, idempotently.
 
-`apply_ops(store, items)` writes the queue's saves in order, tab by tab:
+`apply_ops(sheet, queue, items)` writes the queue's saves in order, tab by tab, through `sheet`
+(a `SheetAccess`: the requests, the cache, the tab layout) and settles them in `queue`:
 
 - a run of appends is one `values:append` request (RAW, INSERT_ROWS, `'Tab'!A1`; bulk loads in
   chunks of `APPEND_CHUNK` rows), laid out by the tab's header (reordered or extra columns are
@@ -16,8 +17,10 @@ row already has the save's `updated_at` is already there. So a save is applied
 once, however often it is tried. A row that changed meanwhile (or an ID taken by another row)
 sends the save to the queue's conflicts, for a person to decide.
 
-Transient failures are retried a bounded number of times (backoff with jitter); after that the
-saves stay in the queue with the reason, and the next flush tries again.
+Transient failures are retried a bounded number of times (backoff with jitter) within one
+deadline per save — an append chunk or an update, its look-ups and reads included (30 s, see
+`gsheets_api`); after that the saves stay in the queue with the reason, and the next flush tries
+again.
 """
 
 from __future__ import annotations
@@ -25,26 +28,24 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sheets_schema.parse import parse_id
 from sheets_schema.tables import TAB_NAMES, TABLES
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import SheetdeskError
 from utils.store.base import same_moment
-from utils.store.gsheets_api import (
-    OutOfGrid,
-    TabGone,
-    Transient,
+from utils.store.gsheets_api import OutOfGrid, TabGone, Transient
+from utils.store.gsheets_cells import (
+    RowRef,
+    cell_id,
     encode,
     first_cell,
     letter,
+    moment,
     quote_title,
 )
-from utils.store.pending import PendingOp
-
-if TYPE_CHECKING:
-    from utils.store.gsheets import GoogleSheetsStore
+from utils.store.gsheets_sheet import SheetAccess
+from utils.store.pending import PendingOp, PendingQueue
 
 APPEND_CHUNK = 2000  # rows per append request: well under Google's request size limit
 Outcomes = dict[str, tuple[str, str]]  # op_id → ("done" | "conflict", reason)
@@ -61,7 +62,7 @@ class Target:
         return next((i for i, h in enumerate(self.layout.headers) if h), 0)
 
 
-def apply_ops(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]]) -> str:
+def apply_ops(sheet: SheetAccess, queue: PendingQueue, items: list[tuple[Path, PendingOp]]) -> str:
     """Write the saves; '' when all are written, else why some are still pending."""
     if not items:
         return ""
@@ -76,37 +77,37 @@ def apply_ops(store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]]) -> 
                     j = k
                     while j < len(ops) and ops[j][1].kind == "append" and j - k < APPEND_CHUNK:
                         j += 1
-                    _append(store, tab, ops[k:j], outcomes)
+                    _append(sheet.for_operation(), tab, ops[k:j], outcomes)
                     k = j
                 else:
-                    _update(store, tab, ops[k][0], ops[k][1], outcomes)
+                    _update(sheet.for_operation(), tab, ops[k][0], ops[k][1], outcomes)
                     k += 1
     except Transient as exc:
         error = f"Google Sheets cannot be reached: {exc.reason}"
     except SheetdeskError as exc:
         error = exc.message("en")
     except (TabGone, OutOfGrid) as exc:  # a tab was deleted or renamed again and again
-        store.cache.forget_metadata()
+        sheet.cache.forget_metadata()
         error = f"the spreadsheet's tabs changed while saving ({exc})"
-    _settle(store, items, outcomes, error)
+    _settle(queue, items, outcomes, error)
     return error
 
 
 # ---- appends ----
 def _append(
-    store: GoogleSheetsStore, tab: str, chunk: list[tuple[Path, PendingOp]], outcomes: Outcomes
+    sheet: SheetAccess, tab: str, chunk: list[tuple[Path, PendingOp]], outcomes: Outcomes
 ) -> None:
     table = TABLES[tab]
     fields = {f for _, op in chunk for f in op.values} | {table.id_field, "updated_at"}
-    target = _target(store, tab, fields)
+    target = _target(sheet, tab, fields)
     todo = chunk
-    known = store.cache.known_ids(tab, table.id_field)
+    known = sheet.cache.known_ids(tab, table.id_field)
     # tried before: it may be in the sheet; an ID typed by someone: another row may have it
     look = any(_was_sent(p) or op.record_id in known for p, op in chunk)
     attempt = 0
     while todo:
         if look:
-            todo = _drop_present(store, tab, target, todo, outcomes)
+            todo = _drop_present(sheet, tab, target, todo, outcomes)
             look = False
             if not todo:
                 return
@@ -119,38 +120,35 @@ def _append(
         for path in dict.fromkeys(p for p, _ in todo):
             _mark_sent(path)
         try:
-            reply = store.api.append(f"{quote_title(target.title)}!{letter(start)}1", sent)
+            reply = sheet.api.append(f"{quote_title(target.title)}!{letter(start)}1", sent)
         except Transient as exc:
             attempt += 1
-            if attempt >= store.api.retry.attempts:
+            if not sheet.api.retry_wait(attempt):
                 raise
             look = exc.ambiguous  # a timeout or 5xx may have landed: look before appending
-            store.api.retry.wait(attempt - 1)
             continue
         except TabGone:
             attempt += 1
-            if attempt >= store.api.retry.attempts:
+            if not sheet.api.retry_wait(attempt, backoff=False):
                 raise
-            store.cache.forget_metadata()
-            target = _target(store, tab, fields)
+            sheet.cache.forget_metadata()
+            target = _target(sheet, tab, fields)
             continue
         first, landed = first_cell((reply.get("updates") or {}).get("updatedRange", ""))
         if first and landed is not None and landed != start:
-            _realign(store, target, first, landed, start, sent)
-        from utils.store.gsheets import RowRef
-
+            _realign(sheet, target, first, landed, start, sent)
         for k, ((_, op), cells) in enumerate(zip(todo, rows, strict=True)):
             outcomes[op.op_id] = ("done", "")
             if first:
-                store._hint(
+                sheet.remember(
                     tab, op.record_id, RowRef(target.title, first + k, target.layout, list(cells))
                 )
-        store.cache.note_applied([op for _, op in todo])
+        sheet.cache.note_applied([op for _, op in todo])
         return
 
 
 def _realign(
-    store: GoogleSheetsStore,
+    sheet: SheetAccess,
     target: Target,
     first: int,
     landed: int,
@@ -163,7 +161,7 @@ def _realign(
     lo = min(landed, start)
     width = max(len(r) for r in sent) + abs(landed - start)
     block = [[""] * (start - lo) + r + [""] * (width - (start - lo) - len(r)) for r in sent]
-    store.api.update(
+    sheet.api.update(
         f"{quote_title(target.title)}!{letter(lo)}{first}:"
         f"{letter(lo + width - 1)}{first + len(sent) - 1}",
         block,
@@ -171,7 +169,7 @@ def _realign(
 
 
 def _drop_present(
-    store: GoogleSheetsStore,
+    sheet: SheetAccess,
     tab: str,
     target: Target,
     todo: list[tuple[Path, PendingOp]],
@@ -179,8 +177,6 @@ def _drop_present(
 ) -> list:
     """Look the IDs up (one read: the ID, updated_at and updated_by columns); keep the saves
     that are not there. A row with the save's ID, stamp and author is the save itself."""
-    from utils.store.gsheets import moment
-
     index = target.layout.index
     q = quote_title(target.title)
     wanted = [TABLES[tab].id_field, "updated_at", "updated_by"]
@@ -188,7 +184,7 @@ def _drop_present(
     got = dict(
         zip(
             columns,
-            store.api.batch_get([f"{q}!{letter(index[f])}:{letter(index[f])}" for f in columns]),
+            sheet.api.batch_get([f"{q}!{letter(index[f])}:{letter(index[f])}" for f in columns]),
             strict=True,
         )
     )
@@ -199,7 +195,7 @@ def _drop_present(
 
     found: dict[str, tuple[object, str]] = {}
     for n, row in enumerate(got[TABLES[tab].id_field]):
-        value = _id(row[0]) if n and row else None
+        value = cell_id(row[0]) if n and row else None
         if value and value not in found:
             found[value] = (moment(cell("updated_at", n)), str(cell("updated_by", n) or ""))
     still, present = [], []
@@ -215,15 +211,8 @@ def _drop_present(
             present.append(op)
         else:
             outcomes[op.op_id] = ("conflict", "another row already has this ID")
-    store.cache.note_applied(present)
+    sheet.cache.note_applied(present)
     return still
-
-
-def _id(value: object) -> str | None:
-    try:
-        return parse_id(value)
-    except ValueError:
-        return None
 
 
 def _row(tab: str, layout: Layout, values: dict[str, Any]) -> list[object]:
@@ -238,17 +227,13 @@ def _row(tab: str, layout: Layout, values: dict[str, Any]) -> list[object]:
 
 
 # ---- updates ----
-def _update(
-    store: GoogleSheetsStore, tab: str, path: Path, op: PendingOp, outcomes: Outcomes
-) -> None:
-    from utils.store.gsheets import moment
-
+def _update(sheet: SheetAccess, tab: str, path: Path, op: PendingOp, outcomes: Outcomes) -> None:
     table = TABLES[tab]
     attempt = 0
     while True:
-        ref = None if _was_sent(path) else store._fresh_hint(tab, op.record_id)
+        ref = None if _was_sent(path) else sheet.recent(tab, op.record_id)
         if ref is None:
-            ref = store._locate(tab, op.record_id)
+            ref = sheet.locate(tab, op.record_id)
         if ref is None:
             outcomes[op.op_id] = ("conflict", "the row is no longer in the spreadsheet")
             return
@@ -260,14 +245,14 @@ def _update(
         )
         if same_moment(stamp, op.values.get("updated_at")):
             outcomes[op.op_id] = ("done", "")  # already written
-            store.cache.note_applied([op])
+            sheet.cache.note_applied([op])
             return
         if not same_moment(stamp, op.expected_updated_at):
             outcomes[op.op_id] = ("conflict", "the row changed in the spreadsheet")
             return
         missing = [f for f in op.values if f not in ref.layout.index]
         if missing:
-            ref = replace(ref, layout=_target(store, tab, set(op.values) | {table.id_field}).layout)
+            ref = replace(ref, layout=_target(sheet, tab, set(op.values) | {table.id_field}).layout)
         cells = {
             ref.layout.index[f]: encode(v, table.by_field[f].kind)
             for f, v in op.values.items()
@@ -276,43 +261,42 @@ def _update(
         lo, hi = min(cells), max(cells)
         _mark_sent(path)
         try:
-            store.api.update(
+            sheet.api.update(
                 f"{quote_title(ref.title)}!{letter(lo)}{ref.number}:{letter(hi)}{ref.number}",
                 [[cells.get(i) for i in range(lo, hi + 1)]],
             )
         except (Transient, TabGone) as exc:
             attempt += 1
-            if attempt >= store.api.retry.attempts:
+            if not sheet.api.retry_wait(attempt):
                 raise
             if isinstance(exc, TabGone):
-                store.cache.forget_metadata()
-            store.api.retry.wait(attempt - 1)
+                sheet.cache.forget_metadata()
             continue  # the marker is set: the row is read again before writing again
         outcomes[op.op_id] = ("done", "")
         row = list(ref.cells) + [""] * (hi + 1 - len(ref.cells))
         for i, v in cells.items():
             row[i] = v
-        store._hint(tab, op.record_id, replace(ref, cells=row))
-        store.cache.note_applied([op])
+        sheet.remember(tab, op.record_id, replace(ref, cells=row))
+        sheet.cache.note_applied([op])
         return
 
 
 # ---- the tab, its header ----
-def _target(store: GoogleSheetsStore, tab: str, fields: set[str]) -> Target:
+def _target(sheet: SheetAccess, tab: str, fields: set[str]) -> Target:
     """The tab to write to and its header layout (from the last read when it is recent, else
     read now); a missing tab is created, missing columns are added to the header."""
     for attempt in range(2):
-        info = store._sheets(force=attempt > 0).get(tab)
+        info = sheet.tabs(force=attempt > 0).get(tab)
         if info is None:
-            info = _add_tab(store, tab)
-            header: list[object] = list(TABLES[tab].header(store.lang))
+            info = _add_tab(sheet, tab)
+            header: list[object] = list(TABLES[tab].header(sheet.lang))
         else:
-            cached = store.cache.header(tab)
-            if cached is not None and cached[1] < store.cache_seconds:
+            cached = sheet.cache.header(tab)
+            if cached is not None and cached[1] < sheet.cache_seconds:
                 header = cached[0]
             else:
                 try:
-                    got = store.api.batch_get([f"{quote_title(info['title'])}!1:1"])[0]
+                    got = sheet.api.batch_get([f"{quote_title(info['title'])}!1:1"])[0]
                 except TabGone:
                     continue
                 header = list(got[0]) if got else []
@@ -321,18 +305,18 @@ def _target(store: GoogleSheetsStore, tab: str, fields: set[str]) -> Target:
             c for c in TABLES[tab].columns if c.field in fields and c.field not in layout.index
         ]
         if missing:
-            header = _extend_header(store, info, header, missing)
+            header = _extend_header(sheet, info, header, missing)
             layout = read_layout(tab, header, info["title"])[0]
         return Target(info["title"], layout)
     raise TabGone(tab)
 
 
-def _add_tab(store: GoogleSheetsStore, tab: str) -> dict[str, Any]:
+def _add_tab(sheet: SheetAccess, tab: str) -> dict[str, Any]:
     """The tab was deleted (or never made): create it with its header, as the local store
     does, so the save is not lost."""
-    header = TABLES[tab].header(store.lang)
-    title = TABLES[tab].label(store.lang)
-    reply = store.api.structure(
+    header = TABLES[tab].header(sheet.lang)
+    title = TABLES[tab].label(sheet.lang)
+    reply = sheet.api.structure(
         [
             {
                 "addSheet": {
@@ -347,13 +331,13 @@ def _add_tab(store: GoogleSheetsStore, tab: str) -> dict[str, Any]:
             }
         ]
     )
-    store.cache.forget_metadata()
-    store.api.update(f"{quote_title(title)}!A1", [list(header)])
+    sheet.cache.forget_metadata()
+    sheet.api.update(f"{quote_title(title)}!A1", [list(header)])
     return reply["replies"][0]["addSheet"]["properties"]
 
 
 def _extend_header(
-    store: GoogleSheetsStore, info: dict[str, Any], header: list[object], missing: list
+    sheet: SheetAccess, info: dict[str, Any], header: list[object], missing: list
 ) -> list[object]:
     start = len(header)
     while start and (header[start - 1] is None or not str(header[start - 1]).strip()):
@@ -363,7 +347,7 @@ def _extend_header(
     need = start + len(labels)
     columns = int((info.get("gridProperties") or {}).get("columnCount", 26))
     if need > columns:
-        store.api.structure(
+        sheet.api.structure(
             [
                 {
                     "appendDimension": {
@@ -374,16 +358,16 @@ def _extend_header(
                 }
             ]
         )
-        store.cache.forget_metadata()
+        sheet.cache.forget_metadata()
     q = quote_title(info["title"])
-    store.api.update(f"{q}!{letter(start)}1:{letter(need - 1)}1", [labels])
-    store.cache.expire()  # the header held in the cache is out of date
+    sheet.api.update(f"{q}!{letter(start)}1:{letter(need - 1)}1", [labels])
+    sheet.cache.expire()  # the header held in the cache is out of date
     return list(header[:start]) + labels
 
 
 # ---- the queue files ----
 def _settle(
-    store: GoogleSheetsStore, items: list[tuple[Path, PendingOp]], outcomes: Outcomes, error: str
+    queue: PendingQueue, items: list[tuple[Path, PendingOp]], outcomes: Outcomes, error: str
 ) -> None:
     groups: dict[Path, list[PendingOp]] = {}
     for path, op in items:
@@ -398,11 +382,11 @@ def _settle(
                     where = (
                         path if len(ops) == 1 else path.with_name(f"{path.stem}-{op.op_id}.json")
                     )
-                    store.queue.to_conflicts(where, op, result[1])
-            store.queue.done(path)
+                    queue.to_conflicts(where, op, result[1])
+            queue.done(path)
             _sent(path).unlink(missing_ok=True)
         elif error and len(ops) == 1 and ops[0].error != error:
-            store.queue.set_error(path, ops[0], error)  # (never on a bulk file: it holds many)
+            queue.set_error(path, ops[0], error)  # (never on a bulk file: it holds many)
 
 
 def _sent(path: Path) -> Path:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_schema.validate import read_layout
 from utils.errors import StoreError
 from utils.store.base import RawTabs, overlay
 from utils.store.pending import PendingOp
@@ -149,8 +150,6 @@ class SpreadsheetCache:
         """The IDs in the tab as last read (not counting this process's saves since)."""
         with self.lock:
             if tab not in self._ids:
-                from sheets_schema.validate import read_layout
-
                 found: set[str] = set()
                 if self.raw is not None and self.raw.get(tab, ("", []))[1]:
                     rows = self.raw[tab][1]
