@@ -8,6 +8,8 @@ for one fresh, empty spreadsheet per test:
                                       another process: it must see what the others saved)
     harness.unavailable()  -> a context manager; while inside, saves cannot reach the
                                       spreadsheet (network down, quota, workbook open in Excel)
+    harness.hand_edit(tab, record_id, field, value)
+                           -> a person changes one cell in the spreadsheet program itself
 
 For the local workbook, for example:
 
@@ -162,7 +164,7 @@ class StoreContract:
             "clients",
             saved.record_id,
             {"notes": "called back", "grade": "B"},
-            expected_updated_at=saved.record["updated_at"],
+            seen=saved.record,
             user="bob",
         )
         assert not result.pending and result.error == ""
@@ -175,17 +177,15 @@ class StoreContract:
 
     def test_stale_update_is_refused_with_both_versions(self, store, store_factory) -> None:
         saved = store.append("clients", CLIENT, user="ann")
-        opened = saved.record["updated_at"]  # both people open the form now
+        opened = saved.record  # both people open the form now
         other = store_factory()
-        other.update(
-            "clients", saved.record_id, {"notes": "theirs"}, expected_updated_at=opened, user="bob"
-        )
+        other.update("clients", saved.record_id, {"notes": "theirs"}, seen=opened, user="bob")
         with pytest.raises(ConflictError) as err:
             store.update(
                 "clients",
                 saved.record_id,
                 {"notes": "mine"},
-                expected_updated_at=opened,
+                seen=opened,
                 user="ann",
             )
         assert err.value.mine["notes"] == "mine"
@@ -197,7 +197,7 @@ class StoreContract:
             "clients",
             saved.record_id,
             {"notes": "mine"},
-            expected_updated_at=opened,
+            seen=opened,
             user="ann",
             force=True,
         )
@@ -207,9 +207,7 @@ class StoreContract:
     def test_update_of_an_unknown_record(self, store) -> None:
         store.append("clients", CLIENT, user="ann")
         with pytest.raises(RecordNotFound):
-            store.update(
-                "clients", "KH-20000101-XXXX", {"notes": "x"}, expected_updated_at=None, user="ann"
-            )
+            store.update("clients", "KH-20000101-XXXX", {"notes": "x"}, seen={}, user="ann")
 
     def test_invalid_update_is_refused(self, store) -> None:
         saved = store.append("clients", CLIENT, user="ann")
@@ -218,7 +216,7 @@ class StoreContract:
                 "clients",
                 saved.record_id,
                 {"grade": "Z"},
-                expected_updated_at=saved.record["updated_at"],
+                seen=saved.record,
                 user="ann",
             )
         assert store.pending_count() == 0
@@ -237,7 +235,7 @@ class StoreContract:
                 "clients",
                 saved.record_id,
                 {"notes": "still offline"},
-                expected_updated_at=saved.record["updated_at"],
+                seen=saved.record,
                 user="ann",
             )
             assert updated.pending
@@ -257,3 +255,68 @@ class StoreContract:
         fresh = store_factory()
         assert _ids(fresh).count(saved.record_id) == 1
         assert fresh.read().record("clients", saved.record_id)["name"] == "Ann Lee"
+
+    # ---- hand edits and same-second saves: nothing overwritten, nothing vanishes ----
+    def test_a_hand_edit_of_a_cell_the_waiting_save_writes_is_a_conflict(
+        self, store, store_factory
+    ) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        with store_factory.unavailable():
+            waiting = store.update(
+                "clients", saved.record_id, {"notes": "mine"}, seen=saved.record, user="ann"
+            )
+            assert waiting.pending
+        store_factory.hand_edit("clients", saved.record_id, "notes", "typed by hand")
+        store.flush()
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None and record["notes"] == "typed by hand"
+        (conflict,) = store.queue.conflicts()
+        assert conflict.values["notes"] == "mine" and "notes" in conflict.error
+
+    def test_a_hand_edit_of_another_cell_stays_beside_the_save(self, store, store_factory) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        with store_factory.unavailable():
+            store.update(
+                "clients", saved.record_id, {"notes": "mine"}, seen=saved.record, user="ann"
+            )
+        store_factory.hand_edit("clients", saved.record_id, "region", "West side")
+        assert store.flush() == ""
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None
+        assert (record["notes"], record["region"]) == ("mine", "West side")
+        assert store.queue.conflicts() == []
+
+    def test_a_hand_edit_before_the_save_is_refused_at_once(self, store, store_factory) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        store_factory.hand_edit("clients", saved.record_id, "notes", "typed by hand")
+        fresh = store_factory()
+        with pytest.raises(ConflictError) as err:
+            fresh.update(
+                "clients", saved.record_id, {"notes": "mine"}, seen=saved.record, user="ann"
+            )
+        assert err.value.theirs["notes"] == "typed by hand"
+
+    def test_two_sessions_saving_one_cell_in_the_same_second(self, store, store_factory) -> None:
+        """Both saves get the same one-second stamp: one lands, the other is a conflict — the
+        person is told either way; neither is taken for the other."""
+        saved = store.append("clients", CLIENT, user="ann")
+        other = store_factory()
+        other.read()
+        with store_factory.unavailable():
+            store.update(
+                "clients", saved.record_id, {"notes": "ann's"}, seen=saved.record, user="ann"
+            )
+        told = ""
+        try:
+            other.update(
+                "clients", saved.record_id, {"notes": "bob's"}, seen=saved.record, user="bob"
+            )
+        except ConflictError:
+            told = "conflict at once"
+        store.flush()
+        other.flush()
+        record = store_factory().read(fresh=True).record("clients", saved.record_id)
+        assert record is not None and record["notes"] in ("ann's", "bob's")
+        lost = "bob's" if record["notes"] == "ann's" else "ann's"
+        reported = [c.values["notes"] for c in store_factory().queue.conflicts()]
+        assert told or lost in reported, "the other save is reported, never silently dropped"

@@ -53,9 +53,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> GoogleSheetsStore:
 
 
 def _delete_rows(store: GoogleSheetsStore, tab: str, record_ids: list[str]) -> None:
-    sheet_id = store._sheets(force=True)[tab].get("sheetId", 0)
+    sheet_id = store.sheet.tabs(force=True)[tab].get("sheetId", 0)
     for record_id in record_ids:
-        ref = store._locate(tab, record_id)
+        ref = store.sheet.locate(tab, record_id)
         if ref is not None:
             store.api.structure(
                 [
@@ -86,12 +86,12 @@ def test_round_trip_on_a_real_sheet(store: GoogleSheetsStore) -> None:
         assert record is not None
         assert record["notes"] == "=1+1" and record["phone"] == "01381234567"
         assert record["updated_at"] == saved.record["updated_at"]
-        opened = record["updated_at"]
+        opened = record
         store.update(
             "clients",
             saved.record_id,
             {"notes": "+86 138 0013 8000"},
-            expected_updated_at=opened,
+            seen=opened,
             user="live-test",
         )
         with pytest.raises(ConflictError) as err:
@@ -99,7 +99,7 @@ def test_round_trip_on_a_real_sheet(store: GoogleSheetsStore) -> None:
                 "clients",
                 saved.record_id,
                 {"notes": "stale"},
-                expected_updated_at=opened,
+                seen=opened,
                 user="live-test",
             )
         assert err.value.theirs["notes"] == "+86 138 0013 8000"

@@ -22,12 +22,14 @@ from pathlib import Path
 
 import pytest
 
+from sheets_schema.tables import TABLES
 from tests.fake_sheets import FakeSheetsAPI, make_client
 from tests.store_contract import CLIENT, StoreContract
 from utils.errors import StoreError
 from utils.store import read_cache
 from utils.store.gsheets import GoogleSheetsStore
 from utils.store.gsheets_api import RetryPolicy
+from utils.store.gsheets_cells import letter
 
 NO_WAIT = RetryPolicy(sleep=lambda seconds: None)
 
@@ -53,6 +55,14 @@ class FakeGoogle:
             yield
         finally:
             self.api.clear_faults()
+
+    def hand_edit(self, tab: str, record_id: str, field: str, value: object) -> None:
+        """A person changes one cell in the browser."""
+        title = TABLES[tab].label("en")
+        rows = self.values(title)
+        column = rows[0].index(TABLES[tab].by_field[field].label("en"))
+        number = next(n for n, r in enumerate(rows, start=1) if r and r[0] == record_id)
+        self.api.set_values(self.sid, title, [[value]], f"{letter(column)}{number}")
 
     def values(self, tab: str) -> list[list[object]]:
         return self.api.values(self.sid, tab)
@@ -144,7 +154,7 @@ def test_ten_sessions_one_read_one_write_per_save(seeded: FakeGoogle) -> None:
         "complaints",
         saved.record_id,
         {"handler": "张伟"},
-        expected_updated_at=record["updated_at"],
+        seen=record,
         user="张伟",
     )
     assert api.count("read") <= 1 and api.count("write") == 1 and api.count("metadata") == 0
@@ -208,7 +218,7 @@ def test_update_finds_the_row_after_rows_moved(seeded: FakeGoogle) -> None:
         "clients",
         record["client_id"],
         {"notes": "moved"},
-        expected_updated_at=record["updated_at"],
+        seen=record,
         user="ann",
     )
     rows = seeded.values("Clients")
@@ -279,7 +289,7 @@ def test_update_retried_through_a_fault_is_applied_once(seeded: FakeGoogle, faul
         "clients",
         record["client_id"],
         {"notes": "once"},
-        expected_updated_at=record["updated_at"],
+        seen=record,
         user="bob",
     )
     assert not result.pending and not store.queue.conflicts()
@@ -308,7 +318,7 @@ def test_row_changed_before_a_pending_update_is_written(seeded: FakeGoogle) -> N
             "clients",
             record["client_id"],
             {"notes": "mine"},
-            expected_updated_at=record["updated_at"],
+            seen=record,
             user="ann",
         )
         assert queued.pending
@@ -402,7 +412,7 @@ def test_update_gives_up_within_two_deadlines_when_every_request_times_out(
         "clients",
         record["client_id"],
         {"notes": "offline"},
-        expected_updated_at=record["updated_at"],
+        seen=record,
         user="ann",
     )
     assert result.pending
@@ -476,7 +486,7 @@ def test_hand_made_sheet_reordered_columns_extra_column_typed_dates(google: Fake
     row = google.values("客户档案")[2]
     assert row[0] == "new" and row[1] == "Ann Lee" and row[4] == saved.record_id
     assert row[2] == ""  # the extra column is left alone
-    store.update("clients", "KH-1", {"notes": "updated"}, expected_updated_at=None, user="ann")
+    store.update("clients", "KH-1", {"notes": "updated"}, seen={}, user="ann")
     assert google.values("客户档案")[1][:3] == ["updated", "王先生", "keep me"]
 
 

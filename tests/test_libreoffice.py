@@ -86,7 +86,7 @@ def test_store_reads_and_writes_a_workbook_libreoffice_saved(
         "clients",
         client["client_id"],
         {"notes": "已更新"},
-        expected_updated_at=client["updated_at"],
+        seen=client,
         user="李娜",
     )
     again = LocalWorkbookStore(resaved).read()

@@ -85,25 +85,17 @@ def test_update_and_conflict_carry_both_versions(fresh_store) -> None:
     other.update(
         "clients",
         rid,
-        {"notes": "changed elsewhere"},
-        expected_updated_at=opened["updated_at"],
+        {"name": "张三（他人改）", "notes": "changed elsewhere"},
+        seen=opened,
         user="李娜",
     )
     with pytest.raises(ConflictError) as err:
-        fresh_store.update(
-            "clients",
-            rid,
-            {"name": "张三丰"},
-            expected_updated_at=opened["updated_at"],
-            user="王芳",
-        )
+        fresh_store.update("clients", rid, {"name": "张三丰"}, seen=opened, user="王芳")
     assert err.value.mine["name"] == "张三丰"
-    assert err.value.theirs["notes"] == "changed elsewhere"
+    assert err.value.theirs["name"] == "张三（他人改）"
     assert err.value.theirs["updated_by"] == "李娜"
     # the user saw both and keeps theirs: their field wins, the other change stays
-    fresh_store.update(
-        "clients", rid, {"name": "张三丰"}, expected_updated_at=None, user="王芳", force=True
-    )
+    fresh_store.update("clients", rid, {"name": "张三丰"}, seen=opened, user="王芳", force=True)
     record = fresh_store.read().record("clients", rid)
     assert (record["name"], record["notes"]) == ("张三丰", "changed elsewhere")
 
@@ -112,12 +104,11 @@ def test_hand_edit_in_the_workbook_is_a_conflict(fresh_store, workbook_path) -> 
     rid = fresh_store.append("clients", CLIENT, user="王芳").record_id
     opened = fresh_store.read().record("clients", rid)
     wb = openpyxl.load_workbook(workbook_path)
-    wb["Clients"]["O2"] = dt.datetime(2026, 11, 23, 12, 0)  # someone retyped updated_at
+    wb["Clients"]["B2"] = "张三（手改）"  # someone retyped the name; nobody retypes updated_at
     wb.save(workbook_path)
-    with pytest.raises(ConflictError):
-        fresh_store.update(
-            "clients", rid, {"name": "x"}, expected_updated_at=opened["updated_at"], user="王芳"
-        )
+    with pytest.raises(ConflictError) as err:
+        fresh_store.update("clients", rid, {"name": "x"}, seen=opened, user="王芳")
+    assert err.value.theirs["name"] == "张三（手改）"
 
 
 def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, workbook_path) -> None:
@@ -132,9 +123,7 @@ def test_keeps_other_tabs_unknown_columns_formatting_and_notes(fresh_store, work
     wb.save(workbook_path)
 
     opened = fresh_store.read().record("clients", rid)
-    fresh_store.update(
-        "clients", rid, {"name": "张三丰"}, expected_updated_at=opened["updated_at"], user="w"
-    )
+    fresh_store.update("clients", rid, {"name": "张三丰"}, seen=opened, user="w")
     fresh_store.append("clients", {"name": "李四", "phone": "139"}, user="w")
 
     wb = openpyxl.load_workbook(workbook_path)
@@ -205,9 +194,7 @@ def test_a_crash_after_writing_before_dequeuing_does_not_duplicate(
     result = fresh_store.append("clients", CLIENT, user="w")
     rid = result.record_id
     opened = fresh_store.read().record("clients", rid)
-    fresh_store.update(
-        "clients", rid, {"notes": "once"}, expected_updated_at=opened["updated_at"], user="w"
-    )
+    fresh_store.update("clients", rid, {"notes": "once"}, seen=opened, user="w")
     # put the same saves back in the queue, as if the process died before removing them
     from utils.store.pending import PendingOp
 

@@ -369,7 +369,7 @@ def open_edit_and_change_meanwhile(workbook: Path) -> tuple[AppTest, str]:
         "clients",
         cid,
         {"notes": "李娜改过的备注"},
-        expected_updated_at=row["updated_at"],
+        seen=row,
         user="李娜",
     )
     at.text_area(key=f"client_edit_{cid}_0_notes").input("我的备注")
@@ -425,9 +425,7 @@ def test_conflict_on_a_workflow_action_keeps_both_log_lines(workbook):
         revisits=other.read().revisits,
         lang="en",
     )
-    other.update(
-        "complaints", complaint_id, note, expected_updated_at=row["updated_at"], user="李娜"
-    )
+    other.update("complaints", complaint_id, note, seen=row, user="李娜")
     act(at, complaint_id, "escalate", "Escalate", reason="客户情绪激动")
     assert "was changed by 李娜" in texts(at.warning)
     click(at, "Keep my version")

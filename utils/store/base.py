@@ -330,10 +330,9 @@ class Store(ABC):
         record_id: str,
         changes: dict,
         *,
-        seen: dict | None = None,
+        seen: dict,
         user: str,
         force: bool = False,
-        expected_updated_at: dt.datetime | None = None,
     ) -> SaveResult:
         """Change some fields of one record. `seen` is the record as the person saw it when
         they began (the form's version). Refused with `ConflictError` when a cell this save
@@ -360,12 +359,7 @@ class Store(ABC):
             if problems:
                 raise InvalidRecord(problems)
             written = [f for f in clean if f not in STAMPS]
-            if seen is None:  # TODO(transition): callers pass the version they saw
-                seen = {**current, "updated_at": expected_updated_at}
-                written_check = ["updated_at", *written]
-            else:
-                written_check = written
-            seen_cells = {f: seen.get(f) for f in written_check}
+            seen_cells = {f: seen.get(f) for f in written}
             if not force and changed_cells(tab, seen_cells, current):
                 raise ConflictError(tab, record_id, mine={**seen, **clean}, theirs=current)
             before = current.get("updated_at")

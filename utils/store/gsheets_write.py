@@ -12,10 +12,12 @@
 Before a request is sent, a marker `<queue file>.sent` is written beside the queue file. When a
 save whose marker exists is written again — after a timeout, a 5xx, a crash — its IDs are looked
 up first (so is an ID the last read saw in the tab: one typed by someone): an append whose ID
-is in the tab with the save's `updated_at` and `updated_by` is already there; an update whose
-row already has the save's `updated_at` is already there. So a save is applied
-once, however often it is tried. A row that changed meanwhile (or an ID taken by another row)
-sends the save to the queue's conflicts, for a person to decide.
+is in the tab with the save's `updated_at` and `updated_by` is already there; an update is
+settled by `reconcile.decide` against the row as it is now (already there when its cells hold
+the save's values; a conflict when a cell it writes no longer holds what the person saw — a
+hand edit in the browser included). So a save is applied once, however often it is tried, and
+never over a change made meanwhile: that sends the save to the queue's conflicts, for a person
+to decide.
 
 Transient failures are retried a bounded number of times (backoff with jitter) within one
 deadline per save — an append chunk or an update, its look-ups and reads included (30 s, see
@@ -46,6 +48,7 @@ from utils.store.gsheets_cells import (
 )
 from utils.store.gsheets_sheet import SheetAccess
 from utils.store.pending import PendingOp, PendingQueue
+from utils.store.reconcile import decide
 
 APPEND_CHUNK = 2000  # rows per append request: well under Google's request size limit
 Outcomes = dict[str, tuple[str, str]]  # op_id → ("done" | "conflict", reason)
@@ -237,18 +240,17 @@ def _update(sheet: SheetAccess, tab: str, path: Path, op: PendingOp, outcomes: O
         if ref is None:
             outcomes[op.op_id] = ("conflict", "the row is no longer in the spreadsheet")
             return
-        stamp_index = ref.layout.index.get("updated_at")
-        stamp = (
-            moment(ref.cells[stamp_index])
-            if stamp_index is not None and stamp_index < len(ref.cells)
-            else None
-        )
-        if same_moment(stamp, op.values.get("updated_at")):
+        current = {
+            f: ref.cells[i] if i < len(ref.cells) else None for f, i in ref.layout.index.items()
+        }
+        decision, fields = decide(tab, op, current)
+        if decision == "done":
             outcomes[op.op_id] = ("done", "")  # already written
             sheet.cache.note_applied([op])
             return
-        if not same_moment(stamp, op.expected_updated_at):
-            outcomes[op.op_id] = ("conflict", "the row changed in the spreadsheet")
+        if decision == "conflict":
+            reason = "changed in the spreadsheet meanwhile: " + ", ".join(fields)
+            outcomes[op.op_id] = ("conflict", reason)
             return
         missing = [f for f in op.values if f not in ref.layout.index]
         if missing:
