@@ -9,17 +9,52 @@ is complete: open/overdue are taken at 1 Nov 00:00 and the previous period is Se
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pandas as pd
 import pytest
 
-from utils import metrics as m
+from tests.frames import frame
+from utils.metrics.filters import Filters, apply_filters, download_tables
+from utils.metrics.kpis import (
+    Kpi,
+    complaint_figures,
+    format_change,
+    format_value,
+    period_figures,
+    revisit_figures,
+)
+from utils.metrics.lists import overdue_list, reopen_events, reopened_list, top_categories
+from utils.metrics.overview import Dashboard, dashboard
+from utils.metrics.periods import (
+    Period,
+    custom_period,
+    last_month,
+    month_period,
+    period_for,
+    previous_period,
+    this_month,
+    this_week,
+    trend_window,
+)
+from utils.metrics.prepare import conform, open_overdue, prepare_complaints
+from utils.metrics.series import (
+    MAX_CHART_ROWS,
+    clients_by_grade_status,
+    complaints_over_time,
+    complaints_per_100,
+    counts_by,
+    new_clients_per_month,
+    open_by,
+    resolve_time_distribution,
+    score_trend,
+)
+from utils.metrics.staff import Star, staff_table, star_of_the_month, star_ranking
 from utils.settings import Settings
 
 NOW = pd.Timestamp("2026-11-05 10:00")
-OCT = m.month_period("2026-10")
-SEP = m.month_period("2026-09")
+OCT = month_period("2026-10")
+SEP = month_period("2026-09")
 SETTINGS = Settings()
 
 
@@ -29,7 +64,7 @@ def ts(text: str) -> pd.Timestamp:
 
 def fixture_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(clients, complaints, revisits) in the store's data contract."""
-    clients = m.frame_from_records(
+    clients = frame(
         "clients",
         [
             {
@@ -67,7 +102,7 @@ def fixture_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         ],
     )
     base = {"description": "…", "first_receiver": "李娜", "level": "frontline"}
-    complaints = m.frame_from_records(
+    complaints = frame(
         "complaints",
         [
             # resolved exactly at due_at → within the limit; 3.0 working days
@@ -205,7 +240,7 @@ def fixture_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         ],
     )
     fu = {"kind": "complaint_followup", "method": "phone", "attempt": 1}
-    revisits = m.frame_from_records(
+    revisits = frame(
         "revisits",
         [
             {
@@ -287,10 +322,20 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return fixture_frames()
 
 
-# --- the data contract helper ----------------------------------------------------------------
+def chart_frames(d: Dashboard) -> dict[str, pd.DataFrame]:
+    """Every frame a chart of the dashboard draws (to check the 5,000-row limit)."""
+    out = {f"over_time_{k}": v for k, v in d.over_time.items()}
+    for f in fields(d):
+        value = getattr(d, f.name)
+        if isinstance(value, pd.DataFrame):
+            out[f.name] = value
+    return out
 
 
-def test_frame_from_records_follows_the_contract(frames):
+# --- the data contract -------------------------------------------------------------------------
+
+
+def test_fixture_follows_the_contract(frames):
     _, complaints, revisits = frames
     assert list(complaints.columns)[-1] == "_row"
     assert complaints["_row"].tolist() == list(range(2, 10))
@@ -301,7 +346,7 @@ def test_frame_from_records_follows_the_contract(frames):
 
 
 def test_conform_adds_missing_columns_blank():
-    out = m.conform(pd.DataFrame({"complaint_id": ["X"]}), "complaints")
+    out = conform(pd.DataFrame({"complaint_id": ["X"]}), "complaints")
     assert out.loc[0, "status"] == "" and pd.isna(out.loc[0, "received_at"])
     assert "_row" in out.columns
 
@@ -311,30 +356,30 @@ def test_conform_adds_missing_columns_blank():
 
 def test_period_helpers():
     wed = ts("2026-10-21 15:00")
-    week = m.this_week(wed)
+    week = this_week(wed)
     assert (week.start, week.end) == (ts("2026-10-19"), ts("2026-10-26"))
-    assert m.this_month(wed) == OCT and OCT.is_month and OCT.last_day == dt.date(2026, 10, 31)
-    assert m.last_month(ts("2026-01-15")) == m.month_period("2025-12")
-    custom = m.custom_period(dt.date(2026, 10, 11), dt.date(2026, 10, 5))  # order-proof
+    assert this_month(wed) == OCT and OCT.is_month and OCT.last_day == dt.date(2026, 10, 31)
+    assert last_month(ts("2026-01-15")) == month_period("2025-12")
+    custom = custom_period(dt.date(2026, 10, 11), dt.date(2026, 10, 5))  # order-proof
     assert (custom.start, custom.end) == (ts("2026-10-05"), ts("2026-10-12"))
-    assert m.period_for("custom", wed, dt.date(2026, 10, 5), dt.date(2026, 10, 11)) == custom
-    assert m.period_for("last_month", wed) == SEP
+    assert period_for("custom", wed, dt.date(2026, 10, 5), dt.date(2026, 10, 11)) == custom
+    assert period_for("last_month", wed) == SEP
 
 
 def test_previous_period_same_length():
-    assert m.previous_period(OCT, NOW) == SEP  # a finished month: the previous month
+    assert previous_period(OCT, NOW) == SEP  # a finished month: the previous month
     # a month still running on 10 Oct 12:00 is compared with 1–10 Sep 12:00
-    running = m.previous_period(OCT, ts("2026-10-10 12:00"))
+    running = previous_period(OCT, ts("2026-10-10 12:00"))
     assert (running.start, running.end) == (ts("2026-09-01"), ts("2026-09-10 12:00"))
-    week = m.custom_period(dt.date(2026, 10, 5), dt.date(2026, 10, 11))
-    prev = m.previous_period(week, NOW)
+    week = custom_period(dt.date(2026, 10, 5), dt.date(2026, 10, 11))
+    prev = previous_period(week, NOW)
     assert (prev.start, prev.end) == (ts("2026-09-28"), ts("2026-10-05"))
 
 
 def test_trend_window_covers_twelve_buckets():
-    w = m.trend_window(OCT, "M")
+    w = trend_window(OCT, "M")
     assert (w.start, w.end) == (ts("2025-11-01"), ts("2026-11-01"))
-    w = m.trend_window(m.this_week(ts("2026-10-21")), "W")
+    w = trend_window(this_week(ts("2026-10-21")), "W")
     assert w.end == ts("2026-10-26") and w.start == ts("2026-08-03")  # 12 Mondays
 
 
@@ -343,7 +388,7 @@ def test_trend_window_covers_twelve_buckets():
 
 def test_complaint_figures_october(frames):
     _, complaints, _ = frames
-    f = m.complaint_figures(complaints, OCT, NOW, SETTINGS)
+    f = complaint_figures(complaints, OCT, NOW, SETTINGS)
     assert f["received"] == 6  # C1–C6
     assert f["resolved"] == 4  # C1, C2, C3, C8 (C4 is in progress again)
     assert f["closed"] == 2  # C1, C3
@@ -357,7 +402,7 @@ def test_complaint_figures_october(frames):
 
 def test_complaint_figures_september_as_of_its_end(frames):
     _, complaints, _ = frames
-    f = m.complaint_figures(complaints, SEP, NOW, SETTINGS)
+    f = complaint_figures(complaints, SEP, NOW, SETTINGS)
     assert (f["received"], f["resolved"], f["closed"]) == (2, 1, 1)  # C7, C8 / C7 / C7
     assert f["within_limit"] == 1.0 and f["median_days"] == pytest.approx(2.0)
     # at 1 Oct 00:00 C8 was still open (resolved 2 Oct) and past its due time (30 Sep 09:00)
@@ -365,7 +410,7 @@ def test_complaint_figures_september_as_of_its_end(frames):
 
 
 def test_resolved_exactly_at_due_counts_within_limit():
-    c = m.frame_from_records(
+    c = frame(
         "complaints",
         [
             {
@@ -379,20 +424,20 @@ def test_resolved_exactly_at_due_counts_within_limit():
             }
         ],
     )
-    assert m.complaint_figures(c, OCT, NOW, SETTINGS)["within_limit"] == 1.0
+    assert complaint_figures(c, OCT, NOW, SETTINGS)["within_limit"] == 1.0
     one_minute_late = c.assign(resolved_at=ts("2026-10-08 09:01"))
-    assert m.complaint_figures(one_minute_late, OCT, NOW, SETTINGS)["within_limit"] == 0.0
+    assert complaint_figures(one_minute_late, OCT, NOW, SETTINGS)["within_limit"] == 0.0
 
 
 def test_blank_due_at_is_computed_by_the_workflow_rule(frames):
     _, complaints, _ = frames
-    prepared = m.prepare_complaints(complaints, SETTINGS)
+    prepared = prepare_complaints(complaints, SETTINGS)
     assert prepared.loc[2, "_due"] == ts("2026-10-15 09:00")  # C3: Mon + 3 working days
     assert prepared.loc[2, "_owner"] == "张伟"  # no handler: the first receiver
 
 
 def test_holidays_are_skipped_in_time_to_resolve():
-    c = m.frame_from_records(
+    c = frame(
         "complaints",
         [
             {
@@ -406,26 +451,53 @@ def test_holidays_are_skipped_in_time_to_resolve():
             }
         ],
     )
-    plain = m.complaint_figures(c, OCT, NOW, SETTINGS)["median_days"]
+    plain = complaint_figures(c, OCT, NOW, SETTINGS)["median_days"]
     golden_week = replace(SETTINGS, holidays=frozenset(dt.date(2026, 10, d) for d in range(1, 8)))
     # Wed 30 Sep 09:00 → Fri 9 Oct 09:00 = 7 working days; 1–7 Oct off: 2 (30 Sep, 8 Oct)
     assert plain == pytest.approx(7.0)
-    assert m.complaint_figures(c, OCT, NOW, golden_week)["median_days"] == pytest.approx(2.0)
+    assert complaint_figures(c, OCT, NOW, golden_week)["median_days"] == pytest.approx(2.0)
 
 
-def test_state_at_rewinds_later_resolutions(frames):
+def test_open_overdue_rewinds_later_resolutions(frames):
     _, complaints, _ = frames
-    s = m.state_at(complaints, ts("2026-10-01"))
-    assert set(s["complaint_id"]) == {"C7", "C8"}
-    c8 = s.set_index("complaint_id").loc["C8"]
-    assert c8["status"] == "in_progress" and pd.isna(c8["resolved_at"])
-    assert s.set_index("complaint_id").loc["C7", "status"] == "closed"
+    open_, overdue = open_overdue(complaints, ts("2026-10-01"), SETTINGS)
+    ids = complaints["complaint_id"]
+    # at 1 Oct: C8 (resolved only on 2 Oct, due 30 Sep) was open and overdue; C7 was closed;
+    # C1–C6 were not received yet
+    assert ids[open_].tolist() == ["C8"] and ids[overdue].tolist() == ["C8"]
+    assert open_.index.equals(complaints.index) and overdue.dtype == bool
+
+
+def test_blank_status_counts_as_open_in_the_figures(frames):
+    """A hand-typed row with no status is open (as "received"), like `workflow.open_mask`
+    says: it counts as open and, once past its (computed) due date, as overdue."""
+    clients, complaints, revisits = frames
+    typed = frame(
+        "complaints",
+        [
+            {
+                "complaint_id": "C9",
+                "client_id": "K1",
+                "received_at": ts("2026-10-26 09:00"),  # due (computed) Thu 29 Oct 09:00
+                "category": "other",
+                "severity": "normal",
+                "first_receiver": "李娜",
+                "status": "",
+            }
+        ],
+    )
+    both = pd.concat([complaints, typed], ignore_index=True)
+    f = complaint_figures(both, OCT, NOW, SETTINGS)
+    assert (f["open"], f["overdue"]) == (4, 3)  # C4, C5, C6 + C9 / C4, C5 + C9
+    d = dashboard(clients, both, revisits, Filters.for_period(OCT), NOW, SETTINGS)
+    assert "C9" in d.overdue["complaint_id"].tolist()
+    assert d.overdue.set_index("complaint_id").loc["C9", "due_at"] == ts("2026-10-29 09:00")
 
 
 def test_empty_period_gives_zeros_and_none(frames):
     clients, complaints, revisits = frames
-    jan = m.month_period("2024-01")
-    f = m.period_figures(clients, complaints, revisits, jan, NOW, SETTINGS)
+    jan = month_period("2024-01")
+    f = period_figures(clients, complaints, revisits, jan, NOW, SETTINGS)
     assert f["received"] == f["resolved"] == f["closed"] == f["open"] == f["overdue"] == 0
     assert f["within_limit"] is None and f["median_days"] is None and f["p90_days"] is None
     assert f["completion"] is None and f["reach_rate"] is None and f["avg_score"] is None
@@ -433,13 +505,13 @@ def test_empty_period_gives_zeros_and_none(frames):
 
 
 def test_empty_inputs_never_raise():
-    d = m.dashboard(None, None, None, m.Filters.for_period(OCT), NOW, SETTINGS)
+    d = dashboard(None, None, None, Filters.for_period(OCT), NOW, SETTINGS)
     assert all(k.value in (0, None) for k in d.kpis.values())
     assert d.star is None and d.overdue.empty and d.reopened.empty and d.staff.empty
     assert d.over_time["category"].empty and d.top_categories.empty
     assert d.resolve_hist["count"].sum() == 0
     empty = [pd.DataFrame(columns=["client_id"]), pd.DataFrame(), pd.DataFrame()]
-    d = m.dashboard(*empty, m.Filters.for_period(OCT), NOW, SETTINGS)
+    d = dashboard(*empty, Filters.for_period(OCT), NOW, SETTINGS)
     assert d.kpis["received"].value == 0
 
 
@@ -448,26 +520,17 @@ def test_empty_inputs_never_raise():
 
 def test_reopen_events_from_log_and_unhappy_followup(frames):
     _, complaints, revisits = frames
-    ev = m.reopen_events(complaints, revisits)
+    ev = reopen_events(complaints, revisits)
     c4 = ev[ev["complaint_id"] == "C4"]
     assert sorted(c4["source"]) == ["log", "revisit"]
     assert set(c4["at"]) == {ts("2026-10-22 10:00")}
     c7 = ev[ev["complaint_id"] == "C7"]  # undated hand-written line: reopened, no date
     assert len(c7) == 1 and pd.isna(c7["at"].iloc[0])
-    assert m.reopened_mask(complaints, revisits).tolist() == [
-        False,
-        False,
-        False,
-        True,
-        False,
-        False,
-        True,
-        False,
-    ]
+    assert set(ev["complaint_id"]) == {"C4", "C7"}
 
 
 def test_reopen_detection_variants():
-    c = m.frame_from_records(
+    c = frame(
         "complaints",
         [
             {"complaint_id": "A", "progress_log": "2026/10/03 08:15 Boss REOPEN: client called"},
@@ -475,7 +538,7 @@ def test_reopen_detection_variants():
             {"complaint_id": "C", "progress_log": "2026-10-03 09:00 王芳 resolve: done"},
         ],
     )
-    r = m.frame_from_records(
+    r = frame(
         "revisits",
         [
             # reached, solved, but unsatisfied → reopens; unreached or routine → does not
@@ -505,7 +568,7 @@ def test_reopen_detection_variants():
             },
         ],
     )
-    ev = m.reopen_events(c, r).set_index("complaint_id")
+    ev = reopen_events(c, r).set_index("complaint_id")
     assert ev.loc["A", "at"] == ts("2026-10-03 08:15") and ev.loc["A", "source"] == "log"
     assert pd.isna(ev.loc["B", "at"])  # a Chinese date is not a log stamp: undated
     assert ev.loc["C", "source"] == "revisit"
@@ -514,13 +577,13 @@ def test_reopen_detection_variants():
 
 def test_reopened_list_for_october(frames):
     clients, complaints, revisits = frames
-    out = m.reopened_list(complaints, revisits, OCT, SETTINGS, clients)
+    out = reopened_list(complaints, revisits, OCT, SETTINGS, clients)
     assert out["complaint_id"].tolist() == ["C4"]
     row = out.iloc[0]
     # logged and recorded by the revisit the same day: one reopen
     assert row["times"] == 1 and row["reopened_at"] == ts("2026-10-22 10:00")
     assert row["client_name"] == "王小明" and row["owner"] == "王芳"
-    everything = m.reopened_list(complaints, revisits, None, SETTINGS)
+    everything = reopened_list(complaints, revisits, None, SETTINGS)
     assert set(everything["complaint_id"]) == {"C4", "C7"}
 
 
@@ -529,7 +592,7 @@ def test_reopened_list_for_october(frames):
 
 def test_revisit_figures_october(frames):
     _, complaints, revisits = frames
-    f = m.revisit_figures(revisits, complaints, OCT, SETTINGS)
+    f = revisit_figures(revisits, complaints, OCT, SETTINGS)
     assert (f["revisits"], f["reached"]) == (5, 4)  # R1–R5; R2 not reached
     assert f["reach_rate"] == pytest.approx(0.8)
     assert f["solved_share"] == pytest.approx(2 / 3)  # R1 yes, R3 yes, R4 no (R5 blank)
@@ -541,7 +604,7 @@ def test_revisit_figures_october(frames):
 
 def test_kpis_with_previous_period(frames):
     clients, complaints, revisits = frames
-    k = m.kpis(clients, complaints, revisits, OCT, NOW, SETTINGS)
+    k = dashboard(clients, complaints, revisits, Filters.for_period(OCT), NOW, SETTINGS).kpis
     assert (k["received"].value, k["received"].previous, k["received"].change) == (6, 2, 4)
     assert (k["overdue"].value, k["overdue"].previous) == (2, 1)
     assert k["overdue"].trend == "bad" and k["resolved"].trend == "good"
@@ -557,7 +620,7 @@ def test_kpis_with_previous_period(frames):
 
 def test_complaints_per_100_by_grade(frames):
     clients, complaints, _ = frames
-    out = m.complaints_per_100(complaints, clients, OCT).set_index("grade")
+    out = complaints_per_100(complaints, clients, OCT).set_index("grade")
     assert out.loc["A", "active_clients"] == 1 and out.loc["A", "complaints"] == 3  # C1 C2 C6
     assert out.loc["A", "per_100"] == pytest.approx(300.0)
     assert out.loc["B", "per_100"] == pytest.approx(200.0)  # C3, C4 / K2
@@ -566,14 +629,14 @@ def test_complaints_per_100_by_grade(frames):
 
 def test_clients_by_grade_status_and_new_per_month(frames):
     clients, _, _ = frames
-    g = m.clients_by_grade_status(clients)
+    g = clients_by_grade_status(clients)
     assert g.set_index(["grade", "status"])["count"].to_dict() == {
         ("A", "active"): 1,
         ("A", "lost"): 1,
         ("B", "active"): 1,
         ("C", "dormant"): 1,
     }
-    new = m.new_clients_per_month(clients, m.trend_window(OCT, "M")).set_index("bucket")
+    new = new_clients_per_month(clients, trend_window(OCT, "M")).set_index("bucket")
     assert len(new) == 12 and new.loc[ts("2026-10-01"), "count"] == 1
     assert new.loc[ts("2026-09-01"), "count"] == 1 and new["count"].sum() == 2
 
@@ -583,8 +646,8 @@ def test_clients_by_grade_status_and_new_per_month(frames):
 
 def test_complaints_over_time_weekly(frames):
     _, complaints, _ = frames
-    window = m.Period(ts("2026-09-28"), ts("2026-11-02"))  # five weeks, Mondays
-    out = m.complaints_over_time(complaints, window, "W", "category")
+    window = Period(ts("2026-09-28"), ts("2026-11-02"))  # five weeks, Mondays
+    out = complaints_over_time(complaints, window, "W", "category")
     assert out["bucket"].nunique() == 5 and set(out["key"]) == {
         "billing",
         "service_quality",
@@ -599,14 +662,14 @@ def test_complaints_over_time_weekly(frames):
 
 def test_counts_open_by_and_histogram(frames):
     _, complaints, _ = frames
-    by = m.counts_by(complaints, OCT, "channel").set_index("key")
+    by = counts_by(complaints, OCT, "channel").set_index("key")
     assert by.loc["phone", "count"] == 4 and by.loc["phone", "share"] == pytest.approx(4 / 6)
-    lvl = m.open_by(complaints, OCT.as_of(NOW), SETTINGS, "level").set_index("key")
+    lvl = open_by(complaints, OCT.as_of(NOW), SETTINGS, "level").set_index("key")
     assert lvl.loc["department"].tolist() == [1, 1, 0]  # C4: open, overdue, on time
     assert lvl.loc["frontline"].tolist() == [2, 1, 1]  # C5 overdue, C6 on time
-    own = m.open_by(complaints, OCT.as_of(NOW), SETTINGS, "owner")
+    own = open_by(complaints, OCT.as_of(NOW), SETTINGS, "owner")
     assert own.iloc[0]["key"] == "王芳" and own.iloc[0]["open"] == 2  # busiest first
-    hist = m.resolve_time_distribution(complaints, OCT, SETTINGS).set_index("bin_start")
+    hist = resolve_time_distribution(complaints, OCT, SETTINGS).set_index("bin_start")
     assert hist["count"].sum() == 4
     assert hist.loc[1.0, "count"] == 1 and hist.loc[3.0, "count"] == 1  # C3 1.0; C1 3.0
     assert hist.loc[4.0, "count"] == 1 and hist.loc[5.0, "count"] == 1  # C2 4.0; C8 5.0
@@ -614,7 +677,7 @@ def test_counts_open_by_and_histogram(frames):
 
 def test_score_trend_monthly(frames):
     _, _, revisits = frames
-    out = m.score_trend(revisits, m.Period(SEP.start, OCT.end), "M").set_index("bucket")
+    out = score_trend(revisits, Period(SEP.start, OCT.end), "M").set_index("bucket")
     assert out.loc[ts("2026-10-01"), "avg_score"] == pytest.approx(6.5)
     assert out.loc[ts("2026-10-01"), "scored"] == 4
     assert out.loc[ts("2026-10-01"), "satisfied_share"] == pytest.approx(0.5)
@@ -622,7 +685,7 @@ def test_score_trend_monthly(frames):
 
 
 def test_chart_series_are_capped_at_5000_rows():
-    many = m.frame_from_records(
+    many = frame(
         "complaints",
         [
             {
@@ -633,9 +696,9 @@ def test_chart_series_are_capped_at_5000_rows():
             for i in range(2500)
         ],
     )
-    window = m.Period(ts("1990-01-01"), ts("2040-01-01"))
-    out = m.complaints_over_time(many, window, "W", "category")
-    assert 0 < len(out) <= m.MAX_CHART_ROWS
+    window = Period(ts("1990-01-01"), ts("2040-01-01"))
+    out = complaints_over_time(many, window, "W", "category")
+    assert 0 < len(out) <= MAX_CHART_ROWS
     assert out["bucket"].max() == ts("2039-12-26")  # the latest weeks are kept
 
 
@@ -644,7 +707,7 @@ def test_chart_series_are_capped_at_5000_rows():
 
 def test_overdue_list_as_of_month_end(frames):
     clients, complaints, _ = frames
-    out = m.overdue_list(complaints, OCT.as_of(NOW), SETTINGS, clients)
+    out = overdue_list(complaints, OCT.as_of(NOW), SETTINGS, clients)
     assert out["complaint_id"].tolist() == ["C4", "C5"]  # most overdue first
     # C4 due Fri 23 Oct 09:00 → Sun 1 Nov 00:00: 0.625 (Fri) + 5 (26–30 Oct) = 5.6
     assert out["overdue_days"].tolist() == [5.6, 1.6]  # C5: Thu 0.625 + Fri 1 = 1.6
@@ -653,7 +716,7 @@ def test_overdue_list_as_of_month_end(frames):
 
 def test_top_categories_with_root_causes(frames):
     _, complaints, _ = frames
-    top, causes = m.top_categories(complaints, OCT, n=2)
+    top, causes = top_categories(complaints, OCT, n=2)
     assert top["category"].tolist() == ["billing", "service_quality"]
     assert top["count"].tolist() == [3, 2]
     assert top["share"].iloc[0] == pytest.approx(0.5)
@@ -664,7 +727,7 @@ def test_top_categories_with_root_causes(frames):
     assert causes["category"].tolist() == ["billing", "service_quality"]
     assert causes.iloc[1][["root_cause", "corrective_action"]].tolist() == ["人手不足", ""]
     no_actions = complaints.assign(corrective_action="")
-    assert m.top_categories(no_actions, OCT)[1]["corrective_action"].tolist() == ["", "", ""]
+    assert top_categories(no_actions, OCT)[1]["corrective_action"].tolist() == ["", "", ""]
 
 
 # --- staff and star ----------------------------------------------------------------------------
@@ -672,7 +735,7 @@ def test_top_categories_with_root_causes(frames):
 
 def test_staff_table(frames):
     _, complaints, revisits = frames
-    t = m.staff_table(complaints, revisits, OCT, NOW, SETTINGS)
+    t = staff_table(complaints, revisits, OCT, NOW, SETTINGS)
     assert t["staff"].tolist() == ["李娜", "张伟", "王芳", "赵敏", "钱七"]
     rows = t.set_index("staff")
     assert rows.loc["李娜", "handled"] == 2 and rows.loc["李娜", "within_limit"] == 0.0  # C2 C8
@@ -686,11 +749,11 @@ def test_staff_table(frames):
 
 def test_star_of_the_month_needs_enough_reached_revisits(frames):
     _, _, revisits = frames
-    assert m.star_of_the_month(revisits, "2026-10", 5) is None  # nobody has 5
-    star = m.star_of_the_month(revisits, "2026-10", 2)
+    assert star_of_the_month(revisits, "2026-10", 5) is None  # nobody has 5
+    star = star_of_the_month(revisits, "2026-10", 2)
     # 赵敏: 3 reached (9, 8, 6); 钱七 has 1 reached revisit: excluded however high
-    assert star == m.Star("赵敏", pytest.approx(23 / 3), 3, 3)
-    assert m.star_ranking(revisits, "2026-10", 1)["staff"].tolist() == ["赵敏", "钱七"]
+    assert star == Star("赵敏", pytest.approx(23 / 3), 3, 3)
+    assert star_ranking(revisits, "2026-10", 1)["staff"].tolist() == ["赵敏", "钱七"]
 
 
 def test_star_ties_broken_by_count():
@@ -706,7 +769,7 @@ def test_star_ties_broken_by_count():
             for i, s in enumerate(scores)
         ]
 
-    r = m.frame_from_records(
+    r = frame(
         "revisits",
         [
             *visits("甲", [8, 8, 8]),
@@ -715,11 +778,11 @@ def test_star_ties_broken_by_count():
             {"revisit_id": "x", "staff": "丙", "reached": "no", "done_at": ts("2026-10-11")},
         ],
     )
-    ranking = m.star_ranking(r, "2026-10", 2)
+    ranking = star_ranking(r, "2026-10", 2)
     assert ranking["staff"].tolist() == ["乙", "甲"]  # both average 8: 4 reached beat 3
     assert ranking["rank"].tolist() == [1, 2]
-    assert m.star_of_the_month(r, "2026-10", 1).staff == "丙"  # 10 with one is enough at N=1
-    assert m.star_of_the_month(r, "2026-11", 1) is None  # another month: nobody
+    assert star_of_the_month(r, "2026-10", 1).staff == "丙"  # 10 with one is enough at N=1
+    assert star_of_the_month(r, "2026-11", 1) is None  # another month: nobody
 
 
 # --- filters and the one-call dashboard --------------------------------------------------------
@@ -727,26 +790,26 @@ def test_star_ties_broken_by_count():
 
 def test_apply_filters(frames):
     clients, complaints, revisits = frames
-    f = m.apply_filters(
-        clients, complaints, revisits, m.Filters.for_period(OCT, categories=["billing"])
+    f = apply_filters(
+        clients, complaints, revisits, Filters.for_period(OCT, categories=["billing"])
     )
     assert f.complaints["complaint_id"].tolist() == ["C1", "C2", "C5"]
     assert f.revisits["revisit_id"].tolist() == ["R1"]  # follow-ups of those only
-    f = m.apply_filters(clients, complaints, revisits, m.Filters.for_period(OCT, grades=["A"]))
+    f = apply_filters(clients, complaints, revisits, Filters.for_period(OCT, grades=["A"]))
     assert f.complaints["complaint_id"].tolist() == ["C1", "C2", "C6", "C8"]
     assert f.clients["client_id"].tolist() == ["K1", "K4"]
-    f = m.apply_filters(clients, complaints, revisits, m.Filters.for_period(OCT, handlers=["张伟"]))
+    f = apply_filters(clients, complaints, revisits, Filters.for_period(OCT, handlers=["张伟"]))
     assert f.complaints["complaint_id"].tolist() == ["C3", "C7"]  # C3 via first receiver
     assert f.revisits.empty
 
 
 def test_dashboard_with_filters(frames):
     clients, complaints, revisits = frames
-    d = m.dashboard(
+    d = dashboard(
         clients,
         complaints,
         revisits,
-        m.Filters.for_period(OCT, categories=["billing"]),
+        Filters.for_period(OCT, categories=["billing"]),
         NOW,
         SETTINGS,
         "M",
@@ -756,14 +819,14 @@ def test_dashboard_with_filters(frames):
     assert set(d.over_time["category"]["key"]) == {"billing"}
     assert d.overdue["complaint_id"].tolist() == ["C5"]
     assert d.freq == "M" and d.star_month == "2026-10"
-    for name, frame in d.chart_frames().items():
-        assert len(frame) <= m.MAX_CHART_ROWS, name
+    for name, shown in chart_frames(d).items():
+        assert len(shown) <= MAX_CHART_ROWS, name
 
 
 def test_dashboard_handler_filter_keeps_followups_by_others(frames):
     clients, complaints, revisits = frames
-    d = m.dashboard(
-        clients, complaints, revisits, m.Filters.for_period(OCT, handlers=["王芳"]), NOW, SETTINGS
+    d = dashboard(
+        clients, complaints, revisits, Filters.for_period(OCT, handlers=["王芳"]), NOW, SETTINGS
     )
     # 王芳 owns C1, C4, C5; C1 was resolved in Oct and followed up by 赵敏 (R1)
     assert d.kpis["completion"].value == 1.0
@@ -773,8 +836,8 @@ def test_dashboard_handler_filter_keeps_followups_by_others(frames):
 
 def test_download_tables(frames):
     clients, complaints, revisits = frames
-    t = m.download_tables(
-        clients, complaints, revisits, m.Filters.for_period(OCT, severities=["normal"])
+    t = download_tables(
+        clients, complaints, revisits, Filters.for_period(OCT, severities=["normal"])
     )
     assert t.complaints["complaint_id"].tolist() == ["C1", "C3", "C4", "C6"]
     assert "_row" not in t.complaints.columns and "_row" not in t.clients.columns
@@ -783,15 +846,15 @@ def test_download_tables(frames):
 
 
 def test_formatting():
-    assert m.format_value("share", 0.875) == "87.5%" and m.format_value("count", 1234) == "1,234"
-    assert m.format_value("days", None) == "—"
-    assert m.format_change("share", -0.025) == "−2.5 pp"
-    assert m.format_change("count", 3) == "+3" and m.format_change("days", None) == ""
-    assert m.format_change("days", -0.01) == "+0.0"  # no "−0.0"
-    k = m.Kpi("overdue", 4, 2, "count", False)
-    assert (k.change, k.change_pct, k.trend) == (2, 1.0, "bad")
-    assert m.Kpi("median_days", 1.42, 1.40, "days", False).trend == "neutral"  # shows +0.0
-    assert m.Kpi("within_limit", 0.9, 0.8, "share", True).trend == "good"
+    assert format_value("share", 0.875) == "87.5%" and format_value("count", 1234) == "1,234"
+    assert format_value("days", None) == "—"
+    assert format_change("share", -0.025) == "−2.5 pp"
+    assert format_change("count", 3) == "+3" and format_change("days", None) == ""
+    assert format_change("days", -0.01) == "+0.0"  # no "−0.0"
+    k = Kpi("overdue", 4, 2, "count", False)
+    assert (k.change, k.trend) == (2, "bad")
+    assert Kpi("median_days", 1.42, 1.40, "days", False).trend == "neutral"  # shows +0.0
+    assert Kpi("within_limit", 0.9, 0.8, "share", True).trend == "good"
 
 
 def test_benchmark_snapshot_follows_the_contract():
@@ -806,14 +869,22 @@ def test_benchmark_snapshot_follows_the_contract():
     spec.loader.exec_module(bench)
     clients, complaints, revisits = bench.synthetic_snapshot(200, 600, 600, settings=SETTINGS)
     assert (len(clients), len(complaints), len(revisits)) == (200, 600, 600)
-    for frame in (clients, complaints, revisits):
-        kinds = {str(t) for t in frame.dtypes}
+    for tab in (clients, complaints, revisits):
+        kinds = {str(t) for t in tab.dtypes}
         assert kinds <= {"object", "datetime64[ns]", "Int64"}, kinds
     assert set(complaints["status"]) <= {"received", "in_progress", "resolved", "closed"}
     assert revisits["score"].dropna().between(1, 10).all()
     now = bench.NOW
-    d = m.dashboard(
-        clients, complaints, revisits, m.Filters.for_period(m.this_month(now)), now, SETTINGS
-    )
+    d = dashboard(clients, complaints, revisits, Filters.for_period(this_month(now)), now, SETTINGS)
     assert d.kpis["received"].value > 0 and d.kpis["reopened"].value > 0
-    assert all(len(f) <= m.MAX_CHART_ROWS for f in d.chart_frames().values())
+    assert all(len(f) <= MAX_CHART_ROWS for f in chart_frames(d).values())
+
+
+def test_package_reexports_what_callers_use():
+    """`from utils import metrics as m` keeps working: the package re-exports the names the
+    pages, the report and the charts use, as the very objects of the concept modules."""
+    from utils import metrics
+
+    assert all(hasattr(metrics, name) for name in metrics.__all__)
+    assert metrics.dashboard is dashboard and metrics.Filters is Filters
+    assert metrics.MAX_CHART_ROWS == MAX_CHART_ROWS and metrics.Dashboard is Dashboard

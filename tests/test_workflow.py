@@ -16,10 +16,14 @@ from utils.workflow import (
     assign,
     close,
     compute_due_at,
+    effective_due_at,
     escalate,
+    fill_due,
+    is_open,
     is_overdue,
     log_line,
     new_complaint_fields,
+    open_mask,
     overdue_mask,
     record_feedback,
     record_progress,
@@ -155,6 +159,33 @@ def test_overdue_mask_keeps_the_index_and_handles_holidays() -> None:
     mask = overdue_mask(df, wed_17, settings)
     assert mask.index.tolist() == [10, 20]
     assert mask.tolist() == [False, True]
+
+
+def test_blank_status_counts_as_open() -> None:
+    """One rule for every part of the app: a hand-typed row with no status is "received"."""
+    assert is_open("") and is_open("  ") and is_open(None)
+    assert is_open("received") and is_open(" in_progress ")
+    assert not is_open("resolved") and not is_open("closed")
+    status = pd.Series(
+        ["", "received", "in_progress", "resolved", "closed", None], index=range(5, 11)
+    )
+    assert open_mask(status).tolist() == [True, True, True, False, False, True]
+    assert open_mask(status).index.equals(status.index)
+    blank = complaint(status="")
+    assert "resolve" in allowed_actions(blank, "manager", NO_REVISITS, S)
+    assert is_overdue(blank, dt.datetime(2026, 11, 26, 8, 0), S)  # due Wed 25 Nov 16:00
+
+
+def test_fill_due_computes_only_blank_due_dates() -> None:
+    given = dt.datetime(2026, 12, 1, 9, 0)
+    rows = [complaint(), complaint(due_at=given), complaint(received_at=None)]
+    df = frame("complaints", rows).set_index(pd.Index([7, 8, 9]))
+    due = fill_due(df, S)
+    assert due.index.tolist() == [7, 8, 9]
+    assert due.loc[7] == pd.Timestamp("2026-11-25 16:00")  # Fri 16:00 + 3 working days
+    assert due.loc[8] == pd.Timestamp(given) and pd.isna(due.loc[9])
+    assert [effective_due_at(r, S) for r in rows[:2]] == [due.loc[7], due.loc[8]]
+    assert pd.isna(df.loc[7, "due_at"])  # the frame itself is left as it is
 
 
 # --- the log -------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ import pandas as pd
 
 from sheets_schema import choices as ch
 from utils.i18n import t
-from utils.metrics import MAX_CHART_ROWS, Dashboard
+from utils.metrics.overview import Dashboard
+from utils.metrics.series import MAX_CHART_ROWS
 
 # one colour per choice value, keyed by the value (labels are translated on top)
 PALETTES: dict[str, dict[str, str]] = {
@@ -151,7 +152,7 @@ def over_time_chart(
     height: int = 260,
 ) -> alt.Chart:
     """Stacked bars: complaints received per week/month, split by `by` (frame from
-    `metrics.complaints_over_time`)."""
+    `metrics.series.complaints_over_time`)."""
     df = _labelled(frame, by, lang)
     periods = pd.Series(sorted(pd.to_datetime(df["bucket"]).unique()))
     short, long = _bucket_labels(df["bucket"], freq, lang)
@@ -198,7 +199,7 @@ def breakdown_chart(
     width: Width = "container",
     title_key: str | None = None,
 ) -> alt.Chart:
-    """Horizontal bars with counts and shares (frame from `metrics.counts_by`)."""
+    """Horizontal bars with counts and shares (frame from `metrics.series.counts_by`)."""
     df = _labelled(frame, dimension, lang)[["key", "label", "count", "share"]]
     df = _cap_rows(df)
     scale = color_scale(dimension, list(df["key"].astype(str)), lang)
@@ -226,7 +227,7 @@ def open_by_chart(
     frame: pd.DataFrame, lang: str, by: str = "level", width: Width = "container"
 ) -> alt.Chart:
     """Open complaints per level or per owner (`by="owner"`), overdue part in red (frame from
-    `metrics.open_by`). At most `MAX_BARS` people, the busiest."""
+    `metrics.series.open_by`). At most `MAX_BARS` people, the busiest."""
     df = frame.sort_values("open", ascending=False).head(MAX_BARS) if by == "owner" else frame
     if by == "level":
         order = {v: i for i, v in enumerate(ch.LEVEL.values)}
@@ -276,7 +277,7 @@ def resolve_time_chart(
     height: int = 220,
 ) -> alt.LayerChart:
     """Histogram of working days to resolve, with the median and 90th percentile marked
-    (frame from `metrics.resolve_time_distribution`)."""
+    (frame from `metrics.series.resolve_time_distribution`)."""
     df = frame.copy()
     finite = df["bin_end"].replace(np.inf, np.nan)
     top = float(df["bin_start"].max()) + 2 if len(df) else 12.0
@@ -346,7 +347,7 @@ def resolve_time_chart(
 
 def revisit_rates_chart(frame: pd.DataFrame, lang: str, width: Width = "container") -> alt.Chart:
     """The revisit shares (completion, reach rate, solved, satisfied) as 0–100 % bars (frame
-    from `metrics.revisit_rates`)."""
+    from `metrics.series.revisit_rates`)."""
     df = frame.copy()
     df["label"] = [t(f"dash.kpi.{k}", lang) for k in df["key"]]
     df["detail"] = [
@@ -382,7 +383,7 @@ def score_trend_chart(
     width: Width = "container",
     height: int = 220,
 ) -> alt.Chart:
-    """Average revisit score (1–10) per week/month (frame from `metrics.score_trend`)."""
+    """Average revisit score (1–10) per week/month (frame from `metrics.series.score_trend`)."""
     df = frame.copy()
     df["period"], df["period_long"] = _bucket_labels(df["bucket"], freq, lang)
     df = _cap_rows(df[["period", "period_long", "avg_score", "scored", "satisfied_share"]])
@@ -417,7 +418,8 @@ def score_trend_chart(
 def clients_chart(
     frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 220
 ) -> alt.Chart:
-    """Clients per grade, stacked by status (frame from `metrics.clients_by_grade_status`)."""
+    """Clients per grade, stacked by status (frame from
+    `metrics.series.clients_by_grade_status`)."""
     df = _labelled(frame, "grade", lang, "grade")
     df["status_label"] = [label_of("client_status", s, lang) for s in df["status"].astype(str)]
     df = _cap_rows(df[["grade", "label", "status", "status_label", "count"]])
@@ -454,7 +456,7 @@ def clients_chart(
 def new_clients_chart(
     frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 200
 ) -> alt.Chart:
-    """New clients per month (frame from `metrics.new_clients_per_month`)."""
+    """New clients per month (frame from `metrics.series.new_clients_per_month`)."""
     df = frame.copy()
     df["period"] = pd.to_datetime(df["bucket"]).dt.strftime("%Y-%m").astype(object)
     df = _cap_rows(df[["period", "count"]])
@@ -481,7 +483,8 @@ def new_clients_chart(
 def per_100_chart(
     frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 200
 ) -> alt.Chart:
-    """Complaints per 100 active clients, per grade (frame from `metrics.complaints_per_100`)."""
+    """Complaints per 100 active clients, per grade (frame from
+    `metrics.series.complaints_per_100`)."""
     df = _labelled(frame, "grade", lang, "grade")
     df = _cap_rows(df[["grade", "label", "active_clients", "complaints", "per_100"]])
     scale = color_scale("grade", list(df["grade"].astype(str)), lang)

@@ -16,6 +16,7 @@ from utils.i18n import t
 from utils.settings import Settings
 from utils.workflow import (
     ATTEMPT_CAP,
+    DONE_STATUSES,
     FOLLOWUP,
     append_log,
     as_datetime,
@@ -25,6 +26,7 @@ from utils.workflow import (
     log_line,
     next_level,
     status_of,
+    status_values,
 )
 
 FOLLOWUP_COLUMNS = [
@@ -79,8 +81,7 @@ def followup_queue(
     """Resolved complaints with no follow-up that reached the client since they were resolved,
     oldest resolution first. `attempts` counts the unreached tries so far; `unreachable` is
     True once attempts reach `settings.max_attempts` (a manager may then close it)."""
-    status = complaints["status"].fillna("").astype(str).str.strip()
-    resolved = complaints.loc[status == "resolved"].copy()
+    resolved = complaints.loc[status_values(complaints["status"]) == "resolved"].copy()
     resolved["complaint_id"] = resolved["complaint_id"].fillna("").astype(str).str.strip()
     resolved = resolved.drop_duplicates("complaint_id")
     summary = followup_summary(resolved, revisits)
@@ -188,7 +189,7 @@ def revisit_effects(
     if clean_text(revisit.get("reached")) == "yes":
         solved = clean_text(revisit.get("solved"))
         unhappy = solved == "no" or clean_text(revisit.get("attitude")) == "unsatisfied"
-        if unhappy and status in ("resolved", "closed"):
+        if unhappy and status in DONE_STATUSES:
             reason = _reopen_reason(revisit, lang)
             changes: dict = {"status": "in_progress"}
             if as_datetime(complaint.get("closed_at")) is not None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from utils.settings import Settings
-from utils.workflow import OPEN_STATUSES, clean_text, overdue_mask
+from utils.workflow import clean_text, open_mask, overdue_mask, status_values
 
 _PHONE_CHARS = re.compile(r"^[0-9+\-() 　]+$")
 _NON_DIGIT = re.compile(r"\D")
@@ -164,9 +164,9 @@ def complaint_list(
     (whole days), and `text` in the ID, client ID or description. Open views put the
     earliest due first; `all` and `mine` the latest received first."""
     overdue = overdue_mask(complaints, now, settings)
-    status = _text(complaints["status"]).replace("", "received")
+    status = status_values(complaints["status"])
     if view == "open":
-        mask = status.isin(OPEN_STATUSES)
+        mask = open_mask(status)
     elif view == "overdue":
         mask = overdue.copy()
     elif view == "mine":

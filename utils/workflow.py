@@ -28,9 +28,14 @@ from utils.settings import Settings
 from utils.workdays import add_working_days
 
 LEVELS: tuple[str, ...] = ch.LEVEL.values  # frontline, department, management, executive
+# Open and done, for every part of the app (rules, lists, queues, figures). A blank status —
+# a row typed into the sheet by hand without one — counts as "received", so it is open: it
+# has not been dealt with. `status_of` / `is_open` read one record that way, `status_values`
+# / `open_mask` a whole column.
 OPEN_STATUSES = ("received", "in_progress")
+DONE_STATUSES = ("resolved", "closed")
 MANAGER_ROLES = frozenset({"manager", "admin"})
-FOLLOWUP = "complaint_followup"
+FOLLOWUP = "complaint_followup"  # the revisit kind of a complaint follow-up
 ACTIONS = (
     "assign",
     "escalate",
@@ -86,6 +91,21 @@ def status_of(complaint: dict) -> str:
     return clean_text(complaint.get("status")) or "received"
 
 
+def is_open(status: Any) -> bool:
+    """A status is open: received or in progress; blank counts as received."""
+    return (clean_text(status) or "received") in OPEN_STATUSES
+
+
+def status_values(status: pd.Series) -> pd.Series:
+    """A status column as the rules read it: stripped, blank → "received"."""
+    return status.fillna("").astype(str).str.strip().replace("", "received")
+
+
+def open_mask(status: pd.Series) -> pd.Series:
+    """`is_open` over a whole status column (same index)."""
+    return status_values(status).isin(OPEN_STATUSES)
+
+
 def level_of(complaint: dict) -> str:
     """The complaint's level; blank (or unknown) counts as frontline."""
     level = clean_text(complaint.get("level"))
@@ -138,22 +158,33 @@ def due_series(received_at: pd.Series, severity: pd.Series, settings: Settings) 
     return out + (received - received.dt.normalize())
 
 
-def overdue_mask(complaints: pd.DataFrame, now: dt.datetime, settings: Settings) -> pd.Series:
-    """True for complaints still open (received/in_progress; blank = received) with `now` past
-    their due_at (computed from received_at and severity where due_at is blank)."""
-    status = complaints["status"].fillna("").astype(str).str.strip()
-    open_ = status.isin(OPEN_STATUSES) | (status == "")
+def fill_due(complaints: pd.DataFrame, settings: Settings) -> pd.Series:
+    """The complaints' due dates: `due_at`, computed from received_at + severity
+    (`due_series`) where the cell is blank, as on a hand-typed row; NaT where received_at is
+    blank too. The one place a missing due date is filled for whole tabs — the overdue rule,
+    the lists and the dashboard figures all read it (`effective_due_at` for one record)."""
     due = pd.to_datetime(complaints["due_at"])
-    missing = due.isna() & open_
+    missing = due.isna() & complaints["received_at"].notna()
     if missing.any():
-        part = complaints.loc[missing]
         due = due.copy()
+        part = complaints.loc[missing]
         due.loc[missing] = due_series(part["received_at"], part["severity"], settings)
-    return (open_ & due.notna() & (due < pd.Timestamp(now))).astype(bool)
+    return due
+
+
+def past_due(due: pd.Series, now: Any) -> pd.Series:
+    """True where `now` is strictly after the due date (NaT: never)."""
+    return (due.notna() & (due < pd.Timestamp(now))).astype(bool)
+
+
+def overdue_mask(complaints: pd.DataFrame, now: dt.datetime, settings: Settings) -> pd.Series:
+    """True for complaints still open (`open_mask`: received/in_progress, blank = received)
+    with `now` past their due date (`fill_due`)."""
+    return open_mask(complaints["status"]) & past_due(fill_due(complaints, settings), now)
 
 
 def effective_due_at(complaint: dict, settings: Settings) -> dt.datetime | None:
-    """The complaint's due_at, or computed from received_at + severity when blank."""
+    """`fill_due` for one record: its due_at, or received_at + severity when blank."""
     due = as_datetime(complaint.get("due_at"))
     if due is None:
         received = as_datetime(complaint.get("received_at"))
@@ -164,7 +195,7 @@ def effective_due_at(complaint: dict, settings: Settings) -> dt.datetime | None:
 
 def is_overdue(complaint: dict, now: dt.datetime, settings: Settings) -> bool:
     """The same rule as `overdue_mask`, for one record."""
-    if status_of(complaint) not in OPEN_STATUSES:
+    if not is_open(complaint.get("status")):
         return False
     due = effective_due_at(complaint, settings)
     return due is not None and now > due
@@ -325,7 +356,7 @@ def _check_feedback(complaint: dict, role: str, actor: str) -> None:
 
 def _check_reopen(complaint: dict, role: str, actor: str) -> None:
     _require_edit(complaint, role, actor)
-    _require_state(complaint, "reopen", ("resolved", "closed"))
+    _require_state(complaint, "reopen", DONE_STATUSES)
 
 
 def _check_close(

@@ -1,0 +1,123 @@
+"""Everything the dashboard shows, in one call: `dashboard()` filters the frames once,
+prepares them once, computes the open/overdue masks and the reopen events once, and hands
+them to every figure, chart series and list; the result is one `Dashboard`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from utils.metrics.filters import Filtered, Filters, apply_filters
+from utils.metrics.kpis import Kpi, make_kpis, period_figures
+from utils.metrics.lists import overdue_list, reopen_events, reopened_list, top_categories
+from utils.metrics.periods import FREQS, Period, month_period, previous_period, trend_window
+from utils.metrics.prepare import open_overdue, prepare_complaints, prepare_revisits
+from utils.metrics.series import (
+    clients_by_grade_status,
+    complaints_over_time,
+    complaints_per_100,
+    counts_by,
+    new_clients_per_month,
+    open_by,
+    resolve_time_distribution,
+    revisit_rates,
+    score_trend,
+)
+from utils.metrics.staff import Star, staff_table, star_of_the_month
+from utils.settings import Settings
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    previous: Period
+    as_of: pd.Timestamp
+    freq: str
+    window: Period
+    kpis: dict[str, Kpi]
+    over_time: dict[str, pd.DataFrame]  # category / channel / severity
+    by_category: pd.DataFrame
+    by_channel: pd.DataFrame
+    by_severity: pd.DataFrame
+    open_by_level: pd.DataFrame
+    open_by_owner: pd.DataFrame
+    resolve_hist: pd.DataFrame
+    revisit_rates: pd.DataFrame
+    score_trend: pd.DataFrame
+    clients_by_grade_status: pd.DataFrame
+    new_clients: pd.DataFrame
+    per_100: pd.DataFrame
+    staff: pd.DataFrame
+    star: Star | None
+    star_month: str
+    overdue: pd.DataFrame
+    reopened: pd.DataFrame
+    top_categories: pd.DataFrame
+    root_causes: pd.DataFrame
+    filtered: Filtered = field(repr=False)
+
+
+def dashboard(
+    clients: pd.DataFrame | None,
+    complaints: pd.DataFrame | None,
+    revisits: pd.DataFrame | None,
+    filters: Filters,
+    now: Any,
+    settings: Settings,
+    freq: str = "W",
+) -> Dashboard:
+    """All dashboard figures for the filters' period (freq "W" or "M" for the over-time
+    charts). Star of the month: the month the period ends in."""
+    freq = freq if freq in FREQS else "W"
+    period = filters.period
+    f = apply_filters(clients, complaints, revisits, filters)
+    co = prepare_complaints(f.complaints, settings)
+    rv = prepare_revisits(f.revisits)
+    # follow-ups count whoever made them: completion and reopen look at every revisit
+    narrowed = bool(filters.complaint_attrs or filters.handlers or filters.grades)
+    followups = rv
+    if narrowed:
+        followups = prepare_revisits(revisits)
+        followups = followups[followups["complaint_id"].isin(co["complaint_id"])]
+    as_of = period.as_of(now)
+    window = trend_window(period, freq)
+    masks = open_overdue(co, as_of, settings)
+    events = reopen_events(co, followups)
+    prev_period = previous_period(period, now)
+    cur = period_figures(f.clients, co, rv, period, now, settings, followups, events, masks)
+    prev = period_figures(f.clients, co, rv, prev_period, now, settings, followups, events)
+    top, causes = top_categories(co, period)
+    star_month = month_period(period.last_day)
+    return Dashboard(
+        period=period,
+        previous=prev_period,
+        as_of=as_of,
+        freq=freq,
+        window=window,
+        kpis=make_kpis(cur, prev),
+        over_time={
+            by: complaints_over_time(co, window, freq, by)
+            for by in ("category", "channel", "severity")
+        },
+        by_category=counts_by(co, period, "category"),
+        by_channel=counts_by(co, period, "channel"),
+        by_severity=counts_by(co, period, "severity"),
+        open_by_level=open_by(co, as_of, settings, "level", masks),
+        open_by_owner=open_by(co, as_of, settings, "owner", masks),
+        resolve_hist=resolve_time_distribution(co, period, settings),
+        revisit_rates=revisit_rates(cur),
+        score_trend=score_trend(rv, window, freq),
+        clients_by_grade_status=clients_by_grade_status(f.clients),
+        new_clients=new_clients_per_month(f.clients, trend_window(period, "M")),
+        per_100=complaints_per_100(co, f.clients, period),
+        staff=staff_table(co, rv, period, now, settings, masks),
+        star=star_of_the_month(rv, star_month, settings.star_min_revisits),
+        star_month=star_month.label(),
+        overdue=overdue_list(co, as_of, settings, f.clients, masks),
+        reopened=reopened_list(co, followups, period, settings, f.clients, events),
+        top_categories=top,
+        root_causes=causes,
+        filtered=f,
+    )
