@@ -1,6 +1,7 @@
-"""Sheetdesk: the frame around every page — navigation and sidebar (`utils.ui.app_frame`).
-Pages live in pages/ (listed in utils/navigation.py), logic in utils/."""
+"""Sheetdesk: the frame around every page — sign-in, navigation and sidebar
+(`utils.ui_frame.app_frame`). Pages live in pages/ (listed in utils/navigation.py), logic in
+utils/."""
 
-from utils import ui
+from utils import ui_frame
 
-ui.app_frame()
+ui_frame.app_frame()

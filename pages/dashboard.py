@@ -15,8 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from sheets_schema.tables import TABLES
-from utils import charts, clock, downloads, report, ui
+from utils import charts, clock, downloads, report, ui, ui_frame
 from utils import metrics as m
+from utils import ui_forms as uf
 from utils.errors import SheetdeskError
 from utils.store import Snapshot
 
@@ -209,12 +210,9 @@ def filters_line(filters: m.Filters, lang: str) -> str:
 # the page
 # ---------------------------------------------------------------------------------------------
 
-ui.page_frame()
+ui_frame.page_frame()
+who = uf.require_user()
 st.title(ui.tr("dash.page.title"))
-who = ui.user()
-if who is None:
-    st.info(ui.tr("dash.page.sign_in"), icon=":material/login:")
-    st.stop()
 if not who.is_manager:
     st.info(ui.tr("dash.page.managers_only", name=who.name), icon=":material/lock:")
     st.stop()

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from sheets_schema.tables import TAB_NAMES
-from utils import ui
+from utils import ui, ui_frame
+from utils import ui_forms as uf
 from utils.health import problem_table, summary
 
-ui.page_frame()
+ui_frame.page_frame()
+uf.require_user()
 st.title(ui.tr("health.title"))
 st.caption(ui.tr("health.intro"))
 store = ui.get_store()

@@ -3,12 +3,14 @@
 import streamlit as st
 
 from sheets_schema.tables import TAB_NAMES
-from utils import ui
+from utils import ui, ui_frame
+from utils import ui_forms as uf
 from utils.demo import load_demo
 from utils.display import labelled
 from utils.errors import SheetdeskError
 
-ui.page_frame()
+ui_frame.page_frame()
+uf.require_user()
 st.title(ui.tr("home.title"))
 store = ui.get_store()
 snap = ui.snapshot()
@@ -16,7 +18,7 @@ snap = ui.snapshot()
 if snap.is_empty():
     st.info(ui.tr("home.welcome"), icon="👋")
     if st.button(ui.tr("home.load_demo"), type="primary", key="load_demo"):
-        who = ui.user()
+        who = uf.require_user()
         with st.spinner():
             try:
                 counts = load_demo(store, user=who.name if who else "demo")

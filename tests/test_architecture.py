@@ -81,7 +81,7 @@ def _touches(name: str, forbidden: str) -> bool:
     return any(t == forbidden or t.startswith(forbidden + ".") for t in reach(name))
 
 
-GLUE = {"utils.ui", "utils.ui_forms"}  # the only Streamlit glue under utils/
+GLUE = {n for n in MODULES if n.startswith("utils.ui")}  # the only Streamlit glue under utils/
 STORE_USERS = {"utils.operations", "utils.cli", "utils.demo"} | GLUE  # steps that take a store
 RULES = sorted(
     n

@@ -1,4 +1,4 @@
-"""Small pure modules: who is acting, the data-health table, labelled frames, settings."""
+"""Small pure modules: the data-health table, labelled frames, languages, settings."""
 
 from __future__ import annotations
 
@@ -8,28 +8,11 @@ import pandas as pd
 import pytest
 
 from sheets_schema.problems import Problem
-from utils import auth
 from utils.display import labelled
 from utils.health import problem_table, summary
 from utils.i18n import default_lang, normalise_lang, t
 from utils.settings import load_settings
 from utils.workdays import add_working_days, working_days_between
-
-
-def test_sign_in_and_roles(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SHEETDESK_ROLES", raising=False)
-    session: dict = {}
-    assert auth.sign_in(session, "   ", {}) is None and auth.current_user(session) is None
-    user = auth.sign_in(session, " 王  芳 ", auth.role_map())
-    assert user == auth.User("王 芳", "manager")  # no roles configured: a trusting team
-    monkeypatch.setenv("SHEETDESK_ROLES", "周主任=manager, 管理员=admin, x=boss")
-    roles = auth.role_map({"小李": "staff"})
-    assert roles == {"小李": "staff", "周主任": "manager", "管理员": "admin"}
-    assert auth.sign_in(session, "王芳", roles).role == "staff"
-    assert auth.current_user(session).is_manager is False
-    assert auth.sign_in(session, "管理员", roles).is_admin
-    auth.sign_out(session)
-    assert auth.current_user(session) is None
 
 
 def test_language_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

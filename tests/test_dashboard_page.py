@@ -199,15 +199,22 @@ def test_custom_period_and_monthly_charts(demo: Path) -> None:
 # --- who may see it ---------------------------------------------------------------------------
 
 
-def test_staff_get_a_polite_message_and_no_figures(demo: Path) -> None:
-    at = open_dashboard(STAFF, "zh")
-    assert t("dash.page.managers_only", "zh", name="小王") in [x.value for x in at.info]
+def test_staff_do_not_get_the_dashboard(demo: Path) -> None:
+    at = open_dashboard(STAFF, "zh")  # a link straight to it: the menu has no such page
     assert not at.metric and charts(at) == 0 and not at.get("download_button")
+    assert [x.value for x in at.title] == [t("home.title", "zh")]
+    with pytest.raises(ValueError):
+        at.switch_page("pages/dashboard.py")
 
 
-def test_nobody_signed_in_is_asked_for_a_name(demo: Path) -> None:
-    at = open_dashboard(None, "en")
-    assert t("dash.page.sign_in", "en") in [x.value for x in at.info]
+def test_nobody_signed_in_gets_the_sign_in_form(demo: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["sheetdesk_lang"] = "en"
+    at.secrets["sheetdesk"] = {
+        "accounts": {"zhou": {"role": "manager", "password_hash": auth.hash_password("pw")}}
+    }
+    at.switch_page("pages/dashboard.py").run()
+    assert [x.value for x in at.title] == ["Sign in to Sheetdesk"]
     assert not at.metric
 
 
@@ -283,5 +290,5 @@ def test_unreadable_workbook_shows_the_message_not_a_traceback(
     use_workbook(path)
     at = open_dashboard(MANAGER, "en")
     assert not at.exception
-    assert any("is not a workbook Sheetdesk can open" in x.value for x in at.error)
+    assert any("is not an .xlsx workbook" in x.value for x in at.error)
     assert not at.metric

@@ -448,15 +448,6 @@ def test_a_save_the_workbook_cannot_take_is_kept_and_the_page_says_so(workbook):
     assert store_record(workbook, "clients", cid)["notes"] == "Excel 打开时保存"
 
 
-def test_pages_ask_for_a_name_first(workbook):
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["sheetdesk_lang"] = "en"
-    at.run()
-    for page in ("pages/clients.py", "pages/complaints.py", "pages/revisits.py"):
-        goto(at, page)
-        assert "Type your name in the sidebar first" in texts(at.info)
-
-
 def test_pages_render_on_demo_data_in_both_languages(workbook):
     from utils.demo import load_demo
 

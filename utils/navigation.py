@@ -29,5 +29,8 @@ DEFAULT_URL = "home"
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
-    """The pages a role uses, in menu order."""
-    return list(PAGES)
+    """The pages a role uses, in menu order: staff do not see the managers' pages. Nobody
+    signed in yet: every page (each shows the sign-in form, and a link to any page works)."""
+    if role in (None, "manager", "admin"):
+        return list(PAGES)
+    return [p for p in PAGES if not p.managers_only]

@@ -17,7 +17,7 @@ import streamlit as st
 
 from sheets_schema.columns import CHOICE, DATE, DATETIME, EMAIL, INT, PHONE
 from sheets_schema.tables import TABLES
-from utils import auth, ui
+from utils import auth, ui, ui_auth, ui_frame
 from utils.display import md
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, field_messages, format_value, record_details
@@ -49,7 +49,7 @@ def require_user() -> auth.User:
     """The signed-in person; without one, say so and stop the page."""
     who = ui.user()
     if who is None:
-        st.info(ui.tr("ui.sign_in_first"), icon="👤")
+        ui_auth.sign_in_page()  # stops the page
         st.stop()
     return who
 
@@ -487,7 +487,7 @@ def submit(
 def open_staff_page(*, conflicts: bool = True) -> tuple[auth.User, Store, Settings, str, Snapshot]:
     """What every staff page starts with: run inside app.py's frame, ask for a name, and hand
     back (user, store, settings, language, snapshot); shows a pending conflict dialog."""
-    ui.page_frame()
+    ui_frame.page_frame()
     who = require_user()
     snap = read_snapshot()
     if conflicts:
