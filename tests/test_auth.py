@@ -76,7 +76,7 @@ def test_guessing_is_slowed_then_locked_out_and_a_success_resets() -> None:
     for n, expected in enumerate([0, 0, 1, 2]):
         assert throttle.wait(keys, 100.0 + n) == (expected, 0), n
         throttle.failed(keys, 100.0 + n)
-    wait, locked = throttle.wait(keys, 110.0)
+    _, locked = throttle.wait(keys, 110.0)
     assert locked == pytest.approx(600 - 7)
     assert throttle.wait(keys, 104.0 + 601)[1] == 0, "the lock ends"
     throttle.failed(["browser:1.2.3.4"], 100.0)

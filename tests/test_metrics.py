@@ -55,7 +55,7 @@ from utils.settings import Settings
 NOW = pd.Timestamp("2026-11-05 10:00")
 OCT = month_period("2026-10")
 SEP = month_period("2026-09")
-SETTINGS = Settings()
+SETTINGS = Settings(calendar="none")  # the fixture counts weekends only
 
 
 def ts(text: str) -> pd.Timestamp:
@@ -456,6 +456,9 @@ def test_holidays_are_skipped_in_time_to_resolve():
     # Wed 30 Sep 09:00 → Fri 9 Oct 09:00 = 7 working days; 1–7 Oct off: 2 (30 Sep, 8 Oct)
     assert plain == pytest.approx(7.0)
     assert complaint_figures(c, OCT, NOW, golden_week)["median_days"] == pytest.approx(2.0)
+    # China's calendar knows the National Day week by itself (2026: 1–7 Oct off)
+    china = replace(SETTINGS, calendar="CN")
+    assert complaint_figures(c, OCT, NOW, china)["median_days"] == pytest.approx(2.0)
 
 
 def test_open_overdue_rewinds_later_resolutions(frames):

@@ -17,7 +17,7 @@ from utils.timeline import (
     parse_log,
     timeline_table,
 )
-from utils.workflow import append_log, log_line
+from utils import progress_log as plog
 
 from .test_search import frame
 
@@ -173,14 +173,18 @@ def test_client_summary():
 
 
 def test_parse_log_reads_the_apps_lines_and_keeps_hand_typed_ones():
-    log = append_log("", log_line(dt.datetime(2026, 11, 23, 10, 5), "王芳", "receive"))
-    log = append_log(
+    log = plog.append("", plog.line(dt.datetime(2026, 11, 23, 10, 5), "王芳", "receive"))
+    log = plog.append(
         log,
-        log_line(
-            dt.datetime(2026, 11, 23, 11, 0), "王芳", "escalate→department", "客户要求: 尽快处理"
+        plog.line(
+            dt.datetime(2026, 11, 23, 11, 0),
+            "王芳",
+            "escalate",
+            "客户要求: 尽快处理",
+            target="department",
         ),
     )
-    log = append_log(log, "周主任 电话说明了情况")  # typed by hand in the spreadsheet
+    log = plog.append(log, "周主任 电话说明了情况")  # typed by hand in the spreadsheet
     log += "\n\n"
     rows = parse_log(log)
     assert rows["by"].tolist() == ["王芳", "王芳", ""]

@@ -12,7 +12,6 @@ from utils.errors import WorkflowError
 from utils.settings import Settings
 from utils.workflow import (
     allowed_actions,
-    append_log,
     assign,
     close,
     compute_due_at,
@@ -21,7 +20,6 @@ from utils.workflow import (
     fill_due,
     is_open,
     is_overdue,
-    log_line,
     new_complaint_fields,
     open_mask,
     overdue_mask,
@@ -191,24 +189,12 @@ def test_fill_due_computes_only_blank_due_dates() -> None:
 # --- the log -------------------------------------------------------------------------------
 
 
-def test_log_line_format() -> None:
-    line = log_line(NOW, "王芳", "escalate→department", "客户要求赔偿")
-    assert line == "2026-11-23 10:05 王芳 escalate→department: 客户要求赔偿"
-    assert log_line(NOW, "王芳", "receive") == "2026-11-23 10:05 王芳 receive"
-    assert log_line(NOW, "王芳", "progress", "第一行\n第二行") == (
-        "2026-11-23 10:05 王芳 progress: 第一行 第二行"
+def test_log_lines_come_from_progress_log() -> None:
+    """The rules write their lines through utils.progress_log (tested there)."""
+    changes = escalate(complaint(), actor="王芳", now=NOW, reason="客户要求赔偿", role="manager")
+    assert changes["progress_log"].splitlines()[-1] == (
+        "2026-11-23 10:05 王芳 escalate→department: 客户要求赔偿"
     )
-
-
-def test_append_log_keeps_hand_typed_lines() -> None:
-    existing = "手工记录：已电话安抚客户\n11-22 张三 上门查看\n"
-    out = append_log(existing, "2026-11-23 10:05 王芳 progress: x")
-    assert out.splitlines() == [
-        "手工记录：已电话安抚客户",
-        "11-22 张三 上门查看",
-        "2026-11-23 10:05 王芳 progress: x",
-    ]
-    assert append_log("", "line") == "line"
 
 
 # --- new complaint -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pandas as pd
 from sheets_schema.tables import TABLES
 from sheets_schema.validate import validate_record
 from utils import clock
+from utils import progress_log as plog
 from utils import workflow as wf
 from utils.auth import User
 from utils.errors import (
@@ -163,8 +164,8 @@ def edit_complaint(
         changes["due_at"] = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
     columns = TABLES["complaints"].by_field
     names = ", ".join(columns[k].label(lang) for k in COMPLAINT_DETAILS if k in changes)
-    changes["progress_log"] = wf.append_log(
-        target.get("progress_log"), wf.log_line(when, user.name, "edit", names)
+    changes["progress_log"] = plog.append(
+        target.get("progress_log"), plog.line(when, user.name, "edit", names)
     )
     record_id = clean_text(target.get("complaint_id"))
     try:

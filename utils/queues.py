@@ -12,18 +12,17 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from utils import progress_log as plog
 from utils.i18n import t
 from utils.settings import Settings
 from utils.workflow import (
     ATTEMPT_CAP,
     DONE_STATUSES,
     FOLLOWUP,
-    append_log,
     as_datetime,
     clean_text,
     followup_summary,
     level_of,
-    log_line,
     next_level,
     status_of,
     status_values,
@@ -197,10 +196,10 @@ def revisit_effects(
             level = next_level(level_of(complaint))
             if level is None:
                 reason = f"{reason}; {t('workflow.log.already_top', lang)}"
-            log = append_log(log, log_line(now, actor, "reopen", reason))
+            log = plog.append(log, plog.line(now, actor, "reopen", reason))
             if level is not None:
                 changes["level"] = level
-                log = append_log(log, log_line(now, actor, f"escalate→{level}", reason))
+                log = plog.append(log, plog.line(now, actor, "escalate", reason, target=level))
             changes["progress_log"] = log
             return changes
         if solved == "yes" and not unhappy and status == "resolved":
@@ -208,7 +207,7 @@ def revisit_effects(
             return {
                 "status": "closed",
                 "closed_at": now,
-                "progress_log": append_log(log, log_line(now, actor, "close", detail)),
+                "progress_log": plog.append(log, plog.line(now, actor, "close", detail)),
             }
         return {}
     if status != "resolved":
@@ -217,4 +216,4 @@ def revisit_effects(
     if attempt < settings.max_attempts:
         return {}
     detail = t("workflow.log.unreachable", lang, revisit_id=rid, attempts=attempt)
-    return {"progress_log": append_log(log, log_line(now, actor, "unreachable", detail))}
+    return {"progress_log": plog.append(log, plog.line(now, actor, "unreachable", detail))}

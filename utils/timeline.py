@@ -10,11 +10,11 @@ date last.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
 from sheets_schema import choices as ch
+from utils import progress_log as plog
 from utils.i18n import t
 from utils.settings import Settings
 from utils.workflow import OPEN_STATUSES, clean_text, overdue_mask
@@ -34,9 +34,6 @@ EVENT_COLUMNS = [
     "score",
 ]
 LOG_COLUMNS = ["at", "by", "action", "detail"]
-_LOG_LINE = re.compile(
-    r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2})\s+(\S+)\s+([^\s:]+)(?::\s?(.*))?$"
-)
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -186,19 +183,19 @@ def client_summary(
 
 
 def parse_log(progress_log: object) -> pd.DataFrame:
-    """The progress log's lines as rows (`at`, `by`, `action`, `detail`), in the order written.
-    Lines the app wrote (`2026-11-23 10:05 王芳 escalate→department: reason`) are split up;
-    a line typed by hand in another form is kept whole in `detail`."""
-    rows = []
-    for line in clean_text(progress_log).splitlines():
-        if not line.strip():
-            continue
-        m = _LOG_LINE.match(line)
-        if m:
-            at = pd.to_datetime(m.group(1), errors="coerce")
-            rows.append((at, m.group(2), m.group(3), (m.group(4) or "").strip()))
-        else:
-            rows.append((pd.NaT, "", "", line.strip()))
+    """The progress log's lines as rows (`at`, `by`, `action`, `detail`), in the order written
+    (`utils.progress_log` reads them, in either language). An escalation's or assignment's
+    target stays in the action (`escalate→department`); a line typed by hand in another form
+    is kept whole in `detail`."""
+    rows = [
+        (
+            pd.NaT if e.at is None else pd.Timestamp(e.at),
+            e.by,
+            f"{e.action}→{e.target}" if e.target else e.action,
+            e.detail,
+        )
+        for e in plog.parse(clean_text(progress_log))
+    ]
     return pd.DataFrame(rows, columns=LOG_COLUMNS).astype({"at": "datetime64[ns]"})
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import annotated_types
 import numpy as np
@@ -22,18 +21,30 @@ import pandas as pd
 
 from sheets_schema import choices as ch
 from sheets_schema.models import Revisit
+from utils import progress_log as plog
+from utils.cells import DONE_STATUSES as DONE_STATUSES
+from utils.cells import OPEN_STATUSES as OPEN_STATUSES
+from utils.cells import as_datetime as as_datetime
+from utils.cells import clean_text as clean_text
+from utils.cells import is_open as is_open
+from utils.cells import open_mask as open_mask
+from utils.cells import status_of as status_of
+from utils.cells import status_values as status_values
+from utils.deadlines import DEFAULT_SEVERITY as DEFAULT_SEVERITY
+from utils.deadlines import compute_due_at as compute_due_at
+from utils.deadlines import due_series as due_series
+from utils.deadlines import effective_due_at as effective_due_at
+from utils.deadlines import fill_due as fill_due
+from utils.deadlines import is_overdue as is_overdue
+from utils.deadlines import overdue_mask as overdue_mask
+from utils.deadlines import past_due as past_due
+from utils.deadlines import severity_of as severity_of
+from utils.deadlines import time_limit as time_limit
 from utils.errors import WorkflowError
 from utils.i18n import t
 from utils.settings import Settings
-from utils.workdays import add_working_days
 
 LEVELS: tuple[str, ...] = ch.LEVEL.values  # frontline, department, management, executive
-# Open and done, for every part of the app (rules, lists, queues, figures). A blank status —
-# a row typed into the sheet by hand without one — counts as "received", so it is open: it
-# has not been dealt with. `status_of` / `is_open` read one record that way, `status_values`
-# / `open_mask` a whole column.
-OPEN_STATUSES = ("received", "in_progress")
-DONE_STATUSES = ("resolved", "closed")
 MANAGER_ROLES = frozenset({"manager", "admin"})
 FOLLOWUP = "complaint_followup"  # the revisit kind of a complaint follow-up
 ACTIONS = (
@@ -61,49 +72,9 @@ ATTEMPT_CAP = _attempt_cap()
 # --- small value helpers -------------------------------------------------------------------
 
 
-def clean_text(value: Any) -> str:
-    """A record's text value, stripped; None/NaN/NA → ""."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value).strip()
-
-
-def as_datetime(value: Any) -> dt.datetime | None:
-    """A record's date or date-time as a naive `datetime`; None/NaT/"" → None."""
-    if value is None or isinstance(value, str) or pd.isna(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return None
-
-
 def _same_person(a: str, b: str) -> bool:
     a, b = clean_text(a).casefold(), clean_text(b).casefold()
     return bool(a) and a == b
-
-
-def status_of(complaint: dict) -> str:
-    """The complaint's status; blank counts as received."""
-    return clean_text(complaint.get("status")) or "received"
-
-
-def is_open(status: Any) -> bool:
-    """A status is open: received or in progress; blank counts as received."""
-    return (clean_text(status) or "received") in OPEN_STATUSES
-
-
-def status_values(status: pd.Series) -> pd.Series:
-    """A status column as the rules read it: stripped, blank → "received"."""
-    return status.fillna("").astype(str).str.strip().replace("", "received")
-
-
-def open_mask(status: pd.Series) -> pd.Series:
-    """`is_open` over a whole status column (same index)."""
-    return status_values(status).isin(OPEN_STATUSES)
 
 
 def level_of(complaint: dict) -> str:
@@ -131,95 +102,21 @@ def may_edit(complaint: dict, role: str, actor: str) -> bool:
     )
 
 
-# --- due dates and overdue -----------------------------------------------------------------
-
-
-def _limit(severity: str, settings: Settings) -> int:
-    limits = settings.time_limits
-    return int(limits.get(clean_text(severity) or "normal", limits.get("normal", 3)))
-
-
-def compute_due_at(received_at: dt.datetime, severity: str, settings: Settings) -> dt.datetime:
-    """received_at + the severity's working days (blank severity = normal); the time of day
-    carries over; weekends and holidays are skipped."""
-    return add_working_days(received_at, _limit(severity, settings), settings.holidays)
-
-
-def due_series(received_at: pd.Series, severity: pd.Series, settings: Settings) -> pd.Series:
-    """`compute_due_at` over whole columns at once (NaT where received_at is NaT)."""
-    received = pd.to_datetime(received_at)
-    limits = pd.Series(settings.time_limits, dtype="int64")
-    pos = limits.index.get_indexer(severity.fillna("").astype(str).str.strip())
-    days = np.where(pos >= 0, limits.to_numpy()[pos], _limit("normal", settings))
-    day = received.dt.normalize().to_numpy().astype("datetime64[D]")
-    hol = [np.datetime64(h, "D") for h in settings.holidays]
-    moved = np.busday_offset(day, days.astype("int64"), roll="forward", holidays=hol)
-    out = pd.Series(moved, index=received.index).astype("datetime64[ns]")
-    return out + (received - received.dt.normalize())
-
-
-def fill_due(complaints: pd.DataFrame, settings: Settings) -> pd.Series:
-    """The complaints' due dates: `due_at`, computed from received_at + severity
-    (`due_series`) where the cell is blank, as on a hand-typed row; NaT where received_at is
-    blank too. The one place a missing due date is filled for whole tabs — the overdue rule,
-    the lists and the dashboard figures all read it (`effective_due_at` for one record)."""
-    due = pd.to_datetime(complaints["due_at"])
-    missing = due.isna() & complaints["received_at"].notna()
-    if missing.any():
-        due = due.copy()
-        part = complaints.loc[missing]
-        due.loc[missing] = due_series(part["received_at"], part["severity"], settings)
-    return due
-
-
-def past_due(due: pd.Series, now: Any) -> pd.Series:
-    """True where `now` is strictly after the due date (NaT: never)."""
-    return (due.notna() & (due < pd.Timestamp(now))).astype(bool)
-
-
-def overdue_mask(complaints: pd.DataFrame, now: dt.datetime, settings: Settings) -> pd.Series:
-    """True for complaints still open (`open_mask`: received/in_progress, blank = received)
-    with `now` past their due date (`fill_due`)."""
-    return open_mask(complaints["status"]) & past_due(fill_due(complaints, settings), now)
-
-
-def effective_due_at(complaint: dict, settings: Settings) -> dt.datetime | None:
-    """`fill_due` for one record: its due_at, or received_at + severity when blank."""
-    due = as_datetime(complaint.get("due_at"))
-    if due is None:
-        received = as_datetime(complaint.get("received_at"))
-        if received is not None:
-            due = compute_due_at(received, clean_text(complaint.get("severity")), settings)
-    return due
-
-
-def is_overdue(complaint: dict, now: dt.datetime, settings: Settings) -> bool:
-    """The same rule as `overdue_mask`, for one record."""
-    if not is_open(complaint.get("status")):
-        return False
-    due = effective_due_at(complaint, settings)
-    return due is not None and now > due
-
-
 # --- the progress log ----------------------------------------------------------------------
 
 
-def log_line(now: dt.datetime, actor: str, action: str, detail: str = "") -> str:
-    """`2026-11-23 10:05 王芳 escalate→department: reason` — one line, newlines in the detail
-    folded into spaces."""
-    line = f"{now:%Y-%m-%d %H:%M} {clean_text(actor) or '?'} {action}"
-    detail = " ".join(clean_text(detail).split())
-    return f"{line}: {detail}" if detail else line
-
-
-def append_log(progress_log: str, line: str) -> str:
-    """The log with `line` added at the end; existing (also hand-typed) lines are kept."""
-    existing = str(progress_log).rstrip() if clean_text(progress_log) else ""
-    return f"{existing}\n{line}" if existing else line
-
-
-def _log(complaint: dict, now: dt.datetime, actor: str, action: str, detail: str = "") -> str:
-    return append_log(complaint.get("progress_log"), log_line(now, actor, action, detail))
+def _log(
+    complaint: dict,
+    now: dt.datetime,
+    actor: str,
+    action: str,
+    detail: str = "",
+    *,
+    target: str = "",
+    lang: str = "en",
+) -> str:
+    line = plog.line(now, actor, action, detail, target=target, lang=lang)
+    return plog.append(complaint.get("progress_log"), line)
 
 
 # --- follow-ups seen from the complaint ----------------------------------------------------
@@ -433,7 +330,7 @@ def new_complaint_fields(
         "status": "received",
         "received_at": now,
         "due_at": compute_due_at(now, severity, settings),
-        "progress_log": log_line(now, actor, "receive"),
+        "progress_log": plog.line(now, actor, "receive"),
     }
 
 
@@ -446,7 +343,10 @@ def assign(
     handler = _required(handler, "workflow.need_handler")
     if _same_person(handler, complaint.get("handler")):
         raise WorkflowError("workflow.same_handler", handler=handler)
-    return {"handler": handler, "progress_log": _log(complaint, now, actor, f"assign→{handler}")}
+    return {
+        "handler": handler,
+        "progress_log": _log(complaint, now, actor, "assign", target=handler),
+    }
 
 
 def escalate(
@@ -456,7 +356,7 @@ def escalate(
     _check_escalate(complaint, role, actor)
     reason = _required(reason, "workflow.need_reason")
     level = next_level(level_of(complaint))
-    log = _log(complaint, now, actor, f"escalate→{level}", reason)
+    log = _log(complaint, now, actor, "escalate", reason, target=level)
     return {"level": level, "progress_log": log}
 
 

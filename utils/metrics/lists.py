@@ -16,7 +16,6 @@ from utils.metrics.periods import Period
 from utils.metrics.prepare import Masks, conform, open_overdue, prepare_complaints, prepare_revisits
 from utils.metrics.series import counts_by
 from utils.settings import Settings
-from utils.workdays import working_days_between
 
 REOPEN_PATTERN = r"(?i)reopen|重开|重新打开"
 _LOG_DATE = r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?)"
@@ -64,7 +63,7 @@ def overdue_list(
     o = c[overdue]
     out = _complaint_rows(o, clients)
     end = pd.Series(pd.Timestamp(moment), index=o.index)
-    days = working_days_between(o["_due"], end, settings.holidays) if len(o) else end
+    days = settings.work_calendar.working_days_between(o["_due"], end) if len(o) else end
     out["overdue_days"] = (
         pd.Series(np.asarray(days, dtype=float) if len(o) else [], index=o.index, dtype=float)
         .clip(lower=0)

@@ -15,7 +15,6 @@ from sheets_schema.columns import DATE, DATETIME, INT
 from sheets_schema.tables import TABLES
 from utils.metrics.periods import Period
 from utils.settings import Settings
-from utils.workdays import working_days_between
 from utils.workflow import DONE_STATUSES, FOLLOWUP, fill_due, past_due
 
 Masks = tuple[pd.Series, pd.Series]  # (open, overdue) at one moment, see `open_overdue`
@@ -89,7 +88,7 @@ def days_to_resolve(c: pd.DataFrame, settings: Settings) -> pd.Series:
     """Working days from received_at to resolved_at (NaN where either is missing; >= 0)."""
     if c.empty:
         return pd.Series(np.nan, index=c.index, dtype=float)
-    days = working_days_between(c["received_at"], c["resolved_at"], settings.holidays)
+    days = settings.work_calendar.working_days_between(c["received_at"], c["resolved_at"])
     return pd.Series(days.to_numpy(), index=c.index, dtype=float).clip(lower=0)
 
 
