@@ -222,6 +222,8 @@ def test_mask_record():
         "owner": "李娜",
         "phone": "139****5678",
         "address": "滨江区****",
+        "email": "",
+        "contact_person": "",
     }
     assert mask_record(client, "李娜", "staff") is client
     assert mask_record(client, "王芳", "manager") is client

@@ -1,11 +1,17 @@
-"""Who may see and change what in the client register (SPEC "Who may do what").
+"""Who may see and change what in the client register (SPEC "Who may do what"; the seeds:
+client information is confidential).
 
-Staff see a client's full phone number and address only when they own the client (客服负责人);
-for everyone else's clients both are masked (`138****5678`). Managers and admins see everything.
-Staff edit the clients they own; managers and admins edit any client. Complaint permissions
-are in `utils.workflow`.
+Staff see a client's contact details — phone, e-mail, address, contact person — only when they
+own the client (客服负责人); for everyone else's clients they are masked (`138****5678`,
+`z***@example.com`, `城东区****`, `张*`), in every path: `staff_view` masks the frames a staff
+session is handed, so tables, record pages, search results and anything built from them never
+hold the full values. A masked row keeps the full number's digits in the hidden column
+`_phone_key`, so a search by a client's whole phone number still finds them (never by a
+fragment: that would let someone recover a number digit by digit). Managers and admins see
+everything. Staff edit the clients they own; managers and admins edit any client. Complaint
+permissions are in `utils.workflow`.
 
-Pure functions; `mask_contacts` works on a whole register at once (no per-row Python).
+Pure functions over whole frames (no per-row Python).
 """
 
 from __future__ import annotations
@@ -50,6 +56,23 @@ def mask_address(address: object) -> str:
     return (m.group(1) if m else text[:3]) + MASK
 
 
+def mask_email(email: object) -> str:
+    """`zhang.san@example.com` → `z***@example.com`; blank stays blank."""
+    text = clean_text(email)
+    if not text:
+        return ""
+    local, at, domain = text.partition("@")
+    return (local[:1] + "***" + at + domain) if at else local[:1] + "***"
+
+
+def mask_name(name: object) -> str:
+    """A contact person: the first character and `*` (`张三` → `张*`, `Ann Lee` → `A***`)."""
+    text = clean_text(name)
+    if not text:
+        return ""
+    return text[0] + ("*" if "\u4e00" <= text[0] <= "\u9fff" else "***")
+
+
 def may_see_contact(owner: object, actor: str, role: str) -> bool:
     """Full phone and address: managers and admins always, staff for their own clients."""
     return is_manager(role) or same_person(owner, actor)
@@ -84,28 +107,64 @@ def _mask_addresses(address: pd.Series) -> pd.Series:
     return pd.Series(np.where(text != "", heads + MASK, ""), index=address.index)
 
 
+def _mask_emails(email: pd.Series) -> pd.Series:
+    text = email.fillna("").astype(str).str.strip()
+    local, domain = text.str.partition("@")[0], text.str.partition("@")[2]
+    masked = local.str[:1] + "***" + np.where(domain != "", "@" + domain, "")
+    return pd.Series(np.where(text != "", masked, ""), index=email.index)
+
+
+def _mask_names(name: pd.Series) -> pd.Series:
+    text = name.fillna("").astype(str).str.strip()
+    first = text.str[:1]
+    han = first.str.contains("[\u4e00-\u9fff]", regex=True)
+    return pd.Series(np.where(text != "", first + np.where(han, "*", "***"), ""), index=name.index)
+
+
+_MASKERS = {
+    "phone": _mask_phones,
+    "email": _mask_emails,
+    "address": _mask_addresses,
+    "contact_person": _mask_names,
+}
+
+
 def mask_contacts(clients: pd.DataFrame, actor: str, role: str) -> pd.DataFrame:
-    """A copy of the client frame (or any part of it with `owner`, `phone`, `address`) with the
-    phone and address masked on the rows `actor` may not see in full. Meant for the rows about
-    to be shown (a few hundred), not for searching."""
+    """A copy of the client frame (or any part of it with `owner` and contact columns) with the
+    contact details masked on the rows `actor` may not see in full; those rows keep their full
+    phone's digits in `_phone_key` (for a search by the whole number)."""
     visible = contact_visible(clients, actor, role)
     if bool(visible.all()):
         return clients
     out = clients.copy()
     hidden = ~visible
     if "phone" in out.columns:
-        out.loc[hidden, "phone"] = _mask_phones(out.loc[hidden, "phone"])
-    if "address" in out.columns:
-        out.loc[hidden, "address"] = _mask_addresses(out.loc[hidden, "address"])
+        digits = out["phone"].fillna("").astype(str).str.replace(r"\D", "", regex=True)
+        out["_phone_key"] = digits.where(hidden, "")
+    for column, mask in _MASKERS.items():
+        if column in out.columns:
+            out[column] = out[column].astype(object)
+            out.loc[hidden, column] = mask(out.loc[hidden, column])
     return out
 
 
 def mask_record(client: dict, actor: str, role: str) -> dict:
-    """One client record with phone and address masked unless `actor` may see them."""
+    """One client record with its contact details masked unless `actor` may see them."""
     if may_see_contact(client.get("owner"), actor, role):
         return client
     return {
         **client,
         "phone": mask_phone(client.get("phone")),
+        "email": mask_email(client.get("email")),
         "address": mask_address(client.get("address")),
+        "contact_person": mask_name(client.get("contact_person")),
     }
+
+
+def staff_view(frames: dict[str, pd.DataFrame], actor: str, role: str) -> dict[str, pd.DataFrame]:
+    """The frames a session is handed: for staff, the client register with other staff's
+    clients' contact details masked (`mask_contacts`); for managers and admins, as they are.
+    Complaints and revisits hold no contact details."""
+    if is_manager(role):
+        return frames
+    return {**frames, "clients": mask_contacts(frames["clients"], actor, role)}

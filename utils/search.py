@@ -93,11 +93,13 @@ def search_clients(
         )
         if looks_like_phone(needle):
             digits = phone_key(needle)
-            hit |= (
-                _text(clients["phone"])
-                .str.replace(r"\D", "", regex=True)
-                .str.contains(digits, regex=False)
-            )
+            shown = _text(clients["phone"]).str.replace(r"\D", "", regex=True)
+            if "_phone_key" in clients.columns:  # a staff view: masked rows match whole numbers
+                masked = _text(clients["_phone_key"]) != ""
+                whole = phone_keys(clients["_phone_key"]) == digits
+                hit |= (~masked & shown.str.contains(digits, regex=False)) | (masked & whole)
+            else:
+                hit |= shown.str.contains(digits, regex=False)
         mask &= hit
     if grades:
         mask &= _text(clients["grade"]).isin(list(grades))
