@@ -118,6 +118,9 @@ def edit_record(
 
 # --- complaints -----------------------------------------------------------------------------
 
+# what only a manager decides: the time limit (via severity), who the complaint is about, and
+# whether it was found true (seeds: awards and penalties rest on it)
+MANAGER_DETAILS = ("severity", "responsible_staff", "verified")
 # what may be corrected on a complaint besides its workflow (the description stays as logged)
 COMPLAINT_DETAILS = (
     "channel",
@@ -140,33 +143,45 @@ def edit_complaint(
     settings: Settings,
     lang: str = "en",
     onto: dict | None = None,
+    reason: str = "",
 ) -> SaveResult | None:
     """Correct a complaint's details (`COMPLAINT_DETAILS`): the fields of `edited` that differ
-    from `basis` (the version the form was filled from). A new severity moves due_at (working
-    days from received_at); the change is noted in the progress log (field labels in `lang`).
-    Only who may act on the complaint may edit it (`WorkflowError`). `onto`: apply the same
-    changes on top of the spreadsheet's version after a conflict. None when nothing changed."""
+    from `basis` (the version the form was filled from); the change is noted in the progress
+    log (field labels in `lang`). Who may act on the complaint may edit it, never the person it
+    is about; severity, the staff complained about and "verified" are a manager's to decide
+    (`WorkflowError`). A new severity never moves the deadline later by itself: a stricter one
+    brings it forward; a lighter one keeps the earlier deadline unless `reason` is given (the
+    manager's, written in the log). `onto`: apply the same changes on top of the
+    spreadsheet's version after a conflict. None when nothing changed."""
     changes = changed_fields(
         "complaints", basis, {k: v for k, v in edited.items() if k in COMPLAINT_DETAILS}
     )
     if not changes:
         return None
     target = onto or basis
-    if not wf.may_edit(target, user.role, user.name):
-        raise WorkflowError(
-            "workflow.not_yours",
-            complaint_id=clean_text(target.get("complaint_id")),
-            first_receiver=clean_text(target.get("first_receiver")) or "?",
-            handler=clean_text(target.get("handler")) or "?",
-        )
-    received = wf.as_datetime(target.get("received_at"))
-    if "severity" in changes and received is not None:
-        changes["due_at"] = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
+    wf.require_edit(target, user.role, user.name)
     columns = TABLES["complaints"].by_field
+    decided = [k for k in MANAGER_DETAILS if k in changes]
+    if decided and not user.is_manager:
+        fields = "、".join(columns[k].label(lang) for k in decided)
+        raise WorkflowError("workflow.manager_only_fields", fields=fields)
+    lines = []
+    received = wf.as_datetime(target.get("received_at"))
+    current_due = wf.effective_due_at(target, settings)
+    if "severity" in changes and received is not None:
+        new_due = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
+        if current_due is None or new_due < current_due:
+            changes["due_at"] = new_due
+        elif new_due > current_due and clean_text(reason):
+            changes["due_at"] = new_due
+            lines.append(
+                plog.line(when, user.name, "deadline", f"{new_due:%Y-%m-%d %H:%M} {reason}")
+            )
     names = ", ".join(columns[k].label(lang) for k in COMPLAINT_DETAILS if k in changes)
-    changes["progress_log"] = plog.append(
-        target.get("progress_log"), plog.line(when, user.name, "edit", names)
-    )
+    log = plog.append(target.get("progress_log"), plog.line(when, user.name, "edit", names))
+    for line in lines:
+        log = plog.append(log, line)
+    changes["progress_log"] = log
     record_id = clean_text(target.get("complaint_id"))
     try:
         return store.update(

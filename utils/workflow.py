@@ -200,7 +200,23 @@ def _followup_state(complaint: dict, revisits: pd.DataFrame) -> pd.Series:
 # --- checks: may this action be taken now, by this person? ---------------------------------
 
 
+def is_about(complaint: dict, actor: str) -> bool:
+    """Is `actor` the person the complaint is about (被投诉人员)? They may neither handle it nor
+    decide on it, whatever their role."""
+    return _same_person(actor, complaint.get("responsible_staff"))
+
+
+def require_edit(complaint: dict, role: str, actor: str) -> None:
+    """Raises `WorkflowError` unless `actor` may act on the complaint: managers on any, staff on
+    those they first-received or handle — and never the person the complaint is about."""
+    _require_edit(complaint, role, actor)
+
+
 def _require_edit(complaint: dict, role: str, actor: str) -> None:
+    if is_about(complaint, actor):
+        raise WorkflowError(
+            "workflow.about_you", complaint_id=clean_text(complaint.get("complaint_id"))
+        )
     if not may_edit(complaint, role, actor):
         raise WorkflowError(
             "workflow.not_yours",
@@ -343,6 +359,9 @@ def assign(
     handler = _required(handler, "workflow.need_handler")
     if _same_person(handler, complaint.get("handler")):
         raise WorkflowError("workflow.same_handler", handler=handler)
+    if is_about(complaint, handler):
+        raise WorkflowError("workflow.handler_is_about", handler=handler)
+
     return {
         "handler": handler,
         "progress_log": _log(complaint, now, actor, "assign", target=handler),

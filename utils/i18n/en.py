@@ -216,6 +216,14 @@ MESSAGES.update(
             "{handler} already handles this complaint; only a manager can reassign it."
         ),
         "workflow.same_handler": "{handler} already handles this complaint.",
+        "workflow.about_you": "{complaint_id} is a complaint about you, so you may not handle it or decide on it. A manager (or a colleague) takes it.",
+        "workflow.handler_is_about": "{handler} is the person this complaint is about, so cannot handle it. Choose someone else.",
+        "workflow.manager_only_fields": "Only a manager may change {fields}.",
+        "workflow.deadline_reason": "Moving the deadline later needs a reason (it is written in the progress log).",
+        "workflow.not_your_client": "{name} belongs to {owner}: only the owner or a manager may change it.",
+        "workflow.owner_manager_only": "Only a manager may give a client to another staff member.",
+        "workflow.admin_only": "Only an admin may do this.",
+        "workflow.manager_only": "Only a manager may do this.",
         "workflow.top_level": (
             "The complaint is already with the general manager, the top level; it cannot be "
             "escalated further."
