@@ -7,61 +7,16 @@ import streamlit as st
 
 from sheets_schema import choices as ch
 from utils import operations as ops
-from utils import ui
+from utils import ui, views
 from utils import ui_forms as uf
 from utils.access import mask_contacts, mask_record, may_edit_client, may_see_contact
 from utils.display import labelled, md
-from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError
-from utils.forms import format_value
 from utils.search import find_by_phone, search_clients, staff_names
 from utils.timeline import client_summary, client_timeline, timeline_table
+from utils.ui_client_forms import PENDING_KEY, add_form, edit_form
 
 TAB = "clients"
 MAX_ROWS = 300
-LIST_COLUMNS = [
-    "client_id",
-    "name",
-    "grade",
-    "phone",
-    "contact_person",
-    "owner",
-    "status",
-    "region",
-    "registered_on",
-]
-FORM_FIELDS = [
-    "name",
-    "phone",
-    "client_type",
-    "grade",
-    "contact_person",
-    "email",
-    "address",
-    "region",
-    "source",
-    "owner",
-    "status",
-    "registered_on",
-    "notes",
-]
-DETAIL_FIELDS = [
-    "client_id",
-    "client_type",
-    "grade",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "region",
-    "source",
-    "owner",
-    "status",
-    "registered_on",
-    "notes",
-    "updated_at",
-    "updated_by",
-]
-PENDING_KEY = "clients_add_pending"
 
 who, store, settings, lang, snap = uf.open_staff_page()
 
@@ -105,7 +60,7 @@ def client_list() -> None:
     if shown.empty:
         return
     picked = uf.pick_row(
-        labelled(TAB, shown, lang, LIST_COLUMNS),
+        labelled(TAB, shown, lang, views.CLIENT_LIST_COLUMNS),
         shown["client_id"].tolist(),
         key="clients_table",
         height=min(38 + 35 * len(shown), 560),
@@ -113,112 +68,6 @@ def client_list() -> None:
     if picked:
         uf.open_record(picked)
     st.caption(ui.tr("list.click_to_open"))
-
-
-def save_new(values: dict, slots: dict, general, *, anyway: bool = False) -> None:
-    try:
-        result = ops.add_client(
-            store, values, actor=who.name, today=ops.now().date(), allow_duplicate_phone=anyway
-        )
-    except DuplicatePhone as err:  # the person decides: the warning below, with links
-        st.session_state[PENDING_KEY] = (values, err.matches)
-        return
-    except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
-        return
-    except SheetdeskError as err:
-        general.error(err.message(lang), icon="⚠️")
-        return
-    st.session_state.pop(PENDING_KEY, None)
-    uf.bump("client_add")
-    uf.saved(
-        result,
-        ui.tr("clients.added", name=result.record.get("name", ""), record_id=result.record_id),
-    )
-    uf.open_record(result.record_id)
-
-
-def duplicate_warning(values: dict, matches: list[dict], slots: dict, general) -> None:
-    """The phone is already in the register: say whose it is, link to them, and let the user
-    register anyway or go back to the form."""
-    slots["phone"].warning(ui.tr("clients.phone_known"), icon="☎️")
-    with st.container(border=True):
-        st.warning(
-            ui.tr("clients.duplicate_phone", phone=values.get("phone", ""), count=len(matches)),
-            icon="☎️",
-        )
-        for match in matches[:10]:
-            st.page_link(
-                "pages/clients.py",
-                query_params={"id": match["client_id"]},
-                label=ui.tr(
-                    "clients.duplicate_link",
-                    name=match["name"],
-                    record_id=match["client_id"],
-                    owner=match["owner"] or "—",
-                ),
-                icon="👤",
-            )
-        a, b = st.columns(2)
-        if a.button(ui.tr("clients.add_anyway"), key="clients_add_anyway"):
-            save_new(values, slots, general, anyway=True)
-        if b.button(ui.tr("clients.add_cancel"), key="clients_add_cancel"):
-            st.session_state.pop(PENDING_KEY, None)
-            st.rerun()
-
-
-def add_form() -> None:
-    gen = uf.generation("client_add")
-    defaults = ops.new_client_defaults(who.name, ops.now().date())
-    with st.form(f"client_add_{gen}"):
-        st.caption(ui.tr("form.required_note"))
-        values, slots = uf.fields_block(
-            TAB, FORM_FIELDS, defaults, key=f"client_add_{gen}", required=("name", "phone")
-        )
-        submitted = st.form_submit_button(ui.tr("clients.add_submit"), type="primary", icon="➕")
-    general = st.empty()
-    if submitted:
-        save_new(values, slots, general)
-    pending = st.session_state.get(PENDING_KEY)
-    if pending:
-        duplicate_warning(*pending, slots, general)
-
-
-def edit_form(client: dict) -> None:
-    rid = client["client_id"]
-    form = f"client_edit_{rid}"
-    basis, stale = uf.form_basis(TAB, client, form)
-    if stale:
-        c1, c2 = st.columns([4, 1])
-        c1.info(
-            ui.tr(
-                "form.stale",
-                by=client.get("updated_by") or "?",
-                at=format_value(TAB, "updated_at", client.get("updated_at"), lang),
-            ),
-            icon="🔄",
-        )
-        if c2.button(ui.tr("form.reload"), key=f"{form}_reload"):
-            uf.bump(form)
-            st.rerun()
-    gen = uf.generation(form)
-    with st.form(f"{form}_{gen}"):
-        values, slots = uf.fields_block(
-            TAB, FORM_FIELDS, basis, key=f"{form}_{gen}", required=("name", "phone")
-        )
-        submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")
-    general = st.empty()
-    if not submitted:
-        return
-    done = ui.tr("clients.saved", record_id=rid)
-    uf.submit(
-        lambda: ops.edit_record(store, TAB, basis, values, actor=who.name),
-        lambda theirs: ops.edit_record(store, TAB, basis, values, actor=who.name, force=True),
-        done,
-        form=form,
-        slots=slots,
-        general=general,
-    )
 
 
 def client_page(rid: str) -> None:
@@ -230,13 +79,7 @@ def client_page(rid: str) -> None:
         return
     shown = mask_record(client, who.name, who.role)
     st.title(md(client["name"]))
-    badges = [f":blue-badge[{md(rid)}]"]
-    if client.get("grade"):
-        badges.append(f":violet-badge[{ch.GRADE.label(client['grade'], lang)}]")
-    if client.get("status"):
-        color = {"active": "green", "dormant": "orange"}.get(client["status"], "gray")
-        badges.append(f":{color}-badge[{ch.CLIENT_STATUS.label(client['status'], lang)}]")
-    st.markdown(" ".join(badges))
+    st.markdown(views.client_badges(client, lang))
     summary = uf.memo(
         snap,
         f"client_summary:{rid}",
@@ -278,7 +121,7 @@ def client_page(rid: str) -> None:
                 icon="👤",
             )
     st.subheader(ui.tr("clients.details"))
-    uf.details(TAB, shown, DETAIL_FIELDS, columns=4)
+    uf.details(TAB, shown, views.CLIENT_DETAIL_FIELDS, columns=4)
     if not may_see_contact(client.get("owner"), who.name, who.role):
         st.caption(ui.tr("clients.masked_note"))
     st.subheader(ui.tr("clients.timeline"))
@@ -295,7 +138,7 @@ def client_page(rid: str) -> None:
     st.divider()
     if may_edit_client(client, who.name, who.role):
         with st.expander(ui.tr("clients.edit"), icon="✏️"):
-            edit_form(client)
+            edit_form(client, who=who, store=store)
     else:
         st.caption(ui.tr("clients.edit_not_allowed", owner=client.get("owner") or "—"))
 
@@ -319,4 +162,4 @@ else:
             client_list()
     if tab_add.open:
         with tab_add:
-            add_form()
+            add_form(who=who, store=store)

@@ -1,92 +1,31 @@
 """Complaint log (投诉记录): the lists (open, overdue, mine, all) with filters, overdue rows
-standing out; the log form (pick a client or register one on the spot; the logger is the first
-receiver; due date from severity in working days); and a complaint's page (`?id=TS-…`) with
-its details, progress log, follow-ups and the actions its state allows."""
+standing out; the log form (`ui_intake`: pick a client or register one on the spot; the logger
+is the first receiver; due date from severity in working days); and a complaint's page
+(`?id=TS-…`) with its details, progress log, follow-ups and the actions its state allows
+(`ui_actions`)."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from sheets_schema import choices as ch
 from utils import operations as ops
-from utils import ui
+from utils import ui, views
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.display import labelled, md
-from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError, WorkflowError
-from utils.forms import format_value
 from utils.queues import followup_attempts
-from utils.search import COMPLAINT_VIEWS, client_choices, complaint_list, staff_names
+from utils.search import COMPLAINT_VIEWS, complaint_list
 from utils.timeline import log_table
+from utils.ui_actions import actions_panel, details_form
+from utils.ui_intake import log_form
 
 TAB = "complaints"
 MAX_ROWS = 300
-LIST_COLUMNS = [
-    "complaint_id",
-    "received_at",
-    "client_id",
-    "category",
-    "severity",
-    "status",
-    "level",
-    "handler",
-    "due_at",
-    "description",
-]
-DETAIL_FIELDS = [
-    "received_at",
-    "channel",
-    "category",
-    "severity",
-    "first_receiver",
-    "handler",
-    "level",
-    "status",
-    "due_at",
-    "resolved_at",
-    "resolution",
-    "root_cause",
-    "corrective_action",
-    "feedback_at",
-    "responsible_staff",
-    "verified",
-    "closed_at",
-    "updated_at",
-    "updated_by",
-]
-REVISIT_COLUMNS = [
-    "revisit_id",
-    "done_at",
-    "staff",
-    "attempt",
-    "reached",
-    "solved",
-    "attitude",
-    "score",
-    "suggestions",
-]
-STATUS_COLORS = {"received": "blue", "in_progress": "orange", "resolved": "green", "closed": "gray"}
-SEVERITY_COLORS = {"normal": "gray", "serious": "orange", "critical": "red"}
 
 who, store, settings, lang, snap = uf.open_staff_page()
 
 
 def labels(choices: ch.Choices):
     return lambda value: choices.label(value, lang)
-
-
-def people() -> list[str]:
-    return uf.memo(snap, "staff_names", lambda: staff_names(snap.frames))
-
-
-def client_names() -> pd.Series:
-    return uf.memo(
-        snap,
-        "client_names",
-        lambda: pd.Series(
-            snap.clients["name"].to_numpy(), index=snap.clients["client_id"].to_numpy()
-        ),
-    )
 
 
 # --- the lists ------------------------------------------------------------------------------
@@ -122,7 +61,7 @@ def filters() -> dict:
         d, e, f = st.columns(3)
         out["handlers"] = d.multiselect(
             ui.tr("complaints.f.handler"),
-            ["", *people()],
+            ["", *uf.people(snap)],
             key="cf_handler",
             format_func=lambda name: name or ui.tr("complaints.unassigned"),
             placeholder=ui.tr("list.anyone"),
@@ -162,16 +101,11 @@ def complaint_table() -> None:
         st.caption(ui.tr("complaints.overdue_in_list", count=overdue_count))
     if shown.empty:
         return
-    display = labelled(TAB, shown, lang, LIST_COLUMNS)
-    client_label = ui.tr("complaints.col.client")
-    display.insert(3, client_label, shown["client_id"].map(client_names()).fillna("").to_numpy())
-    overdue = shown["overdue"].to_numpy(dtype=bool)
-    display.insert(1, ui.tr("workflow.overdue"), np.where(overdue, "⚠", ""))
     picked = uf.pick_row(
-        display,
+        views.complaint_rows(shown, uf.client_names(snap), lang),
         shown["complaint_id"].tolist(),
         key="complaints_table",
-        tint=overdue,
+        tint=shown["overdue"].to_numpy(dtype=bool),
         height=min(38 + 35 * len(shown), 600),
     )
     if picked:
@@ -179,313 +113,10 @@ def complaint_table() -> None:
     st.caption(ui.tr("list.click_to_open"))
 
 
-# --- the log form ---------------------------------------------------------------------------
-
-
-def log_form() -> None:
-    gen = uf.generation("complaint_log")
-    prefill = uf.current_id("client")
-    new_client = st.toggle(ui.tr("complaints.log.new_client"), key=f"log_new_client_{gen}")
-    client_id = ""
-    client_slot = None
-    if not new_client:
-        a, b = st.columns([2, 3])
-        query = a.text_input(
-            ui.tr("complaints.log.find_client"),
-            key=f"log_client_q_{gen}",
-            placeholder=ui.tr("clients.search_hint"),
-        )
-        options = client_choices(snap.clients, query) if query.strip() else {}
-        known = snap.record("clients", prefill) if prefill else None
-        if known is not None:
-            options = {prefill: f"{known['name']} · {prefill}", **options}
-        client_id = (
-            b.selectbox(
-                ui.tr("complaints.log.client") + " *",
-                list(options),
-                index=0 if known is not None else None,
-                format_func=lambda cid: options.get(cid, cid),
-                placeholder=ui.tr("complaints.log.client_hint"),
-                key=f"log_client_{gen}",
-            )
-            or ""
-        )
-        client_slot = b.empty()
-        if query.strip() and not options:
-            b.caption(ui.tr("complaints.log.no_client"))
-    with st.form(f"complaint_log_{gen}"):
-        slots: dict = {}
-        client_values: dict = {}
-        anyway = False
-        if new_client:
-            st.markdown(f"**{ui.tr('complaints.log.new_client_fields')}**")
-            client_values, slots = uf.fields_block(
-                "clients",
-                ["name", "phone", "grade", "contact_person"],
-                {},
-                key=f"log_nc_{gen}",
-                required=("name", "phone"),
-            )
-            anyway = st.checkbox(ui.tr("complaints.log.register_anyway"), key=f"log_any_{gen}")
-            st.divider()
-        a, b, c = st.columns(3)
-        with a:
-            channel = uf.field_input(TAB, "channel", "phone", key=f"log_channel_{gen}")
-            slots["channel"] = st.empty()
-        with b:
-            category = uf.field_input(TAB, "category", None, key=f"log_category_{gen}")
-            slots["category"] = st.empty()
-        with c:
-            limits = settings.time_limits
-            severity = uf.field_input(
-                TAB,
-                "severity",
-                "normal",
-                key=f"log_severity_{gen}",
-                required=True,
-                help=ui.tr(
-                    "complaints.log.severity_help",
-                    normal=limits.get("normal", 3),
-                    serious=limits.get("serious", 2),
-                    critical=limits.get("critical", 1),
-                ),
-            )
-            slots["severity"] = st.empty()
-        description = st.text_area(
-            uf.field_label(TAB, "description"), key=f"log_desc_{gen}", height=120
-        )
-        slots["description"] = st.empty()
-        st.caption(ui.tr("complaints.log.first_receiver", name=who.name))
-        submitted = st.form_submit_button(ui.tr("complaints.log.submit"), type="primary", icon="📨")
-    general = st.empty()
-    if not submitted:
-        return
-    if not new_client and not client_id:
-        client_slot.error(ui.tr("complaints.log.need_client"), icon="⚠️")
-        return
-    try:
-        result, client_save = ops.log_complaint(
-            store,
-            client_id=client_id,
-            channel=channel,
-            category=category,
-            severity=severity,
-            description=description,
-            actor=who.name,
-            when=ops.now(),
-            settings=settings,
-            new_client=client_values if new_client else None,
-            allow_duplicate_phone=anyway,
-        )
-    except DuplicatePhone as err:
-        names = "、".join(f"{m['name']} ({m['client_id']})" for m in err.matches[:5])
-        slots["phone"].warning(ui.tr("complaints.log.phone_exists", clients=names), icon="☎️")
-        return
-    except WorkflowError as err:
-        slots["description"].error(err.message(lang), icon="⚠️")
-        return
-    except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
-        return
-    except SheetdeskError as err:
-        general.error(err.message(lang), icon="⚠️")
-        return
-    if client_save is not None:
-        uf.saved(
-            client_save,
-            ui.tr(
-                "clients.added",
-                name=client_save.record.get("name", ""),
-                record_id=client_save.record_id,
-            ),
-        )
-    due = format_value(TAB, "due_at", result.record.get("due_at"), lang)
-    uf.saved(result, ui.tr("complaints.logged", record_id=result.record_id, due=due))
-    uf.bump("complaint_log")
-    for param in ("client", "new"):
-        st.query_params.pop(param, None)
-    uf.open_record(result.record_id)
-
-
 # --- one complaint --------------------------------------------------------------------------
 
 
-def action_inputs(action: str, complaint: dict, key: str) -> dict:
-    """The inputs of one action's form."""
-    if action == "assign":
-        handler = st.selectbox(
-            ui.tr("complaints.a.handler"),
-            people(),
-            index=None,
-            accept_new_options=True,
-            key=f"{key}_handler",
-            placeholder=ui.tr("complaints.a.handler_hint"),
-        )
-        return {"handler": handler or ""}
-    if action == "escalate":
-        target = wf.next_level(wf.level_of(complaint)) or ""
-        st.caption(
-            ui.tr(
-                "complaints.a.escalate_to",
-                current=ch.LEVEL.label(wf.level_of(complaint), lang),
-                level=ch.LEVEL.label(target, lang),
-            )
-        )
-        return {
-            "reason": st.text_area(
-                ui.tr("complaints.a.reason") + " *", key=f"{key}_reason", height=80
-            )
-        }
-    if action == "record_progress":
-        return {
-            "note": st.text_area(ui.tr("complaints.a.note") + " *", key=f"{key}_note", height=80)
-        }
-    if action == "resolve":
-        return {
-            "resolution": st.text_area(
-                uf.field_label(TAB, "resolution", True), key=f"{key}_resolution", height=80
-            ),
-            "root_cause": st.text_area(
-                uf.field_label(TAB, "root_cause"), key=f"{key}_cause", height=68
-            ),
-            "corrective_action": st.text_area(
-                uf.field_label(TAB, "corrective_action"), key=f"{key}_action", height=68
-            ),
-        }
-    if action == "record_feedback":
-        st.caption(ui.tr("complaints.a.feedback_hint"))
-        return {"note": st.text_input(ui.tr("complaints.a.note"), key=f"{key}_note")}
-    if action == "close":
-        state = ops.followup_state(complaint, snap.revisits)
-        if state["closable"]:
-            st.caption(ui.tr("complaints.a.close_solved", revisit_id=state["closing_revisit"]))
-        else:
-            st.caption(ui.tr("complaints.a.close_unreached", attempts=state["attempts"]))
-        return {"reason": st.text_input(ui.tr("complaints.a.reason"), key=f"{key}_reason")}
-    return {
-        "reason": st.text_area(ui.tr("complaints.a.reason") + " *", key=f"{key}_reason", height=80)
-    }
-
-
-def action_form(action: str, complaint: dict, basis: dict) -> None:
-    rid = complaint["complaint_id"]
-    form = f"action_{rid}"
-    key = f"{form}_{action}_{uf.generation(form)}"
-    with st.form(key, border=False):
-        params = action_inputs(action, complaint, key)
-        submitted = st.form_submit_button(ui.tr(f"workflow.action.{action}"), type="primary")
-    slot = st.empty()
-    if not submitted:
-        return
-    done = ui.tr("complaints.action_done", action=ui.tr(f"workflow.action.{action}"), record_id=rid)
-
-    def take(version: dict):
-        return ops.apply_action(
-            store,
-            action,
-            version,
-            params,
-            user=who,
-            when=ops.now(),
-            settings=settings,
-            revisits=snap.revisits,
-            lang=lang,
-        )
-
-    uf.submit(lambda: take(basis), take, done, form=form, general=slot)
-
-
-def details_form(complaint: dict) -> None:
-    """Correct the complaint's details (category, severity, staff complained about, verified,
-    root cause, corrective action); conflict-safe like every edit."""
-    rid = complaint["complaint_id"]
-    form = f"complaint_edit_{rid}"
-    basis, stale = uf.form_basis(TAB, complaint, form)
-    if stale:
-        st.info(
-            ui.tr(
-                "form.stale",
-                by=complaint.get("updated_by") or "?",
-                at=format_value(TAB, "updated_at", complaint.get("updated_at"), lang),
-            ),
-            icon="🔄",
-        )
-        if st.button(ui.tr("form.reload"), key=f"{form}_reload"):
-            uf.bump(form)
-            st.rerun()
-    gen = uf.generation(form)
-    with st.form(f"{form}_{gen}"):
-        values, slots = uf.fields_block(
-            TAB, list(ops.COMPLAINT_DETAILS), basis, key=f"{form}_{gen}"
-        )
-        st.caption(ui.tr("complaints.edit_note"))
-        submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")
-    general = st.empty()
-    if not submitted:
-        return
-    done = ui.tr("complaints.saved", record_id=rid)
-
-    def save(onto: dict | None = None):
-        return ops.edit_complaint(
-            store, basis, values, user=who, when=ops.now(), settings=settings, lang=lang, onto=onto
-        )
-
-    uf.submit(save, save, done, form=form, slots=slots, general=general)
-
-
-def actions_panel(complaint: dict, basis: dict) -> None:
-    allowed = wf.allowed_actions(complaint, who.role, snap.revisits, settings, who.name)
-    if not wf.may_edit(complaint, who.role, who.name):
-        st.info(
-            ops.refusal(
-                "record_progress",
-                complaint,
-                user=who,
-                settings=settings,
-                revisits=snap.revisits,
-                lang=lang,
-            ),
-            icon="🔒",
-        )
-        return
-    if wf.status_of(complaint) == "resolved" and "close" not in allowed:
-        st.caption(
-            "🔒 "
-            + ops.refusal(
-                "close", complaint, user=who, settings=settings, revisits=snap.revisits, lang=lang
-            )
-        )
-    if not allowed:
-        st.caption(ui.tr("complaints.no_actions"))
-        return
-    areas = st.tabs([ui.tr(f"workflow.action.{a}") for a in allowed])
-    for action, area in zip(allowed, areas, strict=True):
-        with area:
-            action_form(action, complaint, basis)
-
-
-def complaint_page(rid: str) -> None:
-    uf.back_button("complaints.back", "id", key="complaints_back")
-    complaint = snap.record(TAB, rid)
-    if complaint is None:
-        st.warning(ui.tr("complaints.not_found", record_id=rid), icon="🔍")
-        st.page_link("pages/health.py", label=ui.tr("list.see_health"), icon="🩺")
-        return
-    basis = uf.seen_version(TAB, complaint)
-    status = wf.status_of(complaint)
-    st.title(md(rid))
-    severity = complaint.get("severity") or "normal"
-    badges = [
-        f":{STATUS_COLORS.get(status, 'gray')}-badge[{ch.COMPLAINT_STATUS.label(status, lang)}]",
-        f":violet-badge[{ch.LEVEL.label(wf.level_of(complaint), lang)}]",
-        f":{SEVERITY_COLORS[severity]}-badge[{ch.SEVERITY.label(severity, lang)}]",
-    ]
-    if wf.is_overdue(complaint, ops.now(), settings):
-        badges.append(f":red-badge[⏰ {ui.tr('workflow.overdue')}]")
-    due = wf.effective_due_at(complaint, settings)
-    if due is not None and status in wf.OPEN_STATUSES:
-        badges.append(ui.tr("complaints.due", due=f"{due:%Y-%m-%d %H:%M}"))
-    st.markdown(" ".join(badges))
+def client_link(complaint: dict) -> None:
     client_id = complaint.get("client_id") or ""
     client = snap.record("clients", client_id) if client_id else None
     if client is not None:
@@ -497,30 +128,45 @@ def complaint_page(rid: str) -> None:
         )
     elif client_id:
         st.caption(ui.tr("complaints.unknown_client", client_id=client_id))
+
+
+def followup_note(complaint: dict) -> None:
+    """A resolved complaint waits for a follow-up: attempts so far and the link to record one."""
+    rid = complaint["complaint_id"]
+    st.divider()
+    attempts = followup_attempts(rid, snap.revisits, wf.as_datetime(complaint.get("resolved_at")))
+    st.markdown(ui.tr("complaints.followup_state", attempts=attempts, max=settings.max_attempts))
+    st.page_link(
+        "pages/revisits.py",
+        query_params={"complaint": rid},
+        icon="📞",
+        label=ui.tr("complaints.record_followup"),
+    )
+
+
+def complaint_page(rid: str) -> None:
+    uf.back_button("complaints.back", "id", key="complaints_back")
+    complaint = snap.record(TAB, rid)
+    if complaint is None:
+        st.warning(ui.tr("complaints.not_found", record_id=rid), icon="🔍")
+        st.page_link("pages/health.py", label=ui.tr("list.see_health"), icon="🩺")
+        return
+    basis = uf.seen_version(TAB, complaint)
+    st.title(md(rid))
+    st.markdown(views.complaint_badges(complaint, settings, ops.now(), lang))
+    client_link(complaint)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(f"> {md(complaint.get('description') or '')}")
-        uf.details(TAB, complaint, DETAIL_FIELDS)
+        uf.details(TAB, complaint, views.COMPLAINT_DETAIL_FIELDS)
         if wf.may_edit(complaint, who.role, who.name):
             with st.expander(ui.tr("complaints.edit_details"), icon="✏️"):
-                details_form(complaint)
+                details_form(complaint, who=who, store=store, settings=settings)
     with right:
         st.subheader(ui.tr("complaints.actions"))
-        actions_panel(complaint, basis)
-        if status == "resolved":
-            st.divider()
-            attempts = followup_attempts(
-                rid, snap.revisits, wf.as_datetime(complaint.get("resolved_at"))
-            )
-            st.markdown(
-                ui.tr("complaints.followup_state", attempts=attempts, max=settings.max_attempts)
-            )
-            st.page_link(
-                "pages/revisits.py",
-                query_params={"complaint": rid},
-                icon="📞",
-                label=ui.tr("complaints.record_followup"),
-            )
+        actions_panel(complaint, basis, who=who, store=store, settings=settings, snap=snap)
+        if wf.status_of(complaint) == "resolved":
+            followup_note(complaint)
     st.subheader(ui.tr("complaints.log"))
     log = log_table(complaint.get("progress_log"), lang)
     if log.empty:
@@ -530,7 +176,8 @@ def complaint_page(rid: str) -> None:
     visits = snap.revisits.loc[snap.revisits["complaint_id"] == rid]
     if len(visits):
         st.subheader(ui.tr("complaints.revisits"))
-        uf.table(labelled("revisits", visits.sort_values("done_at"), lang, REVISIT_COLUMNS))
+        visits = visits.sort_values("done_at")
+        uf.table(labelled("revisits", visits, lang, views.COMPLAINT_REVISIT_COLUMNS))
 
 
 current = uf.current_id()
@@ -552,4 +199,4 @@ else:
             complaint_table()
     if tab_log.open:
         with tab_log:
-            log_form()
+            log_form(who=who, store=store, settings=settings, snap=snap)

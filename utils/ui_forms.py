@@ -22,6 +22,7 @@ from utils.display import md
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, field_messages, format_value, record_details
 from utils.operations import save_state
+from utils.search import staff_names
 from utils.settings import Settings
 from utils.store import SaveResult, Snapshot, Store
 from utils.store.base import same_moment
@@ -71,6 +72,21 @@ def memo(snapshot: Snapshot, name: str, compute: Callable[[], Any]) -> Any:
     if name not in store:
         store[name] = compute()
     return store[name]
+
+
+def people(snapshot: Snapshot) -> list[str]:
+    """Everyone named anywhere in the data (handlers, owners, staff), for pickers."""
+    return memo(snapshot, "staff_names", lambda: staff_names(snapshot.frames))
+
+
+def client_names(snapshot: Snapshot) -> pd.Series:
+    """Client name by client ID, for the lists that show both."""
+    clients = snapshot.clients
+    return memo(
+        snapshot,
+        "client_names",
+        lambda: pd.Series(clients["name"].to_numpy(), index=clients["client_id"].to_numpy()),
+    )
 
 
 # --- messages that survive a rerun ----------------------------------------------------------

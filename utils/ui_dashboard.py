@@ -1,0 +1,271 @@
+"""The managers' dashboard on the screen: the cached figures, the filter widgets, the KPI tiles,
+charts side by side, the tabs' tables and the downloads tab. Glue only: the figures come from
+`utils.metrics`, the charts from `utils.charts`, the tables from `utils.dashboard_view`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from sheets_schema.tables import TABLES
+from utils import dashboard_view as dv
+from utils import downloads, report, ui
+from utils import metrics as m
+from utils.store import Snapshot
+
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+DELTA_COLOR = {True: "normal", False: "inverse", None: "off"}
+
+
+# --- cached figures: keyed on the snapshot (source + read_at), the selection and the minute ----
+
+
+@st.cache_data(ttl=900, max_entries=32, show_spinner=False)
+def figures(
+    source: str,
+    read_at: dt.datetime,
+    selection: tuple,
+    now: str,
+    freq: str,
+    _snap: Snapshot,
+) -> m.Dashboard:
+    """`metrics.dashboard` for one snapshot and selection (`dashboard_view.selection_key`),
+    without the filtered frames (the downloads take them from the snapshot when asked; a cache
+    hit then copies little)."""
+    d = m.dashboard(
+        _snap.clients,
+        _snap.complaints,
+        _snap.revisits,
+        dv.filters_of(selection),
+        pd.Timestamp(now),
+        ui.get_settings(),
+        freq,
+    )
+    empty = m.Filtered(
+        d.filtered.clients.head(0), d.filtered.complaints.head(0), d.filtered.revisits.head(0)
+    )
+    return replace(d, filtered=empty)
+
+
+@st.cache_data(ttl=900, max_entries=8, show_spinner=False)
+def options(source: str, read_at: dt.datetime, _snap: Snapshot) -> dict[str, list[str]]:
+    return m.filter_options(_snap.clients, _snap.complaints, _snap.revisits)
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def clear_filters() -> None:
+    for key, *_ in dv.FILTERS:
+        st.session_state[key] = []
+
+
+def filter_widgets(opts: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """One multiselect per filter (choices from the data, labels in the page's language) and
+    the button that clears them; the values picked, by `Filters` field."""
+    lang = ui.lang()
+    picked: dict[str, tuple[str, ...]] = {}
+    cols = [*st.columns(3), *st.columns(3, vertical_alignment="bottom")]  # chips need room
+    for col, (key, field, opt_key, dim) in zip(cols, dv.FILTERS, strict=False):
+        chosen = col.multiselect(
+            ui.tr(f"dash.dim.{dv.FILTER_TITLES[field]}"),
+            opts[opt_key],
+            key=key,
+            format_func=lambda v, d=dim: dv.dim_label(d, v, lang),
+            placeholder=ui.tr("dash.ctl.all"),
+        )
+        picked[field] = tuple(chosen)
+    cols[-1].button(
+        ui.tr("dash.ctl.clear"),
+        key="dash_clear",
+        on_click=clear_filters,
+        icon=":material/filter_alt_off:",
+        disabled=not any(picked.values()),
+    )
+    return picked
+
+
+# --- tiles and charts -------------------------------------------------------------------------
+
+
+def chart(c: alt.TopLevelMixin) -> None:
+    """A chart at the container's width. The builders give the plot's height: "fit-x" keeps
+    it (Streamlit's default "fit" would squeeze title, axes and plot into that height)."""
+    st.altair_chart(c.properties(autosize=FIT_X), width="stretch")
+
+
+def pair(left: object, right: object) -> None:
+    a, b = st.columns(2, gap="large")
+    with a:
+        chart(left)
+    with b:
+        chart(right)
+
+
+def kpi_tiles(d: m.Dashboard) -> None:
+    for heading, keys in dv.KPI_ROWS:
+        if heading:
+            st.markdown(f"**{ui.tr(heading)}**")
+        cols = st.columns(dv.TILES_PER_ROW)
+        for col, key in zip(cols, keys, strict=False):
+            k = d.kpis[key]
+            # st.metric reads the sign from a leading ASCII "-": not the typographic minus
+            change = m.format_change(k.kind, k.change).replace("−", "-")
+            col.metric(
+                ui.tr(dv.tile_key(key)),
+                m.format_value(k.kind, k.value),
+                delta=change or None,
+                delta_color="off" if k.trend == "neutral" else DELTA_COLOR[k.higher_is_better],
+                help=ui.tr(f"dash.help.{key}"),
+                border=True,
+            )
+
+
+# --- the tabs ---------------------------------------------------------------------------------
+
+
+def list_columns(frame: pd.DataFrame) -> dict[str, object]:
+    """Column formats of a list: date-times to the minute, working days to one decimal."""
+    out: dict[str, object] = {
+        c: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+        for c in frame.columns
+        if str(frame[c].dtype).startswith("datetime")
+    }
+    days = ui.tr(dv.LIST_KEYS["overdue_days"])
+    if days in frame.columns:
+        out[days] = st.column_config.NumberColumn(format="%.1f")
+    return out
+
+
+def complaints_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
+    split = st.segmented_control(
+        ui.tr("dash.ctl.split"),
+        dv.SPLITS,
+        default="category",
+        required=True,
+        format_func=lambda s: ui.tr(f"dash.dim.{s}"),
+        key="dash_split",
+    )
+    chart(graphs[f"over_time_{split or 'category'}"])
+    pair(graphs["by_category"], graphs["by_channel"])
+    pair(graphs["by_severity"], graphs["resolve_time"])
+    if not d.top_categories.empty:
+        st.subheader(ui.tr("report.h.top"))
+        share = ui.tr("dash.axis.share")
+        st.dataframe(
+            dv.top_table(d.top_categories, d.root_causes, ui.lang()),
+            hide_index=True,
+            width="stretch",
+            column_config={share: st.column_config.NumberColumn(format="%.1f%%")},
+        )
+
+
+def open_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
+    lang = ui.lang()
+    pair(graphs["open_by_level"], graphs["open_by_owner"])
+    st.subheader(ui.tr("report.h.overdue", when=dv.when(d.as_of)))
+    if d.overdue.empty:
+        st.success(ui.tr("dash.list.none_overdue"))
+    else:
+        if len(d.overdue) > dv.MAX_LIST_ROWS:
+            st.caption(ui.tr("dash.list.first", shown=dv.MAX_LIST_ROWS, n=len(d.overdue)))
+        table = dv.list_table(d.overdue, dv.OVERDUE_COLUMNS, lang)
+        st.dataframe(
+            table, hide_index=True, width="stretch", height=320, column_config=list_columns(table)
+        )
+    st.subheader(ui.tr("report.h.reopened"))
+    if d.reopened.empty:
+        st.caption(ui.tr("report.none"))
+    else:
+        table = dv.list_table(d.reopened, dv.REOPENED_COLUMNS, lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=list_columns(table))
+
+
+def staff_tab(d: m.Dashboard) -> None:
+    lang = ui.lang()
+    month = report.month_label(m.month_period(d.star_month), lang)
+    n = ui.get_settings().star_min_revisits
+    if d.star is None:
+        st.info(ui.tr("dash.star.none", month=month, n=n), icon=":material/star_outline:")
+    else:
+        s = d.star
+        line = ui.tr(
+            "dash.star.line",
+            month=month,
+            name=s.staff,
+            score=f"{s.avg_score:.2f}",
+            reached=s.reached,
+            n=n,
+        )
+        st.success(line, icon=":material/star:")
+    if d.staff.empty:
+        st.caption(ui.tr("report.none"))
+        return
+    st.dataframe(
+        dv.staff_table(d.staff, d.star.staff if d.star is not None else None, lang),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            ui.tr("dash.staff.within_limit"): st.column_config.NumberColumn(format="%.1f%%"),
+            ui.tr("dash.staff.avg_score"): st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+
+
+def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
+    """The filtered tables as CSV files and one workbook, and the monthly report."""
+    lang = ui.lang()
+    settings = ui.get_settings()
+    st.subheader(ui.tr("dash.dl.data"))
+    st.caption(ui.tr("dash.dl.note"))
+    tables = m.download_tables(snap.clients, snap.complaints, snap.revisits, sel)
+    frames = {tab: getattr(tables, tab) for tab in downloads.TABS}
+    stem = downloads.file_stem(sel.start, sel.period.last_day)
+    cols = st.columns(len(frames) + 1)
+    for col, (tab, frame) in zip(cols, frames.items(), strict=False):
+        col.download_button(
+            ui.tr("dash.dl.csv", table=TABLES[tab].label(lang), rows=f"{len(frame):,}"),
+            data=lambda tab=tab, frame=frame: downloads.csv_bytes(tab, frame, lang),
+            file_name=downloads.csv_name(tab, stem),
+            mime=downloads.CSV_MIME,
+            key=f"dash_dl_{tab}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    cols[-1].download_button(
+        ui.tr("dash.dl.xlsx"),
+        data=lambda: downloads.xlsx_bytes(frames, lang),
+        file_name=downloads.xlsx_name(stem),
+        mime=downloads.XLSX_MIME,
+        key="dash_dl_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+    st.subheader(ui.tr("dash.dl.report"))
+    st.caption(ui.tr("dash.dl.report_note"))
+    months = dv.report_months(snap.complaints["received_at"], now)
+    default = report.default_month(now)
+    a, b = st.columns([1, 3], vertical_alignment="bottom")
+    month = a.selectbox(
+        ui.tr("dash.dl.month"),
+        months,
+        index=months.index(default) if default in months else 0,
+        format_func=lambda mo: report.month_label(m.month_period(mo), lang),
+        key="dash_month",
+    )
+    b.download_button(
+        ui.tr("dash.dl.report_button", month=report.month_label(m.month_period(month), lang)),
+        data=lambda: report.build_report(
+            snap.clients, snap.complaints, snap.revisits, month, lang, settings, now, filters=sel
+        ).encode("utf-8"),
+        file_name=report.report_filename(month, lang),
+        mime="text/html",
+        key="dash_dl_report",
+        on_click="ignore",
+        icon=":material/description:",
+        type="primary",
+    )
