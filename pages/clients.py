@@ -8,6 +8,7 @@ import streamlit as st
 from sheets_schema import choices as ch
 from utils import operations as ops
 from utils import ui, views
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils.access import mask_contacts, mask_record, may_edit_client, may_see_contact
 from utils.display import labelled, md
@@ -121,7 +122,7 @@ def client_page(rid: str) -> None:
                 icon="👤",
             )
     st.subheader(ui.tr("clients.details"))
-    uf.details(TAB, shown, views.CLIENT_DETAIL_FIELDS, columns=4)
+    fields.details(TAB, shown, views.CLIENT_DETAIL_FIELDS, columns=4)
     if not may_see_contact(client.get("owner"), who.name, who.role):
         st.caption(ui.tr("clients.masked_note"))
     st.subheader(ui.tr("clients.timeline"))

@@ -9,6 +9,7 @@ import streamlit as st
 from sheets_schema import choices as ch
 from utils import operations as ops
 from utils import ui, views
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.display import labelled, md
@@ -158,7 +159,7 @@ def complaint_page(rid: str) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(f"> {md(complaint.get('description') or '')}")
-        uf.details(TAB, complaint, views.COMPLAINT_DETAIL_FIELDS)
+        fields.details(TAB, complaint, views.COMPLAINT_DETAIL_FIELDS)
         if wf.may_edit(complaint, who.role, who.name):
             with st.expander(ui.tr("complaints.edit_details"), icon="✏️"):
                 details_form(complaint, who=who, store=store, settings=settings)

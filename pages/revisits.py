@@ -11,6 +11,7 @@ import streamlit as st
 from sheets_schema import choices as ch
 from utils import operations as ops
 from utils import ui, views
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.access import mask_record
@@ -86,7 +87,7 @@ def recorded_tab() -> None:
         ui.tr("revisits.staff"), uf.people(snap), key="rv_staff", placeholder=ui.tr("list.anyone")
     )
     kinds = c.multiselect(
-        uf.field_label("revisits", "kind", False),
+        fields.field_label("revisits", "kind", False),
         ch.REVISIT_KIND.values,
         format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
         key="rv_kinds",
@@ -133,7 +134,7 @@ def record_page(complaint_id: str, client_id: str) -> None:
         st.markdown(f"> {md(complaint.get('description') or '')}")
         if complaint.get("resolution"):
             st.markdown(
-                f"**{uf.field_label('complaints', 'resolution', False)}**: "
+                f"**{fields.field_label('complaints', 'resolution', False)}**: "
                 f"{md(complaint['resolution'])}"
             )
         state = ops.followup_state(complaint, snap.revisits)

@@ -9,6 +9,7 @@ import streamlit as st
 from sheets_schema import choices as ch
 from utils import auth, ui
 from utils import operations as ops
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.forms import format_value
@@ -46,13 +47,13 @@ def action_inputs(action: str, complaint: dict, key: str, snap: Snapshot) -> dic
     if action == "resolve":
         return {
             "resolution": st.text_area(
-                uf.field_label(TAB, "resolution", True), key=f"{key}_resolution", height=80
+                fields.field_label(TAB, "resolution", True), key=f"{key}_resolution", height=80
             ),
             "root_cause": st.text_area(
-                uf.field_label(TAB, "root_cause"), key=f"{key}_cause", height=68
+                fields.field_label(TAB, "root_cause"), key=f"{key}_cause", height=68
             ),
             "corrective_action": st.text_area(
-                uf.field_label(TAB, "corrective_action"), key=f"{key}_action", height=68
+                fields.field_label(TAB, "corrective_action"), key=f"{key}_action", height=68
             ),
         }
     if action == "record_feedback":
@@ -176,7 +177,7 @@ def details_form(complaint: dict, *, who: auth.User, store: Store, settings: Set
             st.rerun()
     gen = uf.generation(form)
     with st.form(f"{form}_{gen}"):
-        values, slots = uf.fields_block(
+        values, slots = fields.fields_block(
             TAB, list(ops.COMPLAINT_DETAILS), basis, key=f"{form}_{gen}"
         )
         st.caption(ui.tr("complaints.edit_note"))

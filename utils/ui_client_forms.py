@@ -8,6 +8,7 @@ import streamlit as st
 
 from utils import auth, ui, views
 from utils import operations as ops
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError
 from utils.forms import format_value
@@ -31,7 +32,7 @@ def save_new(
         st.session_state[PENDING_KEY] = (values, err.matches)
         return
     except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
+        fields.show_problems(err, slots, general)
         return
     except SheetdeskError as err:
         general.error(err.message(ui.lang()), icon="⚠️")
@@ -82,7 +83,7 @@ def add_form(*, who: auth.User, store: Store) -> None:
     defaults = ops.new_client_defaults(who.name, ops.now().date())
     with st.form(f"{ADD_FORM}_{gen}"):
         st.caption(ui.tr("form.required_note"))
-        values, slots = uf.fields_block(
+        values, slots = fields.fields_block(
             TAB,
             views.CLIENT_FORM_FIELDS,
             defaults,
@@ -118,7 +119,7 @@ def edit_form(client: dict, *, who: auth.User, store: Store) -> None:
             st.rerun()
     gen = uf.generation(form)
     with st.form(f"{form}_{gen}"):
-        values, slots = uf.fields_block(
+        values, slots = fields.fields_block(
             TAB, views.CLIENT_FORM_FIELDS, basis, key=f"{form}_{gen}", required=("name", "phone")
         )
         submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")

@@ -10,6 +10,7 @@ import streamlit as st
 from sheets_schema import choices as ch
 from utils import auth, ui
 from utils import operations as ops
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils import workflow as wf
 from utils.errors import DuplicatePhone, InvalidRecord, SheetdeskError, WorkflowError
@@ -75,20 +76,20 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
         anyway = False
         if new_client:
             st.markdown(f"**{ui.tr('complaints.log.new_client_fields')}**")
-            client_values, slots = uf.fields_block(
+            client_values, slots = fields.fields_block(
                 "clients", NEW_CLIENT_FIELDS, {}, key=f"log_nc_{gen}", required=("name", "phone")
             )
             anyway = st.checkbox(ui.tr("complaints.log.register_anyway"), key=f"log_any_{gen}")
             st.divider()
         a, b, c = st.columns(3)
         with a:
-            channel = uf.field_input(TAB, "channel", "phone", key=f"log_channel_{gen}")
+            channel = fields.field_input(TAB, "channel", "phone", key=f"log_channel_{gen}")
             slots["channel"] = st.empty()
         with b:
-            category = uf.field_input(TAB, "category", None, key=f"log_category_{gen}")
+            category = fields.field_input(TAB, "category", None, key=f"log_category_{gen}")
             slots["category"] = st.empty()
         with c:
-            severity = uf.field_input(
+            severity = fields.field_input(
                 TAB,
                 "severity",
                 wf.DEFAULT_SEVERITY,
@@ -98,7 +99,7 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
             )
             slots["severity"] = st.empty()
         description = st.text_area(
-            uf.field_label(TAB, "description"), key=f"log_desc_{gen}", height=120
+            fields.field_label(TAB, "description"), key=f"log_desc_{gen}", height=120
         )
         slots["description"] = st.empty()
         st.caption(ui.tr("complaints.log.first_receiver", name=who.name))
@@ -131,7 +132,7 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
         slots["description"].error(err.message(lang), icon="⚠️")
         return
     except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
+        fields.show_problems(err, slots, general)
         return
     except SheetdeskError as err:
         general.error(err.message(lang), icon="⚠️")

@@ -10,6 +10,7 @@ import streamlit as st
 from sheets_schema import choices as ch
 from utils import auth, ui
 from utils import operations as ops
+from utils import ui_fields as fields
 from utils import ui_forms as uf
 from utils.errors import InvalidRecord, SheetdeskError
 from utils.settings import Settings
@@ -31,7 +32,7 @@ def radio(field: str, key: str) -> str | None:
     choices = RADIO_CHOICES[field]
     lang = ui.lang()
     return st.radio(
-        uf.field_label(TAB, field),
+        fields.field_label(TAB, field),
         choices.values,
         index=None,
         horizontal=True,
@@ -53,11 +54,11 @@ def kind_input(kind_default: str, complaint_id: str, key: str) -> str:
     if complaint_id:
         kind = "complaint_followup"
         st.text_input(
-            uf.field_label(TAB, "kind"), disabled=True, value=ch.REVISIT_KIND.label(kind, lang)
+            fields.field_label(TAB, "kind"), disabled=True, value=ch.REVISIT_KIND.label(kind, lang)
         )
         return kind
     return st.selectbox(
-        uf.field_label(TAB, "kind"),
+        fields.field_label(TAB, "kind"),
         ["routine", "key_client"],
         index=0 if kind_default == "routine" else 1,
         format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
@@ -85,10 +86,10 @@ def record_form(
             values["kind"] = kind_input(kind_default, complaint_id, key)
             slots["kind"] = st.empty()
         with b:
-            values["method"] = uf.field_input(TAB, "method", "phone", key=f"{key}_method")
+            values["method"] = fields.field_input(TAB, "method", "phone", key=f"{key}_method")
             slots["method"] = st.empty()
         with c:
-            values["done_at"] = uf.field_input(TAB, "done_at", ops.now(), key=f"{key}_done_at")
+            values["done_at"] = fields.field_input(TAB, "done_at", ops.now(), key=f"{key}_done_at")
             slots["done_at"] = st.empty()
         if complaint_id:
             st.caption(ui.tr("revisits.attempt_note", attempt=attempt))
@@ -98,15 +99,15 @@ def record_form(
             with col:
                 values[field] = answered(field, key, slots)
         values["score"] = st.pills(
-            uf.field_label(TAB, "score"), list(range(1, 11)), key=f"{key}_score"
+            fields.field_label(TAB, "score"), list(range(1, 11)), key=f"{key}_score"
         )
         slots["score"] = st.empty()
         values["suggestions"] = st.text_area(
-            uf.field_label(TAB, "suggestions"), key=f"{key}_suggestions", height=80
+            fields.field_label(TAB, "suggestions"), key=f"{key}_suggestions", height=80
         )
         slots["suggestions"] = st.empty()
         values["next_revisit_on"] = st.date_input(
-            uf.field_label(TAB, "next_revisit_on"),
+            fields.field_label(TAB, "next_revisit_on"),
             value=None,
             key=f"{key}_next",
             format="YYYY-MM-DD",
@@ -130,7 +131,7 @@ def save(
             store, values, actor=who.name, when=ops.now(), settings=settings, lang=lang
         )
     except InvalidRecord as err:
-        uf.show_problems(err, slots, general)
+        fields.show_problems(err, slots, general)
         return
     except SheetdeskError as err:
         general.error(err.message(lang), icon="⚠️")
