@@ -10,18 +10,17 @@ from utils.display import labelled
 from utils.errors import SheetdeskError
 
 ui_frame.page_frame()
-uf.require_user()
+who = uf.require_user()
 st.title(ui.tr("home.title"))
 store = ui.get_store()
-snap = ui.snapshot()
+snap = uf.view_for(ui.snapshot(), who)
 
 if snap.is_empty():
     st.info(ui.tr("home.welcome"), icon="👋")
-    if st.button(ui.tr("home.load_demo"), type="primary", key="load_demo"):
-        who = uf.require_user()
+    if who.is_admin and st.button(ui.tr("home.load_demo"), type="primary", key="load_demo"):
         with st.spinner():
             try:
-                counts = load_demo(store, user=who.name if who else "demo")
+                counts = load_demo(store, user=who.name)
             except SheetdeskError as err:
                 ui.show_error(err)
                 st.stop()

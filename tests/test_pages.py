@@ -527,14 +527,14 @@ def test_add_client_fills_owner_status_and_date(fresh_store):
     saved = ops.add_client(
         fresh_store,
         {"name": "张三", "phone": "138", "owner": "", "status": "", "registered_on": None},
-        actor="王芳",
+        user=MANAGER,
         today=dt.date(2026, 1, 5),
     )
     assert saved.record["owner"] == "王芳" and saved.record["status"] == "active"
     assert saved.record["registered_on"] == dt.date(2026, 1, 5)
     with pytest.raises(InvalidRecord) as err:
         ops.add_client(
-            fresh_store, {"name": "", "phone": "138"}, actor="王芳", today=dt.date(2026, 1, 5)
+            fresh_store, {"name": "", "phone": "138"}, user=MANAGER, today=dt.date(2026, 1, 5)
         )
     assert [p.column for p in err.value.problems] == ["name"]
 
@@ -543,14 +543,14 @@ def test_a_known_phone_is_refused_until_the_person_confirms(fresh_store):
     first = ops.add_client(
         fresh_store,
         {"name": "张三", "phone": "13800138000"},
-        actor="王芳",
+        user=MANAGER,
         today=dt.date(2026, 1, 5),
     )
     with pytest.raises(DuplicatePhone) as err:
         ops.add_client(
             fresh_store,
             {"name": "李四", "phone": "+86 138-0013-8000"},
-            actor="王芳",
+            user=MANAGER,
             today=dt.date(2026, 1, 5),
         )
     assert [m["client_id"] for m in err.value.matches] == [first.record_id]
@@ -558,7 +558,7 @@ def test_a_known_phone_is_refused_until_the_person_confirms(fresh_store):
     again = ops.add_client(
         fresh_store,
         {"name": "李四", "phone": "+86 138-0013-8000"},
-        actor="王芳",
+        user=MANAGER,
         today=dt.date(2026, 1, 5),
         allow_duplicate_phone=True,
     )
@@ -575,7 +575,7 @@ def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):
             category="billing",
             severity="normal",
             description="多收了物业费",
-            actor="王芳",
+            user=MANAGER,
             when=when,
             settings=S,
             new_client={"name": "新客户", "phone": "电话"},
@@ -590,7 +590,7 @@ def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):
             category="",
             severity="",
             description=" ",
-            actor="王芳",
+            user=MANAGER,
             when=when,
             settings=S,
             new_client={"name": "新客户", "phone": "13800000000"},
@@ -603,7 +603,7 @@ def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):
         category="billing",
         severity="critical",
         description="多收了物业费",
-        actor="王芳",
+        user=MANAGER,
         when=when,
         settings=S,
         new_client={"name": "新客户", "phone": "13800000000"},
@@ -616,19 +616,17 @@ def test_log_complaint_for_a_new_client_checks_everything_first(fresh_store):
 def test_edit_record_saves_only_the_changes_and_reports_conflicts(fresh_store):
     cid = fresh_store.append("clients", {"name": "张三", "phone": "1380000"}, user="a").record_id
     basis = fresh_store.read().record("clients", cid)
-    assert ops.edit_record(fresh_store, "clients", basis, dict(basis), actor="王芳") is None
+    assert ops.edit_client(fresh_store, basis, dict(basis), user=MANAGER) is None
     other = dict(basis)
     fresh_store.update("clients", cid, {"notes": "他人", "grade": "C"}, seen=basis, user="李娜")
     with pytest.raises(ConflictError) as err:  # the same cell, changed meanwhile
-        ops.edit_record(fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳")
+        ops.edit_client(fresh_store, basis, {**other, "grade": "A"}, user=MANAGER)
     assert err.value.mine["grade"] == "A" and err.value.theirs["grade"] == "C"
-    ops.edit_record(
-        fresh_store, "clients", basis, {**other, "grade": "A"}, actor="王芳", force=True
-    )
+    ops.edit_client(fresh_store, basis, {**other, "grade": "A"}, user=MANAGER, force=True)
     row = fresh_store.read().record("clients", cid)
     assert row["grade"] == "A" and row["notes"] == "他人"  # their other change survives
     # a change to a cell this edit does not write is no conflict: both land
-    ops.edit_record(fresh_store, "clients", basis, {**other, "region": "城东"}, actor="王芳")
+    ops.edit_client(fresh_store, basis, {**other, "region": "城东"}, user=MANAGER)
     row = fresh_store.read().record("clients", cid)
     assert row["region"] == "城东" and row["notes"] == "他人" and row["grade"] == "A"
 
@@ -643,7 +641,7 @@ def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_st
         category="billing",
         severity="normal",
         description="x",
-        actor="王芳",
+        user=MANAGER,
         when=when,
         settings=S,
     )
@@ -670,7 +668,7 @@ def test_record_revisit_fills_attempts_and_drops_answers_when_unreached(fresh_st
                 "score": 9,
                 "attitude": "satisfied",
             },
-            actor="李娜",
+            user=User("李娜", "staff"),
             when=when,
             settings=S,
             lang="en",
@@ -718,7 +716,7 @@ def test_edit_complaint_details_moves_the_due_date_and_notes_it(fresh_store):
         category="billing",
         severity="normal",
         description="x",
-        actor="王芳",
+        user=MANAGER,
         when=when,
         settings=S,
     )
@@ -784,3 +782,43 @@ def test_every_page_message_is_in_both_catalogues():
     assert len(keys) > 150
     assert not keys - set(en.MESSAGES), sorted(keys - set(en.MESSAGES))
     assert not keys - set(zh.MESSAGES), sorted(keys - set(zh.MESSAGES))
+
+
+def _everything(at: AppTest) -> str:
+    """All the text and table cells a page shows."""
+    parts = [
+        str(e.value)
+        for kind in ("markdown", "caption", "title", "info", "warning")
+        for e in getattr(at, kind)
+    ]
+    parts += [df.value.to_string() for df in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_a_staff_session_never_sees_another_staff_members_client_details(workbook):
+    other = seed_client(
+        workbook,
+        name="别人的客户",
+        phone="13911115678",
+        email="secret.person@example.com",
+        contact_person="李秘书",
+        owner="王芳",
+    )
+    at = start(User("李娜", "staff"))
+    seen = _everything(at)  # Home: the three tables
+    for page, params in (
+        ("pages/clients.py", {}),
+        ("pages/clients.py", {"id": other}),
+        ("pages/complaints.py", {}),
+        ("pages/revisits.py", {}),
+    ):
+        goto(at, page, **params)
+        seen += _everything(at)
+    for secret in ("13911115678", "secret.person", "李秘书", "人民路12号"):
+        assert secret not in seen, secret
+    assert "139****5678" in rendered(seen)
+    goto(at, "pages/clients.py")
+    at.text_input(key="clients_q").input("139 1111 5678").run()
+    assert list(at.dataframe[0].value["Client ID"]) == [other]  # found by the whole number
+    at.text_input(key="clients_q").input("1111567").run()
+    assert not at.dataframe, "fragments of a masked number find nothing"

@@ -76,7 +76,7 @@ def _logged(store, severity: str = "critical") -> dict:
         category="attitude",
         severity=severity,
         description="x",
-        actor="王芳",
+        user=STAFF,
         when=WHEN,
         settings=S,
     )

@@ -20,6 +20,7 @@ from sheets_schema.validate import validate_record
 from utils import clock
 from utils import progress_log as plog
 from utils import workflow as wf
+from utils.access import may_edit_client, same_person
 from utils.auth import User
 from utils.errors import (
     ConflictError,
@@ -69,16 +70,19 @@ def add_client(
     store: Store,
     values: dict,
     *,
-    actor: str,
+    user: User,
     today: dt.date,
     allow_duplicate_phone: bool = False,
 ) -> SaveResult:
-    """Register a client. Blank owner → the person registering; blank status → active; blank
-    registration date → today. Raises `DuplicatePhone` when the phone is already known (unless
+    """Register a client. Blank owner → the person registering (staff may give a new client
+    only to themselves; a manager to anyone); blank status → active; blank registration date →
+    today. Raises `WorkflowError`, `DuplicatePhone` when the phone is already known (unless
     `allow_duplicate_phone`), `InvalidRecord` (problems by field)."""
     record = {k: v for k, v in values.items() if k != "client_id"}
     if not clean_text(record.get("owner")):
-        record["owner"] = clean_text(actor)
+        record["owner"] = user.name
+    if not user.is_manager and not same_person(record.get("owner"), user.name):
+        raise WorkflowError("workflow.owner_manager_only")
     if not clean_text(record.get("status")):
         record["status"] = "active"
     if record.get("registered_on") in (None, ""):
@@ -88,28 +92,38 @@ def add_client(
         raise InvalidRecord(problems)
     if not allow_duplicate_phone:
         check_new_phone(store.read().clients, record.get("phone"))
-    return store.append("clients", record, user=actor)
+    return store.append("clients", record, user=user.name)
 
 
-def edit_record(
-    store: Store, tab: str, basis: dict, edited: dict, *, actor: str, force: bool = False
+def edit_client(
+    store: Store, basis: dict, edited: dict, *, user: User, force: bool = False
 ) -> SaveResult | None:
     """Save the fields of `edited` that differ from `basis` (the version the form was filled
-    from). None when nothing changed. Raises `ConflictError` when the row changed in the
-    spreadsheet since `basis` — its `mine` is `basis` with the user's changes — unless
-    `force` (the user saw both versions and keeps theirs: only their changed fields are
-    written, the rest of the row stays as the spreadsheet has it)."""
+    from). Staff edit the clients they own, managers any; giving a client to someone else is a
+    manager's (`WorkflowError`). None when nothing changed. Raises `ConflictError` when a cell
+    this save writes changed in the spreadsheet since `basis` — its `mine` is `basis` with the
+    user's changes — unless `force` (the user saw both versions and keeps theirs: only their
+    changed fields are written, the rest of the row stays as the spreadsheet has it)."""
+    tab = "clients"
     record_id = basis[TABLES[tab].id_field]
     changes = changed_fields(tab, basis, edited)
     if not changes:
         return None
+    if not may_edit_client(basis, user.name, user.role):
+        raise WorkflowError(
+            "workflow.not_your_client",
+            name=clean_text(basis.get("name")),
+            owner=clean_text(basis.get("owner")) or "?",
+        )
+    if "owner" in changes and not user.is_manager:
+        raise WorkflowError("workflow.owner_manager_only")
     try:
         return store.update(
             tab,
             record_id,
             changes,
             seen=basis,
-            user=actor,
+            user=user.name,
             force=force,
         )
     except ConflictError as err:
@@ -205,7 +219,7 @@ def log_complaint(
     category: str,
     severity: str,
     description: str,
-    actor: str,
+    user: User,
     when: dt.datetime,
     settings: Settings,
     new_client: dict | None = None,
@@ -218,7 +232,7 @@ def log_complaint(
     description), `InvalidRecord` (problems name the field, of either table) or, for a new
     client whose phone is already known, `DuplicatePhone` (unless `allow_duplicate_phone`)."""
     fields = wf.new_complaint_fields(
-        client_id or "-", channel, category, severity, description, actor, when, settings
+        client_id or "-", channel, category, severity, description, user.name, when, settings
     )
     _, problems = validate_record("complaints", {**fields, "complaint_id": "-"})
     client = None
@@ -226,7 +240,7 @@ def log_complaint(
         client = {
             **new_client,
             "client_id": "-",
-            "owner": new_client.get("owner") or actor,
+            "owner": new_client.get("owner") or user.name,
             "status": new_client.get("status") or "active",
             "registered_on": new_client.get("registered_on") or when.date(),
         }
@@ -238,13 +252,13 @@ def log_complaint(
         client_save = add_client(
             store,
             {k: v for k, v in client.items() if k != "client_id"},
-            actor=actor,
+            user=user,
             today=when.date(),
             allow_duplicate_phone=allow_duplicate_phone,
         )
         client_id = client_save.record_id
     fields["client_id"] = clean_text(client_id)
-    return store.append("complaints", fields, user=actor), client_save
+    return store.append("complaints", fields, user=user.name), client_save
 
 
 def refusal(
@@ -380,7 +394,7 @@ def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
     one = pd.DataFrame(
         {
             "complaint_id": [clean_text(complaint.get("complaint_id"))],
-            "resolved_at": pd.to_datetime([wf.as_datetime(complaint.get("resolved_at"))]),
+            "resolved_at": wf.datetime_column([wf.as_datetime(complaint.get("resolved_at"))]),
         }
     )
     row = wf.followup_summary(one, revisits).iloc[0]
@@ -421,21 +435,21 @@ def record_revisit(
     store: Store,
     values: dict,
     *,
-    actor: str,
+    user: User,
     when: dt.datetime,
     settings: Settings,
     lang: str,
 ) -> RevisitOutcome:
-    """Record a revisit made by `actor`, then apply what a follow-up does to its complaint
-    (`utils.queues.revisit_effects`): close it, reopen and escalate it, or flag it for a
-    manager after the last unreached attempt.
+    """Record a revisit made by `user` (its staff is who is signed in), then apply what a
+    follow-up does to its complaint (`utils.queues.revisit_effects`): close it, reopen and
+    escalate it, or flag it for a manager after the last unreached attempt.
 
     A follow-up's attempt number is filled in (unreached attempts since the resolution + 1);
     when the client was not reached the questionnaire answers are dropped; blank done_at →
     `when`. Raises `InvalidRecord` (problems by field) before anything is saved, or
     `RecordNotFound` when the follow-up names a complaint that does not exist."""
     record = dict(values)
-    record["staff"] = clean_text(actor)
+    record["staff"] = user.name
     if record.get("done_at") in (None, ""):
         record["done_at"] = when
     if clean_text(record.get("reached")) == "no":
@@ -453,7 +467,7 @@ def record_revisit(
         record["attempt"] = followup_attempt(complaint, store.read().revisits)
     elif record.get("attempt") in (None, ""):
         record["attempt"] = 1
-    saved = store.append("revisits", record, user=actor)
+    saved = store.append("revisits", record, user=user.name)
     if complaint is None:
         return RevisitOutcome(saved)
     for _ in range(2):  # once more if the complaint changed in the same moment
@@ -461,7 +475,7 @@ def record_revisit(
             complaint,
             saved.record,
             store.read().revisits,
-            actor=actor,
+            actor=user.name,
             now=when,
             settings=settings,
             lang=lang,
@@ -473,7 +487,7 @@ def record_revisit(
                 "complaints",
                 complaint_id,
                 changes,
-                user=actor,
+                user=user.name,
                 seen=complaint,
             )
         except ConflictError as err:
@@ -497,3 +511,71 @@ def save_state(store: Store, tab: str, record_id: str) -> tuple[str, str]:
         if op.tab == tab and op.record_id == record_id:
             return "conflict", op.error
     return "written", ""
+
+
+# --- data taken out, settings --------------------------------------------------------------
+
+
+def record_export(
+    store: Store, user: User | str, what: str, rows: int, note: str = "", *, kind: str | None = None
+) -> SaveResult:
+    """Register data taken out of the app in the change history (the seeds: client data taken
+    out is registered): a table downloaded (`what` = clients / complaints / revisits: kind
+    "download") or a report (`what` = "report" …: kind "export"), `rows` rows, with a `note`
+    such as "report 2026-11". Written through the pending queue like a save."""
+    name = user.name if isinstance(user, User) else clean_text(user)
+    return store.record_export(name, what, int(rows), note, kind=kind)
+
+
+def save_setting(
+    store: Store, user: User, key: str, value: object, *, seen: object = None
+) -> SaveResult:
+    """Set one setting in the settings tab (an admin's Settings page): the row holding `key`
+    is updated, or a row is added. `value`: text as typed, or a value (a list of dates, True
+    …); blank → the default again. `seen`: the value the admin saw when they began (then a
+    change made meanwhile is a `ConflictError`). Refused with `WorkflowError` for anyone but
+    an admin, for an unknown key, or for a list setting kept on several rows; `InvalidRecord`
+    (naming the value) when the value cannot be read for that key."""
+    from sheets_schema.problems import ERROR, Problem
+    from utils import settings_sheet as ss
+    from utils.store.base import row_dict
+
+    if not getattr(user, "is_admin", False):
+        raise WorkflowError("settings.admin_only", name=user.name, role=user.role)
+    canonical = ss.match_key(key)
+    if canonical is None:
+        raise WorkflowError("settings.unknown_key", key=clean_text(key))
+    spec = ss.BY_KEY[canonical]
+    try:
+        text = ss.normalise_value(canonical, value)
+    except ss.BadValue:
+        params = {
+            "setting": canonical,
+            "value": clean_text(value),
+            "lo": "" if spec.lo is None else int(spec.lo),
+            "hi": "" if spec.hi is None else int(spec.hi),
+            "default": spec.default_text() or "—",
+        }
+        key_ = f"problem.bad_setting.{spec.kind}"
+        raise InvalidRecord([Problem(ERROR, "settings", None, "value", key_, params)]) from None
+    frame = store.read().settings
+    mine = frame[[ss.match_key(k) == canonical for k in frame["key"]]] if len(frame) else frame
+    if len(mine) > 1 and spec.kind in ss.LISTS:
+        rows = ", ".join(str(r) for r in mine["_row"] if not pd.isna(r))
+        raise WorkflowError("settings.several_rows", key=canonical, rows=rows or "?")
+    if len(mine):
+        record = row_dict(mine.iloc[0])
+        record.pop("_row", None)
+        basis = record if seen is None else {**record, "value": seen}
+        return store.update(
+            "settings", str(record["key"]), {"value": text}, seen=basis, user=user.name
+        )
+    return store.append("settings", {"key": canonical, "value": text}, user=user.name)
+
+
+def settings_rows(snapshot: Any, lang: str = "en", overrides: Any = None) -> pd.DataFrame:
+    """Every setting for a Settings page: key, label, value in the tab, value in force, where
+    it comes from, default, rows, problem (`utils.settings_sheet.settings_rows`)."""
+    from utils.settings_sheet import settings_rows as rows_of
+
+    return rows_of(snapshot, lang, overrides)

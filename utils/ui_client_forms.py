@@ -26,7 +26,7 @@ def save_new(
     decide (`duplicate_warning`)."""
     try:
         result = ops.add_client(
-            store, values, actor=who.name, today=ops.now().date(), allow_duplicate_phone=anyway
+            store, values, user=who, today=ops.now().date(), allow_duplicate_phone=anyway
         )
     except DuplicatePhone as err:  # the person decides: the warning below, with links
         st.session_state[PENDING_KEY] = (values, err.matches)
@@ -128,8 +128,8 @@ def edit_form(client: dict, *, who: auth.User, store: Store) -> None:
         return
     done = ui.tr("clients.saved", record_id=rid)
     uf.submit(
-        lambda: ops.edit_record(store, TAB, basis, values, actor=who.name),
-        lambda theirs: ops.edit_record(store, TAB, basis, values, actor=who.name, force=True),
+        lambda: ops.edit_client(store, basis, values, user=who),
+        lambda theirs: ops.edit_client(store, basis, values, user=who, force=True),
         done,
         form=form,
         slots=slots,

@@ -6,6 +6,7 @@ computations per snapshot. Glue only: every rule is in a plain module under util
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from sheets_schema.tables import TABLES
-from utils import auth, ui, ui_auth, ui_frame
+from utils import access, auth, ui, ui_auth, ui_frame
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, format_value
 from utils.operations import save_state
@@ -373,7 +374,20 @@ def open_staff_page(*, conflicts: bool = True) -> tuple[auth.User, Store, Settin
     back (user, store, settings, language, snapshot); shows a pending conflict dialog."""
     ui_frame.page_frame()
     who = require_user()
-    snap = read_snapshot()
+    snap = view_for(read_snapshot(), who)
     if conflicts:
         conflict_dialog()
     return who, ui.get_store(), ui.get_settings(), ui.lang(), snap
+
+
+def view_for(snapshot: Snapshot, who: auth.User) -> Snapshot:
+    """The snapshot as `who` may see it (`access.staff_view`: other staff's clients' contact
+    details masked for staff), once per snapshot and person."""
+    if who.is_manager:
+        return snapshot
+    frames = memo(
+        snapshot,
+        f"staff_view:{who.name}",
+        lambda: access.staff_view(snapshot.frames, who.name, who.role),
+    )
+    return dataclasses.replace(snapshot, frames=frames)

@@ -118,7 +118,7 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
             category=category,
             severity=severity,
             description=description,
-            actor=who.name,
+            user=who,
             when=ops.now(),
             settings=settings,
             new_client=client_values if new_client else None,

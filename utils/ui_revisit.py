@@ -128,7 +128,7 @@ def save(
     complaint_id = values["complaint_id"]
     try:
         outcome = ops.record_revisit(
-            store, values, actor=who.name, when=ops.now(), settings=settings, lang=lang
+            store, values, user=who, when=ops.now(), settings=settings, lang=lang
         )
     except InvalidRecord as err:
         fields.show_problems(err, slots, general)
