@@ -4,6 +4,9 @@ sign-in pages run through AppTest with real hashes in real secrets."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +198,29 @@ def test_oidc_maps_roles_and_a_person_without_one_gets_no_access(workbook: Path)
     shown = rendered("\n".join(i.value for i in at.info))
     assert "eve@elsewhere.com" in shown and "周主任" in shown
     assert not at.dataframe
+
+
+def _hash_cli(text: str) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-m", "utils.cli", "hash-password"],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=60,
+    )
+
+
+def test_hash_password_prompts_twice_and_prints_an_argon2_hash() -> None:
+    out = _hash_cli("correct horse\ncorrect horse\n")
+    assert out.returncode == 0, out.stderr
+    (digest,) = out.stdout.split()
+    assert digest.startswith("$argon2id$") and "correct horse" not in out.stdout
+    config = auth.load_auth({"accounts": {"li": {"role": "staff", "password_hash": digest}}})
+    assert auth.check_password(config, "li", "correct horse") is not None
+    mismatch = _hash_cli("correct horse\ncorrect hose\n")
+    assert mismatch.returncode == 2 and "differ" in mismatch.stderr and not mismatch.stdout
+    short = _hash_cli("abc\nabc\n")
+    assert short.returncode == 2 and "at least 8" in short.stderr

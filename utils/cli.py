@@ -356,3 +356,34 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+    p = sub.add_parser("remind", help="send the reminders that are due (chat robots, e-mail)")
+    common(p)
+    p.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    p.add_argument("--now", type=_moment, help="the moment to decide at (YYYY-MM-DDTHH:MM)")
+    p.add_argument("--secrets", help="settings file (default .streamlit/secrets.toml)")
+    p.set_defaults(func=cmd_remind)
+    p = sub.add_parser("hash-password", help="make a password hash for [sheetdesk.accounts]")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of messages")
+    p.set_defaults(func=cmd_hash_password)
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Ask for a password twice (not shown as it is typed) and print its argon2 hash, for
+    `password_hash` under [sheetdesk.accounts.LOGIN] in .streamlit/secrets.toml."""
+    import getpass
+
+    from utils.auth import hash_password
+
+    lang = _lang(args)
+    first = getpass.getpass(t("cli.password", lang))
+    if len(first) < MIN_PASSWORD:
+        print(t("cli.password_short", lang, n=MIN_PASSWORD), file=sys.stderr)
+        return EXIT_FAILURE
+    if getpass.getpass(t("cli.password_again", lang)) != first:
+        print(t("cli.password_mismatch", lang), file=sys.stderr)
+        return EXIT_FAILURE
+    print(hash_password(first))
+    return EXIT_OK
+
+
+MIN_PASSWORD = 8
+
+

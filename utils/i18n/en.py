@@ -84,6 +84,10 @@ MESSAGES: dict[str, str] = {
     "cli.import_done": "{tab}: {added} row(s) added, {skipped} already present, "
     "{rejected} rejected.",
     "cli.import_waiting": "{count} more row(s) are saved but NOT in the spreadsheet yet ({reason}). They are kept beside it and written at the next chance (run any command, or open the app); exit status 3 until then.",
+    "cli.password": "Password: ",
+    "cli.password_again": "The same password again: ",
+    "cli.password_short": "A password needs at least {n} characters. Nothing was printed.",
+    "cli.password_mismatch": "The two passwords differ. Nothing was printed; try again.",
     "cli.report_done": "Report written to {path}",
     "cli.unknown_tab": "There is no table “{tab}”. Use clients, complaints or revisits.",
     "cli.file_missing": "File not found: {path}",
