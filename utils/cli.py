@@ -6,6 +6,7 @@
     import  TAB FILE [--workbook PATH]            bulk-load a legacy register (CSV or XLSX)
     report  --month YYYY-MM [--out FILE.html] [--lang zh|en] [--workbook PATH]
     calendar --year YYYY [--json] [--lang zh|en]  days off and make-up working days in force
+    remind  [--dry-run] [--now ISO] [--lang zh|en] [--secrets FILE]  send the reminders due
 
 Without --workbook the configured store is used (SHEETDESK_SPREADSHEET for Google Sheets,
 else SHEETDESK_WORKBOOK, else data/sheetdesk.xlsx). A thin layer over the library: it turns
@@ -234,6 +235,37 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    from utils.errors import ConfigError
+    from utils.i18n import normalise_lang
+    from utils.reminders.config import load, read_secrets, secrets_path
+    from utils.reminders.run import run
+    from utils.store import load_config, open_store
+
+    secrets = read_secrets(args.secrets)
+    setup = load(secrets)
+    lang = normalise_lang(args.lang or setup.reminders.language)
+    if not args.dry_run and not setup.notify.channels:
+        raise ConfigError("reminders.config.no_channels", path=str(secrets_path(args.secrets)))
+    store = open_store(load_config(secrets, workbook=args.workbook))
+    if store.kind == "local" and not store.path.exists():
+        print(t("cli.remind_workbook_missing", lang, path=store.describe()), file=sys.stderr)
+        return EXIT_FAILURE
+    report = run(store, setup, now=args.now or clock.now(), lang=lang, dry_run=args.dry_run)
+    for line in report.lines(lang):
+        print(line)
+    return report.exit_code
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date-time (YYYY-MM-DDTHH:MM): {text}") from None
+    # the data's times are local and naive: a time with an offset is taken as this machine's
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
 def _year(text: str) -> int:
     year = int(text)
     if not 1 <= year <= 9998:
@@ -342,20 +374,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the days as a JSON list")
     p.add_argument("--lang", choices=["zh", "en"], help="language of messages")
     p.set_defaults(func=cmd_calendar)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except SheetdeskError as exc:
-        print(exc.message(_lang(args)), file=sys.stderr)
-        return EXIT_FAILURE
-
-
-if __name__ == "__main__":
-    sys.exit(main())
     p = sub.add_parser("remind", help="send the reminders that are due (chat robots, e-mail)")
     common(p)
     p.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
@@ -365,6 +383,9 @@ if __name__ == "__main__":
     p = sub.add_parser("hash-password", help="make a password hash for [sheetdesk.accounts]")
     p.add_argument("--lang", choices=["zh", "en"], help="language of messages")
     p.set_defaults(func=cmd_hash_password)
+    return parser
+
+
 def cmd_hash_password(args: argparse.Namespace) -> int:
     """Ask for a password twice (not shown as it is typed) and print its argon2 hash, for
     `password_hash` under [sheetdesk.accounts.LOGIN] in .streamlit/secrets.toml."""
@@ -387,3 +408,14 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 MIN_PASSWORD = 8
 
 
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SheetdeskError as exc:
+        print(exc.message(_lang(args)), file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
