@@ -9,7 +9,7 @@ typed (labels in either language, Excel numbers, Chinese dates) into those value
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,10 +20,6 @@ PHONE_PATTERN = r"^[0-9+\-() ]*[0-9][0-9+\-() ]*$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 Text = str | None
-
-
-def _choice(c: ch.Choices):
-    return Literal[c.values] | None  # type: ignore[valid-type]
 
 
 class RowModel(BaseModel):
@@ -45,11 +41,11 @@ class Client(RowModel):
         ),
     ]
     client_type: Annotated[
-        _choice(ch.CLIENT_TYPE),
+        ch.ClientTypeValue | None,
         Col("客户类型", "Client type", CHOICE, choices=ch.CLIENT_TYPE, aliases=("type", "类型")),
     ] = None
     grade: Annotated[
-        _choice(ch.GRADE),
+        ch.GradeValue | None,
         Col("客户等级", "Grade", CHOICE, choices=ch.GRADE, aliases=("等级", "级别")),
     ] = None
     contact_person: Annotated[Text, Col("联系人", "Contact person", aliases=("contact",))] = None
@@ -72,14 +68,14 @@ class Client(RowModel):
     address: Annotated[Text, Col("地址", "Address", aliases=("联系地址",))] = None
     region: Annotated[Text, Col("地区", "Region", aliases=("区域", "area"))] = None
     source: Annotated[
-        _choice(ch.CLIENT_SOURCE),
+        ch.SourceValue | None,
         Col("客户来源", "Source", CHOICE, choices=ch.CLIENT_SOURCE, aliases=("来源",)),
     ] = None
     owner: Annotated[
         Text, Col("客服负责人", "Owner", aliases=("负责人", "客服", "account owner"))
     ] = None
     status: Annotated[
-        _choice(ch.CLIENT_STATUS),
+        ch.ClientStatusValue | None,
         Col("状态", "Status", CHOICE, choices=ch.CLIENT_STATUS, aliases=("客户状态",)),
     ] = None
     registered_on: Annotated[
@@ -108,15 +104,15 @@ class Complaint(RowModel):
         ),
     ]
     channel: Annotated[
-        _choice(ch.CHANNEL),
+        ch.ChannelValue | None,
         Col("投诉渠道", "Channel", CHOICE, choices=ch.CHANNEL, aliases=("渠道",)),
     ] = None
     category: Annotated[
-        _choice(ch.CATEGORY),
+        ch.CategoryValue | None,
         Col("投诉类别", "Category", CHOICE, choices=ch.CATEGORY, aliases=("类别", "投诉类型")),
     ] = None
     severity: Annotated[
-        _choice(ch.SEVERITY),
+        ch.SeverityValue | None,
         Col("严重程度", "Severity", CHOICE, choices=ch.SEVERITY, aliases=("等级", "严重性")),
     ] = None
     description: Annotated[
@@ -133,11 +129,11 @@ class Complaint(RowModel):
     ]
     handler: Annotated[Text, Col("经办人", "Handler", aliases=("处理人", "负责人"))] = None
     level: Annotated[
-        _choice(ch.LEVEL),
+        ch.LevelValue | None,
         Col("处理层级", "Level", CHOICE, choices=ch.LEVEL, aliases=("层级", "escalation level")),
     ] = None
     status: Annotated[
-        _choice(ch.COMPLAINT_STATUS),
+        ch.ComplaintStatusValue | None,
         Col("处理状态", "Status", CHOICE, choices=ch.COMPLAINT_STATUS, aliases=("状态",)),
     ] = None
     due_at: Annotated[
@@ -159,7 +155,7 @@ class Complaint(RowModel):
         Text, Col("被投诉人员", "Responsible staff", aliases=("被投诉人", "staff complained about"))
     ] = None
     verified: Annotated[
-        _choice(ch.YES_NO),
+        ch.YesNoValue | None,
         Col("查证属实", "Verified", CHOICE, choices=ch.YES_NO, aliases=("是否属实",)),
     ] = None
     closed_at: Annotated[
@@ -185,7 +181,7 @@ class Revisit(RowModel):
     client_id: Annotated[str, Col("客户编号", "Client ID", ID, True)]
     complaint_id: Annotated[Text, Col("投诉编号", "Complaint ID", ID)] = None
     kind: Annotated[
-        _choice(ch.REVISIT_KIND),
+        ch.RevisitKindValue | None,
         Col("回访类型", "Kind", CHOICE, choices=ch.REVISIT_KIND, aliases=("类型", "type")),
     ] = None
     done_at: Annotated[
@@ -193,7 +189,8 @@ class Revisit(RowModel):
         Col("回访时间", "Done at", DATETIME, True, aliases=("时间", "revisit time", "date")),
     ]
     method: Annotated[
-        _choice(ch.METHOD), Col("回访方式", "Method", CHOICE, choices=ch.METHOD, aliases=("方式",))
+        ch.MethodValue | None,
+        Col("回访方式", "Method", CHOICE, choices=ch.METHOD, aliases=("方式",)),
     ] = None
     staff: Annotated[
         str, Col("回访人", "Staff", required=True, aliases=("回访人员", "回访员", "revisited by"))
@@ -204,15 +201,15 @@ class Revisit(RowModel):
         Col("第几次联系", "Attempt", INT, aliases=("联系次数", "次数", "attempt no")),
     ] = None
     reached: Annotated[
-        Literal["yes", "no"],
+        ch.YesNoValue,
         Col("是否联系上", "Reached", CHOICE, True, choices=ch.YES_NO, aliases=("联系上", "接通")),
     ]
     solved: Annotated[
-        _choice(ch.YES_NO),
+        ch.YesNoValue | None,
         Col("问题是否解决", "Solved", CHOICE, choices=ch.YES_NO, aliases=("是否解决", "已解决")),
     ] = None
     attitude: Annotated[
-        _choice(ch.ATTITUDE),
+        ch.AttitudeValue | None,
         Col(
             "服务态度评价",
             "Attitude",
@@ -222,7 +219,8 @@ class Revisit(RowModel):
         ),
     ] = None
     charged: Annotated[
-        _choice(ch.YES_NO), Col("是否收费", "Charged", CHOICE, choices=ch.YES_NO, aliases=("收费",))
+        ch.YesNoValue | None,
+        Col("是否收费", "Charged", CHOICE, choices=ch.YES_NO, aliases=("收费",)),
     ] = None
     score: Annotated[
         int | None,
@@ -248,10 +246,41 @@ class Revisit(RowModel):
         return revisit_rules(self)
 
 
-def complaint_rules(row):
+class ComplaintRuleFields(Protocol):
+    """What `complaint_rules` reads: `Complaint` has it, and so has the batch model
+    `sheets_schema.validate` builds from the `rule_fields`."""
+
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def resolution(self) -> str | None: ...
+    @property
+    def resolved_at(self) -> dt.datetime | None: ...
+    @property
+    def closed_at(self) -> dt.datetime | None: ...
+
+
+class RevisitRuleFields(Protocol):
+    """What `revisit_rules` reads (see `ComplaintRuleFields`)."""
+
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def complaint_id(self) -> str | None: ...
+    @property
+    def reached(self) -> str: ...
+    @property
+    def solved(self) -> str | None: ...
+
+
+_C = TypeVar("_C", bound=ComplaintRuleFields)
+_R = TypeVar("_R", bound=RevisitRuleFields)
+
+
+def complaint_rules(row: _C) -> _C:
     """A resolved or closed complaint needs its resolution and resolved_at; closed needs
     closed_at. Raises ValueError("needs:field,field")."""
-    missing = []
+    missing: list[str] = []
     if row.status in ("resolved", "closed"):
         if not row.resolution:
             missing.append("resolution")
@@ -264,10 +293,10 @@ def complaint_rules(row):
     return row
 
 
-def revisit_rules(row):
+def revisit_rules(row: _R) -> _R:
     """A complaint follow-up names its complaint and, when it reached the client, says
     whether the problem is solved."""
-    missing = []
+    missing: list[str] = []
     if row.kind == "complaint_followup":
         if not row.complaint_id:
             missing.append("complaint_id")

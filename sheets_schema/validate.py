@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError, create_model, model_validator
+from pydantic_core import ErrorDetails
 
 from sheets_schema.columns import CHOICE, DATE, DATETIME, INT, Column, column_letter
 from sheets_schema.models import RULES, RowModel
@@ -49,6 +50,9 @@ def _adapter(tab: str) -> tuple[TypeAdapter, tuple[str, ...]]:
         validators = {}
         if model.__name__ in RULES:
             validators["rules"] = model_validator(mode="after")(RULES[model.__name__])
+        # pydantic's stubs want plain callables in __validators__ (a decorated validator is a
+        # descriptor proxy, as create_model's docs pass it), and a **dict of fields is checked
+        # against create_model's named options (__base__, __config__ …) too
         check = create_model(
             f"{model.__name__}Check", __base__=RowModel, __validators__=validators, **keep
         )  # type: ignore[call-overload]
@@ -138,14 +142,18 @@ def empty_frame(tab: str) -> pd.DataFrame:
 
 def _series(column: Column, values: list[object]) -> pd.Series:
     if column.kind in (DATE, DATETIME):
-        return pd.Series(pd.to_datetime(values, errors="coerce"), dtype="datetime64[ns]")
+        moments = pd.Series(values, dtype=object)  # dates, datetimes and None
+        return pd.Series(pd.to_datetime(moments, errors="coerce"), dtype="datetime64[ns]")
     if column.kind == INT:
-        return pd.Series(pd.array(values, dtype="Int64"))
+        return pd.Series(values, dtype="Int64")
     return pd.Series([v if v is not None else "" for v in values], dtype=object)
 
 
 def _frame(
-    columns: Sequence[Column], parsed: dict[str, list], keep: list[int], row_numbers: list[int]
+    columns: Sequence[Column],
+    parsed: dict[str, list],
+    keep: list[int],
+    row_numbers: Sequence[int | None],
 ) -> pd.DataFrame:
     data = {}
     for c in columns:
@@ -242,19 +250,19 @@ def validate_rows(
     columns = (parsed[f] for f in fields)
     records = [dict(zip(fields, values, strict=True)) for values in zip(*columns, strict=True)]
     blanked: set[int] = set()
-    for i, fname, err in _model_errors(tab, records):
+    for i, fname, detail in _model_errors(tab, records):
         if fname is not None and (row_numbers[i], fname) in reported:
             continue
-        _model_problem(table.by_field, i, fname, err, parsed, bad, report)
+        _model_problem(table.by_field, i, fname, detail, parsed, bad, report)
         if fname is not None and i not in bad:
             blanked.add(i)
     # a row whose bad optional cells were blanked gets its cross-cell rules checked now
     # (pydantic runs those only once every cell is valid)
     again = sorted(blanked)
     recheck = [{f: parsed[f][i] for f in fields} for i in again]
-    for pos, fname, err in _model_errors(tab, recheck):
+    for pos, fname, detail in _model_errors(tab, recheck):
         if fname is None:
-            _model_problem(table.by_field, again[pos], None, err, parsed, bad, report)
+            _model_problem(table.by_field, again[pos], None, detail, parsed, bad, report)
 
     # duplicate IDs: the first row keeps the ID, later rows are errors
     id_field = table.id_field
@@ -274,7 +282,7 @@ def validate_rows(
     return TabResult(tab, _frame(table.columns, parsed, keep, row_numbers), problems, layout)
 
 
-def _model_errors(tab: str, records: list[dict]) -> list[tuple[int, str | None, dict]]:
+def _model_errors(tab: str, records: list[dict]) -> list[tuple[int, str | None, ErrorDetails]]:
     """(position in records, field or None, pydantic error) for every failing record."""
     try:
         _adapter(tab)[0].validate_python(records)
@@ -342,14 +350,13 @@ def check_references(results: dict[str, TabResult]) -> list[Problem]:
         if tab != "complaints" and fname == "client_id" and "clients" not in results:
             continue
         col = res.frame[fname]
-        missing = col[(col != "") & ~col.isin(known)]
-        for pos, value in missing.items():
-            row = int(res.frame["_row"].iat[pos])
+        missing = (col != "") & ~col.isin(known)
+        for value, row in zip(col[missing], res.frame["_row"][missing], strict=True):
             out.append(
                 Problem(
                     WARNING,
                     tab,
-                    row,
+                    int(row),
                     fname,
                     key,
                     {"value": value},
@@ -418,8 +425,8 @@ def validate_record(tab: str, raw: dict, *, partial: bool = False) -> tuple[dict
             Problem(ERROR, tab, None, column.field, key, {"value": _cell_str(value), **extra})
         )
 
-    for _pos, fname, err in _model_errors(tab, [out]):
-        _model_problem(table.by_field, 0, fname, err, parsed, bad, report)
+    for _pos, fname, detail in _model_errors(tab, [out]):
+        _model_problem(table.by_field, 0, fname, detail, parsed, bad, report)
     return out, problems
 
 

@@ -10,12 +10,18 @@ is open: it has not been dealt with. `status_of` / `is_open` read one record tha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 OPEN_STATUSES = ("received", "in_progress")
 DONE_STATUSES = ("resolved", "closed")
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, NaT or NA: a cell with nothing in it (text, even "", is not missing)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def clean_text(value: Any) -> str:
@@ -36,6 +42,11 @@ def as_datetime(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     return None
+
+
+def datetime_column(moments: Iterable[dt.date | None]) -> pd.Series:
+    """Dates or date-times (None for none) as a datetime column, None → NaT."""
+    return pd.to_datetime(pd.Series(list(moments), dtype=object))
 
 
 def status_of(complaint: dict) -> str:

@@ -285,7 +285,8 @@ def read_table_file(path: Path, tab: str) -> list[list[object]]:
         wb = CalamineWorkbook.from_path(str(path))
         names = wb.sheet_names
         name = next((n for n in names if match_tab(n) == tab), names[0])
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return [list(row) for row in sheet]  # as list[object]: IDs may be added to the rows
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:

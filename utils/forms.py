@@ -13,6 +13,7 @@ from sheets_schema.columns import DATE
 from sheets_schema.parse import CellError, parser_for
 from sheets_schema.problems import Problem
 from sheets_schema.tables import TABLES
+from utils.cells import is_missing
 from utils.i18n import t
 
 # stamped by the store; never compared or edited in a form
@@ -21,7 +22,7 @@ STAMPS = ("updated_at", "updated_by")
 
 def _normal(tab: str, field: str, value: object) -> object:
     column = TABLES[tab].by_field.get(field)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if column is None:
         return value
@@ -56,7 +57,7 @@ def field_messages(problems: Iterable[Problem], lang: str) -> dict[str, list[str
 
 def format_value(tab: str, field: str, value: object, lang: str) -> str:
     """A record's value as people read it: choice labels, `2026-11-23 10:05`, "" for blank."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return ""
     column = TABLES[tab].by_field.get(field)
     if column is not None and column.choices is not None:

@@ -21,6 +21,7 @@ from utils.workflow import (
     FOLLOWUP,
     as_datetime,
     clean_text,
+    datetime_column,
     followup_summary,
     level_of,
     next_level,
@@ -54,7 +55,7 @@ ROUTINE_COLUMNS = [
 
 
 def _since(resolved_at: dt.datetime | dt.date | None) -> pd.DataFrame:
-    return pd.DataFrame({"resolved_at": pd.to_datetime([as_datetime(resolved_at)])})
+    return pd.DataFrame({"resolved_at": datetime_column([as_datetime(resolved_at)])})
 
 
 def followup_attempts(

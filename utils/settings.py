@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from utils.workdays import Calendar, normalise_choice
@@ -60,9 +60,29 @@ def _date_set(value: object) -> frozenset[dt.date]:
     """A comma-separated string or a list of dates / ISO date strings."""
     if isinstance(value, str):
         return _parse_dates(value)
-    return frozenset(
-        d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in value or ()
-    )
+    items = value or ()
+    if not isinstance(items, Iterable):
+        raise TypeError(f"not a list of dates: {value!r}")
+    return frozenset(d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in items)
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"not a number: {value!r}")
+    return int(value)
+
+
+def _float(value: object) -> float:
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"not a number: {value!r}")
+    return float(value)
+
+
+def _int_table(value: object) -> dict[str, int]:
+    """A secrets table of whole numbers, e.g. time_limits = {normal = 3, serious = 2}."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"not a table: {value!r}")
+    return {str(k): _int(v) for k, v in value.items()}
 
 
 def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
@@ -73,24 +93,19 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     s = Settings()
     o = dict(overrides or {})
     if "holidays" in o:
-        hol = o["holidays"]
-        s = replace(
-            s,
-            holidays=_parse_dates(hol)
-            if isinstance(hol, str)
-            else frozenset(
-                h if isinstance(h, dt.date) else dt.date.fromisoformat(str(h)) for h in hol
-            ),
-        )
-    for key in ("time_limits", "cadence_days"):
-        if key in o:
-            s = replace(s, **{key: {**getattr(s, key), **dict(o[key])}})
-    for key in ("max_attempts", "star_min_revisits"):
-        if key in o:
-            s = replace(s, **{key: int(o[key])})
-    for key in ("cache_seconds", "dashboard_refresh_seconds"):
-        if key in o:
-            s = replace(s, **{key: float(o[key])})
+        s = replace(s, holidays=_date_set(o["holidays"]))
+    if "time_limits" in o:
+        s = replace(s, time_limits={**s.time_limits, **_int_table(o["time_limits"])})
+    if "cadence_days" in o:
+        s = replace(s, cadence_days={**s.cadence_days, **_int_table(o["cadence_days"])})
+    if "max_attempts" in o:
+        s = replace(s, max_attempts=_int(o["max_attempts"]))
+    if "star_min_revisits" in o:
+        s = replace(s, star_min_revisits=_int(o["star_min_revisits"]))
+    if "cache_seconds" in o:
+        s = replace(s, cache_seconds=_float(o["cache_seconds"]))
+    if "dashboard_refresh_seconds" in o:
+        s = replace(s, dashboard_refresh_seconds=_float(o["dashboard_refresh_seconds"]))
     if "calendar" in o:
         s = replace(s, calendar=normalise_choice(str(o["calendar"])))
     if "working_days" in o:

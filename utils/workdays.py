@@ -33,7 +33,7 @@ import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ from utils.i18n import t
 DEFAULT = "CN"
 NONE = "none"
 Source = Literal["package", "team"]
+Moment = dt.date | np.datetime64 | str | None  # one point in time (datetime, Timestamp …)
 
 _FIRST_YEAR = 2000  # the vectorised calendar always covers at least 2000 … the data's last year
 _MIN_WORKING_DAYS_PER_YEAR = 200  # used only to size the covered range before checking it
@@ -292,6 +293,12 @@ class Calendar:
             out[valid] = (moved.view("i8") * _NS_PER_DAY + time_of_day).view("datetime64[ns]")
         return _restore_tz(pd.Series(out, index=received.index), tz)
 
+    @overload
+    def working_days_between(self, start: pd.Series, end: pd.Series | Moment) -> pd.Series: ...
+    @overload
+    def working_days_between(self, start: Moment, end: pd.Series) -> pd.Series: ...
+    @overload
+    def working_days_between(self, start: Moment, end: Moment) -> float: ...
     def working_days_between(self, start: Any, end: Any) -> pd.Series | float:
         """Elapsed working days from `start` to `end`, fractional (only the hours of working
         days count; negative when `end` is before `start`); scalars or whole Series (by

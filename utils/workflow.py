@@ -26,6 +26,7 @@ from utils.cells import DONE_STATUSES as DONE_STATUSES
 from utils.cells import OPEN_STATUSES as OPEN_STATUSES
 from utils.cells import as_datetime as as_datetime
 from utils.cells import clean_text as clean_text
+from utils.cells import datetime_column as datetime_column
 from utils.cells import is_open as is_open
 from utils.cells import open_mask as open_mask
 from utils.cells import status_of as status_of
@@ -61,8 +62,8 @@ ACTIONS = (
 def _attempt_cap() -> int:
     """The highest attempt number the revisits tab accepts (the model's `le` bound)."""
     for meta in Revisit.model_fields["attempt"].metadata:
-        if isinstance(meta, annotated_types.Le):
-            return int(meta.le)
+        if isinstance(meta, annotated_types.Le) and isinstance(meta.le, int):
+            return meta.le
     return 3
 
 
@@ -72,7 +73,7 @@ ATTEMPT_CAP = _attempt_cap()
 # --- small value helpers -------------------------------------------------------------------
 
 
-def _same_person(a: str, b: str) -> bool:
+def _same_person(a: object, b: object) -> bool:
     a, b = clean_text(a).casefold(), clean_text(b).casefold()
     return bool(a) and a == b
 
@@ -191,7 +192,7 @@ def _followup_state(complaint: dict, revisits: pd.DataFrame) -> pd.Series:
     one = pd.DataFrame(
         {
             "complaint_id": [clean_text(complaint.get("complaint_id"))],
-            "resolved_at": pd.to_datetime([as_datetime(complaint.get("resolved_at"))]),
+            "resolved_at": datetime_column([as_datetime(complaint.get("resolved_at"))]),
         }
     )
     return followup_summary(one, revisits).iloc[0]
@@ -375,6 +376,7 @@ def escalate(
     _check_escalate(complaint, role, actor)
     reason = _required(reason, "workflow.need_reason")
     level = next_level(level_of(complaint))
+    assert level is not None  # _check_escalate has refused a complaint at the top level
     log = _log(complaint, now, actor, "escalate", reason, target=level)
     return {"level": level, "progress_log": log}
 

@@ -97,7 +97,8 @@ class Channel:
 
     kind: ClassVar[str] = "channel"
     # (count, seconds): at most `count` messages in any window of `seconds`. Several may apply.
-    rate_limits: ClassVar[tuple[tuple[int, float], ...]] = ()
+    # The class gives the service's limits; `__init__(rate_limits=…)` sets an object's own.
+    rate_limits: tuple[tuple[int, float], ...] = ()
 
     def __init__(self, *, name: str | None = None, rate_limits=None) -> None:
         self.name = name or self.kind

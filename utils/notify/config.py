@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypeGuard, overload
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -112,7 +112,7 @@ class NotifyConfig:
     people: dict[str, Recipient] = field(default_factory=dict)
 
 
-def _is_table(value: object) -> bool:
+def _is_table(value: object) -> TypeGuard[Mapping[Any, Any]]:
     return isinstance(value, Mapping)
 
 
@@ -130,6 +130,10 @@ def _tables(kind: str, value: object) -> list[tuple[str, Mapping]]:
     raise ConfigError("notify.config.not_a_table", key=where)
 
 
+@overload
+def _text(table: Mapping, key: str, where: str, *, required: Literal[True]) -> str: ...
+@overload
+def _text(table: Mapping, key: str, where: str, *, required: bool = False) -> str | None: ...
 def _text(table: Mapping, key: str, where: str, *, required: bool = False) -> str | None:
     value = table.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -271,6 +275,7 @@ def _email(table: Mapping, where: str, common: dict, timeout: float | None) -> E
         raise ConfigError(
             "notify.config.bad_value", key=f"{where}.to", detail="a list of e-mail addresses"
         )
+    options = {**common, "timeout": timeout} if timeout is not None else common
     return EmailChannel(
         host,
         port=int(port) if port else None,
@@ -281,8 +286,7 @@ def _email(table: Mapping, where: str, common: dict, timeout: float | None) -> E
         to=to,
         cafile=_text(table, "cafile", where),
         local_hostname=_text(table, "local_hostname", where),
-        **({"timeout": timeout} if timeout is not None else {}),
-        **common,
+        **options,
     )
 
 

@@ -87,7 +87,7 @@ class FeishuChannel(HttpChannel):
         head = self._signature()
         title = truncate_utf8(message.title.strip(), 512)
         link = message.safe_link
-        people = [r for r in message.mentions if r.feishu]
+        people = [(user_id, r.name) for r in message.mentions if (user_id := r.feishu)]
 
         if self.msg_type == "text":
 
@@ -98,8 +98,8 @@ class FeishuChannel(HttpChannel):
                 if people:
                     parts.append(
                         " ".join(
-                            f'<at user_id="{_xml_attr(r.feishu)}">{_xml_attr(r.name)}</at>'
-                            for r in people
+                            f'<at user_id="{_xml_attr(user_id)}">{_xml_attr(name)}</at>'
+                            for user_id, name in people
                         )
                     )
                 text = "\n".join(p for p in parts if p)
@@ -114,7 +114,7 @@ class FeishuChannel(HttpChannel):
             if link:
                 lines.append([{"tag": "a", "text": message.link_label, "href": link}])
             if people:
-                lines.append([{"tag": "at", "user_id": r.feishu} for r in people])
+                lines.append([{"tag": "at", "user_id": user_id} for user_id, _ in people])
             post = {LOCALE[message.lang]: {"title": title, "content": lines}}
             return {**head, "msg_type": "post", "content": {"post": post}}
 

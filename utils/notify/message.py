@@ -9,7 +9,9 @@ number for DingTalk (and WeCom's text messages), a Feishu open_id/user_id, an e-
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
 
 LINK_LABEL = {"zh": "查看详情", "en": "Open in Sheetdesk"}
 ELLIPSIS = "…"
@@ -60,7 +62,7 @@ class Message:
         object.__setattr__(self, "to_people", tuple(self.to_people))
         object.__setattr__(self, "lang", "zh" if str(self.lang).lower().startswith("zh") else "en")
 
-    def replace(self, **changes: object) -> Message:
+    def replace(self, **changes: Any) -> Message:
         return dataclasses.replace(self, **changes)
 
     @property
@@ -101,8 +103,26 @@ def truncate_utf8(text: str, max_bytes: int, suffix: str = ELLIPSIS) -> str:
     return raw[:room].decode("utf-8", "ignore").rstrip() + suffix
 
 
-def fit(render, body: str, max_bytes: int, measure=utf8_len) -> str:
-    """Shorten `body` until `measure(render(body)) <= max_bytes` and return the rendered text.
+_Rendered = TypeVar("_Rendered")
+
+
+@overload
+def fit(render: Callable[[str], str], body: str, max_bytes: int) -> str: ...
+@overload
+def fit(
+    render: Callable[[str], _Rendered],
+    body: str,
+    max_bytes: int,
+    measure: Callable[[_Rendered], int],
+) -> _Rendered: ...
+def fit(
+    render: Callable[[str], Any],
+    body: str,
+    max_bytes: int,
+    measure: Callable[[Any], int] = utf8_len,
+) -> Any:
+    """Shorten `body` until `measure(render(body)) <= max_bytes` and return what `render` made
+    (text measured in UTF-8 bytes, or a payload with its own `measure`).
 
     `render(body)` builds the whole payload (heading, link and mentions around the body), so
     the fixed parts always survive and only the body is cut.

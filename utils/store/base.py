@@ -19,7 +19,7 @@ import datetime as dt
 import gc
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -115,7 +115,7 @@ def _no_gc() -> Iterator[None]:
 
 
 def row_dict(row: pd.Series) -> dict:
-    out = {}
+    out: dict[Hashable, object] = {}
     for key, value in row.items():
         if key == "_row":
             out[key] = None if pd.isna(value) else int(value)
@@ -218,6 +218,7 @@ class Store(ABC):
     def _snapshot(self, raw: RawTabs) -> Snapshot:
         ops = self.queue.ops()
         results: dict[str, TabResult] = {}
+        rows: Sequence[Sequence[object]]
         for tab in TAB_NAMES:
             title, rows = raw.get(tab, (TABLES[tab].en, []))
             tab_ops = [op for op in ops if op.tab == tab]
@@ -461,9 +462,9 @@ def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]
     out = [list(r) for r in rows]
     width = len(rows[0])
     where: dict[str, int] = {}
-    for n, row in enumerate(out[1:], start=1):
+    for pos, row in enumerate(out[1:], start=1):
         if id_index < len(row) and row[id_index] not in (None, ""):
-            where.setdefault(str(row[id_index]).strip(), n)
+            where.setdefault(str(row[id_index]).strip(), pos)
     for op in ops:
         n = where.get(op.record_id)
         if op.kind == "append" and n is None:

@@ -28,6 +28,13 @@ class StoreConfig:
     give_up_seconds: float | None = None  # Google: one save or read gives up after (default 30)
 
 
+def _seconds(value: object) -> float:
+    """A number of seconds from the environment (text) or secrets (a number or text)."""
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"not a number of seconds: {value!r}")
+    return float(value)
+
+
 def load_config(
     secrets: Mapping[str, object] | None = None, *, workbook: str | None = None
 ) -> StoreConfig:
@@ -35,9 +42,9 @@ def load_config(
     env = os.environ
     secrets = secrets or {}
     lang = normalise_lang(env.get("SHEETDESK_LANGUAGE") or str(secrets.get("language", "en")))
-    cache = float(env.get("SHEETDESK_CACHE_SECONDS") or secrets.get("cache_seconds", 30.0))
+    cache = _seconds(env.get("SHEETDESK_CACHE_SECONDS") or secrets.get("cache_seconds", 30.0))
     give_up = env.get("SHEETDESK_GIVE_UP_SECONDS") or secrets.get("give_up_seconds")
-    give_up_seconds = float(give_up) if give_up not in (None, "") else None
+    give_up_seconds = _seconds(give_up) if give_up not in (None, "") else None
     if workbook:
         return StoreConfig("local", workbook=workbook, lang=lang)
     if env.get("SHEETDESK_SPREADSHEET"):

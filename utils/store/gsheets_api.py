@@ -258,6 +258,10 @@ def _cut(timeout: Timeout, left: float | None) -> Timeout:
     cut = max(0.01, round(left, 2))
     if timeout is None:
         return cut
-    if isinstance(timeout, tuple):
-        return tuple(cut if t is None or t > left else t for t in timeout)
+    if isinstance(timeout, tuple):  # (connect, read)
+        connect, read = timeout
+        return (
+            cut if connect is None or connect > left else connect,
+            cut if read is None or read > left else read,
+        )
     return cut if timeout > left else timeout

@@ -44,9 +44,11 @@ def service_account_info(
             info = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError("gsheets.credentials_bad_json", where=where, detail=str(exc)) from exc
-        except ValueError as exc:
-            detail = f"line {exc.lineno}: {exc.msg}" if hasattr(exc, "lineno") else str(exc)
+        except json.JSONDecodeError as exc:
+            detail = f"line {exc.lineno}: {exc.msg}"
             raise ConfigError("gsheets.credentials_bad_json", where=where, detail=detail) from exc
+        except ValueError as exc:
+            raise ConfigError("gsheets.credentials_bad_json", where=where, detail=str(exc)) from exc
         if not isinstance(info, dict):
             raise ConfigError(
                 "gsheets.credentials_bad_json", where=where, detail="not a JSON object"
