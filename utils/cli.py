@@ -241,6 +241,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from utils.reminders.config import load, read_secrets, secrets_path
     from utils.reminders.run import run
     from utils.store import load_config, open_store
+    from utils.store.local import LocalWorkbookStore
 
     secrets = read_secrets(args.secrets)
     setup = load(secrets)
@@ -248,7 +249,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     if not args.dry_run and not setup.notify.channels:
         raise ConfigError("reminders.config.no_channels", path=str(secrets_path(args.secrets)))
     store = open_store(load_config(secrets, workbook=args.workbook))
-    if store.kind == "local" and not store.path.exists():
+    if isinstance(store, LocalWorkbookStore) and not store.path.exists():
         print(t("cli.remind_workbook_missing", lang, path=store.describe()), file=sys.stderr)
         return EXIT_FAILURE
     report = run(store, setup, now=args.now or clock.now(), lang=lang, dry_run=args.dry_run)
