@@ -30,6 +30,7 @@ from sheets_schema.columns import (
 )
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MIN_YEAR, MAX_YEAR = 1900, 9999  # the dates a cell may hold
 
 
 class CellError(ValueError):
@@ -91,9 +92,17 @@ _DATE_RE = re.compile(
 
 
 def _from_serial(value: float) -> dt.datetime:
-    if not 1 <= value < 2958466:  # Excel's range: 1900-01-01 … 9999-12-31
+    # Excel's range: 1900-01-01 … 9999-12-31; NaN and ±inf fail the comparison too
+    if not (math.isfinite(value) and 1 <= value < 2958466):
         raise CellError("bad_date")
     return EXCEL_EPOCH + dt.timedelta(seconds=round(value * 86400))  # serials carry noise
+
+
+def _in_range(moment: dt.datetime) -> dt.datetime:
+    """Dates in the schema are 1900–9999 (a NaN serial reads as 1899-12-30, for one)."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise CellError("bad_datetime")
+    return moment
 
 
 def parse_datetime(value: object) -> dt.datetime | None:
@@ -101,10 +110,10 @@ def parse_datetime(value: object) -> dt.datetime | None:
         return None
     if isinstance(value, dt.datetime):
         if value.microsecond or value.tzinfo:
-            return value.replace(microsecond=0, tzinfo=None)
-        return value
+            value = value.replace(microsecond=0, tzinfo=None)
+        return _in_range(value)
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
+        return _in_range(dt.datetime.combine(value, dt.time()))
     if isinstance(value, bool):
         raise CellError("bad_datetime")
     if isinstance(value, int | float):
@@ -118,7 +127,7 @@ def parse_datetime(value: object) -> dt.datetime | None:
         raise CellError("bad_datetime")
     y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
     try:
-        return dt.datetime(y, mo, d, h, mi, s)
+        return _in_range(dt.datetime(y, mo, d, h, mi, s))
     except ValueError:
         raise CellError("bad_datetime") from None
 

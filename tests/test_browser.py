@@ -73,8 +73,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workbook: Path, log_path: Path, request: pytest.FixtureRequest) -> str:
-    """`streamlit run app.py` on a free port; terminated by a finalizer whatever happens."""
+PASSWORDS = {"zhou": "manager-pass-1", "wangfang": "staff-pass-1"}
+
+
+def write_secrets(folder: Path) -> Path:
+    """Accounts for the browser tests: a manager and a staff member, argon2-hashed."""
+    from utils.auth import hash_password
+
+    path = folder / "secrets.toml"
+    people = {"zhou": ("周主任", "manager"), "wangfang": ("王芳", "staff")}
+    path.write_text(
+        "".join(
+            f"[sheetdesk.accounts.{login}]\n"
+            f'name = "{name}"\nrole = "{role}"\n'
+            f'password_hash = "{hash_password(PASSWORDS[login])}"\n'
+            for login, (name, role) in people.items()
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def start_server(
+    workbook: Path, log_path: Path, request: pytest.FixtureRequest, secrets: Path | None = None
+) -> str:
+    """`streamlit run app.py` on a free port; terminated by a finalizer whatever happens.
+    With `secrets`, that file is the app's secrets (accounts); without, the app is in open
+    mode."""
     port = free_port()
     env = {
         k: v
@@ -104,6 +129,7 @@ def start_server(workbook: Path, log_path: Path, request: pytest.FixtureRequest)
             "false",
             "--server.fileWatcherType",
             "none",
+            *(["--secrets.files", str(secrets)] if secrets else []),
         ],
         cwd=ROOT,
         env=env,
@@ -180,13 +206,12 @@ def app_url(
     tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
 ) -> str:
-    url = start_server(workbook, tmp_path_factory.mktemp("server") / "streamlit.log", request)
-    # One session on the home page first: until app.py has run once in the process, Streamlit
-    # serves /<page> from the pages/ folder first (see the first-visit test below).
-    page = browser.new_page()
+    folder = tmp_path_factory.mktemp("server")
+    url = start_server(workbook, folder / "streamlit.log", request, write_secrets(folder))
+    page = browser.new_page()  # warm the server up (the first page reads the workbook)
     try:
         page.goto(url + "/", timeout=TIMEOUT_MS)
-        page.wait_for_selector("[data-testid='stSidebar'] input", timeout=TIMEOUT_MS)
+        page.wait_for_selector("[data-testid='stForm']", timeout=TIMEOUT_MS)
     finally:
         page.close()
     return url
@@ -213,32 +238,26 @@ class Session:
             return
         self.errors.append(f"{msg.text} ({where})")
 
-    def open(self, url: str, name: str = "周主任") -> None:
-        """Open a page and sign in through the sidebar form if it asks for a name."""
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    def open(self, url: str, login: str = "zhou") -> None:
+        """Open a page and, when it shows the sign-in form, sign in with a password — once:
+        the first submit must work."""
         self.page.goto(url)
         self.page.wait_for_selector(READY)
-        self.page.wait_for_selector(
-            "[data-testid='stSidebar'] [data-testid='stMarkdown'], [data-testid='stSidebar'] input"
-        )
-        box = self.page.locator("[data-testid='stSidebar'] input[type='text']")
-        for _attempt in range(3):  # a click can land while the page is still re-rendering
-            if not box.count():
-                break
-            box.first.fill(name)
-            self.page.locator(
-                "[data-testid='stSidebar'] [data-testid='stForm'] button"
-            ).first.click()
-            try:
-                self.page.wait_for_selector(
-                    "[data-testid='stSidebar'] input[type='text']",
-                    state="detached",
-                    timeout=TIMEOUT_MS // 2,
-                )
-            except PlaywrightTimeout:  # try the form again
-                self.page.wait_for_selector(READY)
+        self.settle(0.5)
+        form = self.page.locator("[data-testid='stMain'] [data-testid='stForm']")
+        if form.count() and form.locator("input[type='password']").count():
+            self.sign_in(login)
         self.settle()
+
+    def sign_in(self, login: str, password: str | None = None) -> None:
+        form = self.page.locator("[data-testid='stMain'] [data-testid='stForm']")
+        form.locator("input[type='text']").first.fill(login)
+        form.locator("input[type='password']").first.fill(password or PASSWORDS[login])
+        form.locator("[data-testid='stFormSubmitButton'] button").click()
+        self.page.wait_for_selector(
+            "[data-testid='stMain'] input[type='password']", state="detached"
+        )
+        self.page.wait_for_selector(READY)
 
     def wait_for(self, selector: str, timeout_ms: int = 2 * TIMEOUT_MS) -> None:
         """Wait for `selector`; on a timeout, fail with what the page shows instead."""
@@ -456,17 +475,144 @@ def test_other_pages_open_without_an_exception(
 def test_first_visit_straight_to_the_dashboard_shows_the_sidebar(
     browser: Any, workbook: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    url = start_server(workbook, tmp_path / "streamlit.log", request)
+    url = start_server(workbook, tmp_path / "streamlit.log", request)  # open mode
     s = Session(browser)
     try:
         s.page.goto(url + "/dashboard?x=1")
         s.page.wait_for_selector(READY)
         s.settle(2)
-        assert s.page.locator("[data-testid='stSidebar'] input[type='text']").count() == 1
+        sidebar = s.page.locator("[data-testid='stSidebar']").inner_text()
+        assert "admin" in sidebar, sidebar  # the frame ran: the open-mode admin is signed in
         # the same page, with its query, inside the frame: not sent to Home
         assert s.page.url.endswith("/dashboard?x=1"), s.page.url
         nav = s.page.locator("[data-testid='stSidebarNav'] a")
         assert nav.count() == 6, nav.all_inner_texts()
         assert not s.exceptions(), s.exceptions()
+    finally:
+        s.close()
+
+
+# --- who is acting: accounts, roles, confidentiality --------------------------------------------
+
+
+def _sidebar_pages(page: Any) -> list[str]:
+    links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    return [text.strip().split("\n")[-1] for text in links]  # the label, not the icon's name
+
+
+def test_staff_and_manager_sign_in_with_passwords_and_see_different_things(
+    browser: Any, app_url: str, workbook: Path, shots: Path
+) -> None:
+    snap = LocalWorkbookStore(workbook).read()
+    others = snap.clients.loc[snap.clients["owner"] != "王芳"].iloc[0]
+    full = str(others["phone"])
+    staff = Session(browser)
+    manager = Session(browser)
+    try:
+        staff.open(f"{app_url}/clients?id={others['client_id']}", login="wangfang")
+        assert "Clients" in _sidebar_pages(staff.page)
+        assert "Dashboard" not in _sidebar_pages(staff.page)
+        body = staff.page.locator("[data-testid='stMain']").inner_text()
+        assert full not in body and "****" in body, "another staff member's client is masked"
+        staff.screenshot(shots / "staff-client-page.png")
+        staff.page.goto(f"{app_url}/dashboard")  # not in their menu: no figures for them
+        staff.settle(1.5)
+        assert not staff.page.locator(METRIC).count()
+        assert any("does not seem to exist" in e for e in staff.errors)  # Streamlit's notice
+        staff.errors.clear()
+        staff.page.reload()  # the session survives a reload (cookie), and a shared ?id= link
+        staff.page.wait_for_selector(READY)
+        staff.settle(1.5)
+        assert not staff.page.locator("[data-testid='stMain'] input[type='password']").count()
+        assert "王芳" in staff.page.locator("[data-testid='stSidebar']").inner_text()
+
+        manager.open(f"{app_url}/clients?id={others['client_id']}", login="zhou")
+        assert "Dashboard" in _sidebar_pages(manager.page)
+        assert full in manager.page.locator("[data-testid='stMain']").inner_text()
+        manager.screenshot(shots / "manager-client-page.png")
+        assert not staff.errors and not manager.errors, staff.errors + manager.errors
+    finally:
+        staff.close()
+        manager.close()
+
+
+def test_a_wrong_password_is_refused_in_plain_words(browser: Any, app_url: str) -> None:
+    s = Session(browser)
+    try:
+        s.page.goto(app_url + "/")
+        s.page.wait_for_selector("[data-testid='stMain'] input[type='password']")
+        form = s.page.locator("[data-testid='stMain'] [data-testid='stForm']")
+        form.locator("input[type='text']").first.fill("wangfang")
+        form.locator("input[type='password']").first.fill("not-the-password")
+        form.locator("[data-testid='stFormSubmitButton'] button").click()
+        s.wait_for("[data-testid='stAlertContentError']")
+        text = s.page.locator("[data-testid='stAlertContentError']").inner_text()
+        assert "do not match" in text or "不正确" in text
+    finally:
+        s.close()
+
+
+# --- what people type is shown as typed; hand edits are never overwritten ------------------------
+
+
+def test_a_markdown_client_name_renders_as_text_and_fetches_nothing(
+    browser: Any, app_url: str, workbook: Path, shots: Path
+) -> None:
+    store = LocalWorkbookStore(workbook)
+    evil = f"![x]({app_url}/evil.png) :red[假] **粗**"
+    rid = store.append(
+        "clients", {"name": evil, "phone": "13700000001", "owner": "周主任"}, user="test"
+    ).record_id
+    s = Session(browser)
+    asked: list[str] = []
+    s.page.on("request", lambda req: asked.append(req.url))
+    try:
+        s.open(f"{app_url}/clients?id={rid}", login="zhou")
+        s.settle(1.5)
+        assert not [u for u in asked if "evil.png" in u], "no browser fetches the address"
+        title = s.page.locator("h1").first.inner_text()
+        assert "![x](" in title and ":red[假]" in title and "**粗**" in title
+        s.screenshot(shots / "markdown-name-as-text.png")
+    finally:
+        s.close()
+
+
+def test_a_hand_edit_during_an_app_edit_opens_the_conflict_dialog(
+    browser: Any, app_url: str, workbook: Path
+) -> None:
+    import openpyxl
+
+    store = LocalWorkbookStore(workbook)
+    rid = store.append(
+        "clients", {"name": "冲突测试客户", "phone": "13700000002", "owner": "周主任"}, user="t"
+    ).record_id
+    s = Session(browser)
+    try:
+        s.open(f"{app_url}/clients?id={rid}", login="zhou")
+        s.page.get_by_text("Edit client").first.click()  # the edit expander
+        s.settle(0.5)
+        notes = s.page.get_by_label("Notes").first
+        # meanwhile someone types into the same cell in Excel
+        wb = openpyxl.load_workbook(workbook)
+        ws = wb[next(n for n in wb.sheetnames if n in ("Clients", "客户档案"))]
+        header = [c.value for c in ws[1]]
+        col = next(i for i, h in enumerate(header) if h in ("Notes", "备注"))
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == rid:
+                row[col].value = "Excel 里手工改的"
+        wb.save(workbook)
+        notes.fill("应用里改的")
+        s.page.locator("[data-testid='stFormSubmitButton'] button").first.click()
+        s.wait_for("[role='dialog']")
+        dialog = s.page.locator("[role='dialog']")
+        assert "Compare the two versions" in dialog.inner_text()
+        assert dialog.locator("[data-testid='stDataFrame']").count() == 1  # both versions
+        row = LocalWorkbookStore(workbook).read(fresh=True).record("clients", rid)
+        assert row["notes"] == "Excel 里手工改的", "nothing overwritten before the person decides"
+        dialog.get_by_text("Take the spreadsheet's version").click()
+        s.page.wait_for_selector("[role='dialog']", state="detached")
+        s.page.wait_for_selector(READY)
+        row = LocalWorkbookStore(workbook).read(fresh=True).record("clients", rid)
+        assert row["notes"] == "Excel 里手工改的"
     finally:
         s.close()

@@ -69,7 +69,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     lang = _lang(args)
     store = _store(args)
-    snapshot = store.read()
+    if store.kind == "local" and not store.path.exists():  # nothing to check: say so (exit 2)
+        print(t("cli.workbook_missing", lang, path=store.describe()), file=sys.stderr)
+        return EXIT_FAILURE
+    snapshot = store.read()  # an unreadable workbook raises BadWorkbookError: main() exits 2
     problems = snapshot.problems
     if args.json:
         print(json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=1))

@@ -20,7 +20,7 @@ _IN_FRAME: ContextVar[bool] = ContextVar("sheetdesk_in_frame", default=False)
 def app_frame(specs: Sequence[PageSpec] | None = None) -> None:
     """app.py's whole work: page config, sign-in, the sidebar, `st.navigation` over the pages
     the signed-in person uses, and the chosen page run inside this frame."""
-    st.set_page_config(page_title="Sheetdesk", page_icon=":material/support_agent:", layout="wide")
+    st.set_page_config(page_title="Sheetdesk", page_icon="📋", layout="wide")
     who = ui_auth.signed_in()
     ui_auth.cookie_jobs()
     sidebar(who)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from python_calamine import CalamineError, CalamineWorkbook
 
 from sheets_schema.columns import DATE, DATETIME
 from sheets_schema.tables import TAB_NAMES, TABLES, match_tab
@@ -28,6 +27,7 @@ from utils.store.base import RawTabs, Store, now_seconds
 from utils.store.pending import PendingOp, PendingQueue
 from utils.store.reconcile import decide
 from utils.store.xlsx_patch import SheetXml, XlsxError, XlsxWorkbook, from_serial
+from utils.store.xlsx_read import read_workbook, remove_stale_temps
 
 DEFAULT_WORKBOOK = "data/sheetdesk.xlsx"
 LOCK_TIMEOUT = 15.0
@@ -69,23 +69,12 @@ class LocalWorkbookStore(Store):
 
     # ---- reading ----
     def _read_raw(self) -> RawTabs:
+        """The tables' tabs, read by `xlsx_read` (guarded against hostile and damaged files:
+        raises BadWorkbookError; the result's `problems` lists the cells it ignored)."""
         if not self.path.exists():
             return {}
-        try:
-            wb = CalamineWorkbook.from_path(str(self.path))
-        except (CalamineError, OSError, ValueError) as exc:
-            raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
-        out: RawTabs = {}
-        try:
-            for title in wb.sheet_names:
-                tab = match_tab(title)
-                if tab is None or tab in out:
-                    continue
-                rows = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
-                out[tab] = (title, rows)
-        finally:
-            wb.close()
-        return out
+        _remove_leftovers(self.path, self.file_lock)
+        return read_workbook(self.path)
 
     def _read_row(self, tab: str, record_id: str) -> dict | None:
         if not self.path.exists():
@@ -107,7 +96,10 @@ class LocalWorkbookStore(Store):
                     value = wb.cell_value(cells.get(i))
                     column = TABLES[tab].by_field[fname]
                     if column.kind in (DATE, DATETIME) and isinstance(value, float):
-                        value = from_serial(value)
+                        try:
+                            value = from_serial(value)
+                        except ValueError:
+                            pass  # no calendar has it: the parser reports the number
                     raw[fname] = value
                 return raw
         except XlsxError as exc:
@@ -287,6 +279,17 @@ class LocalWorkbookStore(Store):
             os.replace(tmp, self.path)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def _remove_leftovers(path: Path, lock: FileLock) -> None:
+    """Remove the temporary copies a crashed save left beside the workbook (see
+    `xlsx_read.remove_stale_temps`), only while the workbook's lock is free this instant: a
+    save under way is never disturbed, and a busy lock just skips the tidying."""
+    try:
+        with lock.acquire(timeout=0):
+            remove_stale_temps(path)
+    except (Timeout, OSError):
+        pass
 
 
 def _find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:

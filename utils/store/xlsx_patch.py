@@ -9,15 +9,27 @@ for byte, without even being decompressed.
 Cells we write keep the cell's existing style (its colour, font, border); text is written as an
 inline string (`t="inlineStr"`), so text that begins with `=`, `+`, `-` or `@` stays text and
 never becomes a formula; dates and date-times are real dates (a serial number with a date format).
+
+Files written by other tools are made regular before the first edit (`normalise`): rows and
+cells without an `r="…"` position get their explicit one, a namespace prefix on the elements
+(`<x:row>`, from some .NET tools) is dropped, rows out of order are sorted. What cannot be made
+regular safely — a row number used twice, a cell that says it is in another row, XML comments
+among the cells, a document type declaration — is refused: `XlsxWorkbook.check_editable(title)`
+raises `XlsxError` saying why, and so does every edit of that sheet. So are edits that would
+break a formula (the master cell of a shared formula, any cell of an array formula) and rows
+past Excel's last row. A missing styles part is created when a date style is needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
 import struct
 import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.sax.saxutils import escape
@@ -29,15 +41,31 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_TYPE = REL_NS + "/worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STYLES_TYPE = REL_NS + "/styles"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TABLE_COLUMNS = 702  # A … ZZ: no table has more columns than two letters name
+MAX_ROWS = 1_048_576  # Excel's last row
 
 _ROW_START_RE = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 _CELL_RE = re.compile(r'<c\b[^>]*?\br="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_ATTR_RE = re.compile(r'\b(\w+)="([^"]*)"')
 _TEXT_RE = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _V_RE = re.compile(r"<v>(.*?)</v>", re.S)
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# a cell or row start tag that is not the plain `<c r="A1"` / `<row r="1"` form
+_ODD_CELL = re.compile(r'<c(?:[>/]|\s(?!r="[A-Z]))')
+_ODD_ROW = re.compile(r'<row(?:[>/]|\s(?!r="\d))')
+_ROW_ELEM = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_CELL_ELEM = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_R_ATTR = re.compile(r'\s+r="([^"]*)"')
+_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+_QUOTED_TAG = re.compile(r"<(?:row|c|f)\b[^>]*'[^>]*>")
+_FORMULA = re.compile(r"<f\b([^>]*)", re.S)
+_ARRAY_REF = re.compile(
+    r'<f\b[^>]*\bt="(?:array|dataTable)"[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"'
+)
 
 
 class XlsxError(Exception):
@@ -71,7 +99,10 @@ def to_serial(value: dt.date) -> float:
 
 
 def from_serial(value: float) -> dt.datetime:
-    """Excel serial → datetime, rounded to the second (serials carry float noise)."""
+    """Excel serial → datetime, rounded to the second (serials carry float noise). A number no
+    calendar has (NaN, ±inf, 1e300, beyond year 9999) raises ValueError, never OverflowError."""
+    if not math.isfinite(value) or not -693593 < value < 2958466:
+        raise ValueError(f"{value!r} is not a date serial")
     return EXCEL_EPOCH + dt.timedelta(seconds=round(value * 86400))
 
 
@@ -107,21 +138,251 @@ def cell_xml(ref: str, value: object, style: str | None) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-class SheetXml:
-    """One worksheet's XML text with row-level edits."""
+def _has_value(cell: Cell) -> bool:
+    inner = cell.inner
+    if not inner:
+        return False
+    return "<v>" in inner or "<v " in inner or "<t>" in inner or "<t " in inner
 
-    def __init__(self, xml: str) -> None:
-        self.xml = xml
+
+_B_PREFIXED = re.compile(
+    rb'xmlns:\w+="(?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main|'
+    rb'http://purl\.oclc\.org/ooxml/spreadsheetml/main)"'
+)
+_B_ODD_CELL = re.compile(rb'<c(?:[>/]|\s(?!r="[A-Z]))')
+_B_ODD_ROW = re.compile(rb'<row(?:[>/]|\s(?!r="\d))')
+_B_QUOTED_TAG = re.compile(rb"<(?:row|c|f)\b[^>]*'")
+
+
+def looks_regular(raw: bytes) -> bool:
+    """Is this worksheet part (its UTF-8 bytes) already regular, so `normalise` has nothing to
+    do (rows out of order are caught by `SheetXml.rows`)? Searches on bytes, much faster than
+    on the decoded text, and for rare bytes where it can."""
+    head = raw[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        return False
+    for uri in (b"spreadsheetml/2006/main", b"ooxml/spreadsheetml/main"):
+        at = raw.find(uri)
+        while at != -1:  # declared under a prefix?
+            decl = raw.rfind(b"xmlns", max(at - 80, 0), at)
+            if decl != -1 and _B_PREFIXED.match(raw, decl):
+                return False
+            at = raw.find(uri, at + 1)
+    start = raw.find(b"<sheetData")
+    end = raw.find(b"</sheetData>", start)
+    if start == -1 or end == -1:
+        return raw.find(b"<sheetData/>") != -1 or raw.find(b"<sheetData />") != -1
+    for mark in (b"!", b"?"):  # <!-- -->, <![CDATA[ ]]>, <?pi?> among the cells
+        at = raw.find(mark, start, end)
+        while at != -1:
+            if raw[at - 1] == 0x3C:  # "<"
+                return False
+            at = raw.find(mark, at + 1, end)
+    if raw.find(b"'", start, end) != -1 and _B_QUOTED_TAG.search(raw, start, end):
+        return False
+    return not (_B_ODD_ROW.search(raw, start, end) or _B_ODD_CELL.search(raw, start, end))
+
+
+def normalise(xml: str) -> tuple[str, str]:
+    """A worksheet's XML made regular for the row-level edits, and why it must not be edited
+    ("" when it may be). Only what is irregular is rewritten (see `looks_regular` for the
+    cheap test that comes first)."""
+    head = xml[:4096]
+    if "<!DOCTYPE" in head or "<!ENTITY" in head:
+        return xml, "the tab's XML declares a document type, which Sheetdesk does not edit"
+    xml, why = _unprefix(xml)
+    if why:
+        return xml, why
+    start = re.search(r"<sheetData\b[^>]*?(/?)>", xml)
+    if start is None:
+        return xml, "the tab has no cell data (no <sheetData>)"
+    if start.group(1):
+        return xml, ""  # <sheetData/>: an empty sheet
+    end = xml.find("</sheetData>", start.end())
+    if end == -1:
+        return xml, "the tab's XML is cut short"
+    body = original = xml[start.end() : end]
+    if "<!--" in body or "<![CDATA[" in body or "<?" in body:
+        return (
+            xml,
+            "the tab has XML comments or CDATA among its cells, which Sheetdesk does not edit",
+        )
+    if "'" in body and _QUOTED_TAG.search(body):
+        body = _QUOTED_TAG.sub(_double_quotes, body)
+    if _ODD_ROW.search(body) or _ODD_CELL.search(body):
+        body, why = _explicit_positions(body)
+        if why:
+            return xml, why
+    body, why = _rows_in_order(body)
+    if why:
+        return xml, why
+    if body is not original:
+        xml = xml[: start.end()] + body + xml[end:]
+    return xml, ""
+
+
+def _double_quotes(m: re.Match) -> str:
+    return re.sub(
+        r"""(\s[\w:]+)\s*=\s*'([^']*)'""",
+        lambda a: f'{a.group(1)}="{a.group(2).replace(chr(34), "&quot;")}"',
+        m.group(0),
+    )
+
+
+def _unprefix(xml: str, root_name: str = "worksheet") -> tuple[str, str]:
+    """`<x:worksheet xmlns:x="…main"><x:sheetData><x:row>` → the same elements without the
+    prefix, the main namespace made the default one."""
+    namespaces = f"(?:{re.escape(MAIN_NS)}|{re.escape(STRICT_NS)})"
+    declared = re.findall(rf'xmlns:(\w+)="({namespaces})"', xml)
+    if not declared:
+        return xml, ""
+    root = re.search(rf"<(?:(\w+):)?{root_name}\b([^>]*)>", xml)
+    if root is None:
+        return xml, f"the XML has no {root_name} element"
+    refuse = "the XML uses namespace prefixes in a way Sheetdesk does not edit"
+    prefixes = {p for p, _ in declared}
+    uris = {u for _, u in declared}
+    if len(uris) != 1 or any(xml.count(f"xmlns:{p}=") != 1 for p in prefixes):
+        return xml, refuse
+    if any(f"xmlns:{p}=" not in root.group(2) for p in prefixes):
+        return xml, refuse
+    default = re.search(r'\sxmlns="([^"]*)"', root.group(2))
+    if default is not None and default.group(1) not in uris:
+        return xml, refuse
+    if re.search(r'\sxmlns="', xml[root.end() :]):
+        return xml, refuse  # a default namespace set inside: unprefixed names would move
+    if default is None and re.search(r"<(?![/?!])[\w.-]+[\s/>]", xml[root.end() :]):
+        return xml, refuse  # elements in no namespace that the new default would capture
+    names = "|".join(map(re.escape, sorted(prefixes)))
+    xml = re.sub(rf"<(/?)(?:{names}):", r"<\1", xml)
+    if default is None:
+        uri = uris.pop()
+        xml = re.sub(rf"<{root_name}\b", lambda m: f'<{root_name} xmlns="{uri}"', xml, count=1)
+    return xml, ""
+
+
+def _explicit_positions(body: str) -> tuple[str, str]:
+    """Give every row and cell of `<sheetData>`'s content its explicit `r`: a row without one
+    is the previous row + 1 (the first is 1), a cell without one is the previous cell's
+    column + 1 (the first is A) — as Excel reads them."""
+    out: list[str] = []
+    pos = 0
+    previous = 0
+    for m in _ROW_ELEM.finditer(body):
+        if body[pos : m.start()].strip():
+            return body, "the tab's rows are not plain <row> elements"
+        attrs = m.group(1)
+        r = _R_ATTR.search(attrs)
+        if r is not None and not r.group(1).strip().isdigit():
+            return body, f"a row has the position “{r.group(1)}”, which is not a row number"
+        number = int(r.group(1)) if r is not None else previous + 1
+        previous = number
+        attrs = _R_ATTR.sub("", attrs)
+        if m.group(2) == "/>":
+            out.append(f'<row r="{number}"{attrs}/>')
+        else:
+            cells, why = _explicit_cells(m.group(3) or "", number)
+            if why:
+                return body, why
+            out.append(f'<row r="{number}"{attrs}>{cells}</row>')
+        pos = m.end()
+    if body[pos:].strip():
+        return body, "the tab's rows are not plain <row> elements"
+    return "".join(out), ""
+
+
+def _explicit_cells(content: str, number: int) -> tuple[str, str]:
+    out: list[str] = []
+    pos = 0
+    col = -1
+    seen: set[int] = set()
+    for m in _CELL_ELEM.finditer(content):
+        if content[pos : m.start()].strip():
+            return content, f"row {number} holds something other than cells"
+        attrs = m.group(1)
+        r = _R_ATTR.search(attrs)
+        if r is not None:
+            ref = _REF.fullmatch(r.group(1).strip())
+            if ref is None:
+                return content, f"row {number} has a cell at “{r.group(1)}”, which is no cell"
+            if int(ref.group(2)) != number:
+                return content, f"row {number} holds the cell {r.group(1)} of another row"
+            col = col_index(ref.group(1).upper())
+        else:
+            col += 1
+        if col in seen:
+            return content, f"row {number} holds the cell {column_letter(col)}{number} twice"
+        seen.add(col)
+        attrs = _R_ATTR.sub("", attrs)
+        ref_text = f"{column_letter(col)}{number}"
+        tail = "/>" if m.group(2) == "/>" else f">{m.group(3)}</c>"
+        out.append(f'<c r="{ref_text}"{attrs}{tail}')
+        pos = m.end()
+    if content[pos:].strip():
+        return content, f"row {number} holds something other than cells"
+    return "".join(out), ""
+
+
+def _rows_in_order(body: str) -> tuple[str, str]:
+    """Rows sorted by number (Excel requires it); the same number twice is refused."""
+    starts = [(int(m.group(1)), m.start()) for m in _ROW_START_RE.finditer(body)]
+    numbers = [n for n, _ in starts]
+    if all(a < b for a, b in itertools.pairwise(numbers)):
+        return body, ""
+    if len(set(numbers)) != len(numbers):
+        twice = sorted({n for n in numbers if numbers.count(n) > 1})[:3]
+        return body, f"row {', '.join(map(str, twice))} appears twice in the tab's XML"
+    head = body[: starts[0][1]]
+    chunks = []
+    for k, (number, start) in enumerate(starts):
+        end = starts[k + 1][1] if k + 1 < len(starts) else len(body)
+        chunks.append((number, body[start:end]))
+    chunks.sort()
+    return head + "".join(c for _, c in chunks), ""
+
+
+class SheetXml:
+    """One worksheet's XML text with row-level edits. The text is made regular first
+    (`normalise`); `refusal` says why the sheet must not be edited ("" when it may be)."""
+
+    def __init__(self, xml: str, raw: bytes | None = None) -> None:
+        """`raw`: the part's bytes, when at hand, for the fast regularity test."""
+        if raw is not None and looks_regular(raw):
+            self.xml, self.refusal = xml, ""
+        else:
+            self.xml, self.refusal = normalise(xml)
         self.dirty = False
         self._rows: dict[int, tuple[int, int]] | None = None
+        self._arrays: list[tuple[int, int, int, int]] | None = None
+
+    def _sort_rows(self) -> None:
+        start = re.search(r"<sheetData\b[^>]*>", self.xml)
+        end = self.xml.find("</sheetData>")
+        if start is None or end == -1:
+            return
+        body, why = _rows_in_order(self.xml[start.end() : end])
+        if why:
+            self.refusal = self.refusal or why
+        else:
+            self.xml = self.xml[: start.end()] + body + self.xml[end:]
+
+    def _require_editable(self) -> None:
+        if self.refusal:
+            raise XlsxError(self.refusal)
 
     # --- reading ---
     def rows(self) -> dict[int, tuple[int, int]]:
         """row number → (start, end) of its <row> element in the text. Found from the row
-        starts alone (one light pass); a row ends where the next one starts."""
+        starts alone (one light pass); a row ends where the next one starts. Rows out of order
+        are sorted first; a row number used twice makes the sheet refused."""
         if self._rows is None:
             begin = self.xml.find("<sheetData")
             starts = [(int(m.group(1)), m.start()) for m in _ROW_START_RE.finditer(self.xml, begin)]
+            if any(a[0] >= b[0] for a, b in itertools.pairwise(starts)):
+                self._sort_rows()
+                starts = [
+                    (int(m.group(1)), m.start()) for m in _ROW_START_RE.finditer(self.xml, begin)
+                ]
             end_all = self.xml.find("</sheetData>", begin)
             self._rows = {}
             for k, (number, start) in enumerate(starts):
@@ -134,17 +395,38 @@ class SheetXml:
         if span is None:
             return {}
         text = self.xml[span[0] : span[1]]
-        return {
-            col_index(m.group(1)): Cell(m.group(3), m.group(4)) for m in _CELL_RE.finditer(text)
-        }
+        out: dict[int, Cell] = {}
+        for m in _CELL_RE.finditer(text):
+            index = col_index(m.group(1))
+            if int(m.group(2)) != number or index in out:
+                self.refusal = self.refusal or (
+                    f"row {number} holds a cell {m.group(1)}{m.group(2)} twice or from another "
+                    "row; Sheetdesk does not edit such a sheet"
+                )
+            out[index] = Cell(m.group(3), m.group(4))
+        return out
+
+    def table_width(self) -> int:
+        """How many columns the table has: up to the header row's last cell with a value,
+        never beyond column ZZ (a value typed far to the right is not a column)."""
+        cells = [i for i, c in self.row_cells(1).items() if i < TABLE_COLUMNS and _has_value(c)]
+        return max(cells) + 1 if cells else TABLE_COLUMNS
 
     def last_data_row(self) -> int:
-        """The last row that has a value in any cell (styled empty rows don't count)."""
+        """The last row that has a value in one of the table's columns (styled empty rows and
+        stray values far to the right don't count)."""
+        width = None
         for number in sorted(self.rows(), reverse=True):
             start, end = self.rows()[number]
             chunk = self.xml[start:end]
             if "<v>" in chunk or "<v " in chunk or "<t>" in chunk or "<t " in chunk:
-                return number
+                if number == 1:
+                    return 1
+                if width is None:
+                    width = self.table_width()
+                cells = self.row_cells(number)
+                if any(i < width and _has_value(c) for i, c in cells.items()):
+                    return number
         return 0
 
     def find_text(self, value: str, index: int, sst_index: int | None) -> int | None:
@@ -174,7 +456,12 @@ class SheetXml:
         """Set some cells of one row (column index → value); other cells of the row are kept.
         `styles` gives the style to use for a cell that has none yet (or must change, for
         dates)."""
+        self._require_editable()
+        if not 1 <= number <= MAX_ROWS:
+            raise XlsxError(f"row {number} is beyond the last row a sheet can have ({MAX_ROWS:,})")
         cells = self.row_cells(number)
+        self._require_editable()  # reading the row may have found it irregular
+        self._check_formulas(number, cells, values)
         span = self.rows().get(number)
         row_attrs = ""
         if span is not None:
@@ -210,12 +497,19 @@ class SheetXml:
         self._grow_dimension(number, max(values) if values else 0)
 
     def append_rows(
-        self, first: int, rows: list[Mapping[int, object]], styles: Mapping[int, str]
+        self, first: int, rows: Sequence[Mapping[int, object]], styles: Mapping[int, str]
     ) -> None:
         """Add many new rows at once from row `first` on (all after the last existing row:
         one text edit however many rows)."""
         if not rows:
             return
+        self._require_editable()
+        last = first + len(rows) - 1
+        if last > MAX_ROWS:
+            raise XlsxError(
+                f"the tab is full: {len(rows)} new row(s) from row {first} would go past its last "
+                f"row ({MAX_ROWS:,}); delete what was typed in the rows at the bottom"
+            )
         existing = [n for n in self.rows() if n >= first]
         if existing:  # styled empty rows in the way: fall back to one row at a time
             for k, values in enumerate(rows):
@@ -241,6 +535,43 @@ class SheetXml:
             first + len(rows) - 1, max(max(r) for r in rows if r) if any(rows) else 0
         )
 
+    def _check_formulas(
+        self, number: int, cells: Mapping[int, Cell], values: Mapping[int, object]
+    ) -> None:
+        """Refuse to overwrite a cell a formula depends on: the master cell of a shared formula
+        (the others in its range would lose their formula) or any cell of an array formula."""
+        for index in values:
+            old = cells.get(index)
+            ref = f"{column_letter(index)}{number}"
+            if old is not None and old.inner and "<f" in old.inner:
+                m = _FORMULA.search(old.inner)
+                attrs = m.group(1) if m else ""
+                kind = re.search(r'\bt="(\w+)"', attrs)
+                kind_name = kind.group(1) if kind else "normal"
+                if kind_name in ("array", "dataTable") or (
+                    kind_name == "shared" and re.search(r"\bref=", attrs)
+                ):
+                    raise XlsxError(
+                        f"cell {ref} holds a {kind_name} formula that other cells depend on; "
+                        "Sheetdesk does not overwrite it (clear or convert the formula first)"
+                    )
+            for r1, c1, r2, c2 in self._array_ranges():
+                if r1 <= number <= r2 and c1 <= index <= c2:
+                    raise XlsxError(
+                        f"cell {ref} is part of an array formula; Sheetdesk does not overwrite it"
+                    )
+
+    def _array_ranges(self) -> list[tuple[int, int, int, int]]:
+        if self._arrays is None:
+            self._arrays = []
+            if 't="array"' in self.xml or 't="dataTable"' in self.xml:
+                for m in _ARRAY_REF.finditer(self.xml):
+                    c1, r1 = col_index(m.group(1)), int(m.group(2))
+                    c2 = col_index(m.group(3)) if m.group(3) else c1
+                    r2 = int(m.group(4)) if m.group(4) else r1
+                    self._arrays.append((r1, c1, r2, c2))
+        return self._arrays
+
     def _grow_dimension(self, row: int, col: int) -> None:
         head = self.xml[: self.xml.find("<sheetData")]  # the dimension comes before the data
         m = re.search(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>', head)
@@ -253,6 +584,45 @@ class SheetXml:
         self.xml = self.xml[: m.start()] + f'<dimension ref="{ref}"/>' + self.xml[m.end() :]
 
 
+_ANY_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    """Attributes of a start tag, by local name (`r:id` → `id`), either quote style."""
+    out: dict[str, str] = {}
+    for name, dq, sq in _ANY_ATTR.findall(text):
+        out.setdefault(name.rpartition(":")[2], unescape(dq or sq))
+    return out
+
+
+def parse_sheet_parts(workbook: str, rels: str) -> dict[str, str]:
+    """Sheet title → its part in the zip, from xl/workbook.xml and its relationships."""
+    targets = {}
+    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+        attrs = _attrs(m.group(1))
+        targets[attrs.get("Id")] = attrs.get("Target", "")
+    parts: dict[str, str] = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)>", workbook):
+        attrs = _attrs(m.group(1))
+        target = targets.get(attrs.get("id"), "")
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts.setdefault(attrs.get("name", ""), _normpath(part))
+    return parts
+
+
+def _normpath(part: str) -> str:
+    out: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece not in ("", "."):
+            out.append(piece)
+    return "/".join(out)
+
+
 class XlsxWorkbook:
     """An .xlsx file opened for XML-level edits. `save(path)` writes the edited copy."""
 
@@ -261,25 +631,16 @@ class XlsxWorkbook:
         self.changed: dict[str, str] = {}
         try:
             self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise XlsxError(f"not a readable xlsx (zip) file: {exc}") from exc
+        try:
             self._names = set(self.zip.namelist())
             workbook = self._text("xl/workbook.xml")
             rels = self._text("xl/_rels/workbook.xml.rels")
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise XlsxError(str(exc)) from exc
-        targets = {}
-        for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-            attrs = dict(_ATTR_RE.findall(m.group(1)))
-            targets[attrs.get("Id")] = attrs.get("Target", "")
-        self.sheet_parts: dict[str, str] = {}
-        for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
-            attrs = dict(_ATTR_RE.findall(m.group(1)))
-            name = unescape(attrs.get("name", ""))
-            rid = attrs.get("id")
-            target = targets.get(rid, "")
-            part = (
-                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            )
-            self.sheet_parts[name] = part
+        except XlsxError:
+            self.zip.close()
+            raise
+        self.sheet_parts: dict[str, str] = parse_sheet_parts(workbook, rels)
         self._sheets: dict[str, SheetXml] = {}
         self._sst: list[str] | None = None
 
@@ -295,13 +656,47 @@ class XlsxWorkbook:
     def _text(self, name: str) -> str:
         if name in self.changed:
             return self.changed[name]
-        return self.zip.read(name).decode("utf-8")
+        return self._decode(name, self._bytes(name))
+
+    def _bytes(self, name: str) -> bytes:
+        try:
+            return self.zip.read(name)
+        except KeyError:
+            raise XlsxError(f"the part {name} is missing from the file") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise XlsxError(f"the part {name} is damaged: {exc}") from exc
+        except RuntimeError as exc:  # encrypted
+            raise XlsxError(f"the part {name} cannot be read: {exc}") from exc
+
+    @staticmethod
+    def _decode(name: str, data: bytes) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise XlsxError(f"the part {name} is not UTF-8 text") from None
 
     # --- sheets ---
     def sheet(self, title: str) -> SheetXml:
+        """The sheet's XML, made regular (see `normalise`). Raises XlsxError when its part
+        is missing or damaged."""
         if title not in self._sheets:
-            self._sheets[title] = SheetXml(self._text(self.sheet_parts[title]))
+            part = self.sheet_parts.get(title)
+            if part is None:
+                raise XlsxError(f"there is no tab “{title}”")
+            if part in self.changed:
+                self._sheets[title] = SheetXml(self.changed[part])
+            else:
+                raw = self._bytes(part)
+                self._sheets[title] = SheetXml(self._decode(part, raw), raw)
         return self._sheets[title]
+
+    def check_editable(self, title: str) -> None:
+        """Raise XlsxError saying why the tab `title` cannot be edited safely; return if it
+        can. The writer calls it before editing a sheet (the edits check it again)."""
+        sheet = self.sheet(title)
+        sheet.rows()  # finds rows out of order (sorted) or used twice (refused)
+        if sheet.refusal:
+            raise XlsxError(f"the tab “{title}” is not edited: {sheet.refusal}")
 
     def shared_strings(self) -> list[str]:
         if self._sst is None:
@@ -352,7 +747,13 @@ class XlsxWorkbook:
             return raw
 
     def header(self, title: str) -> list[str]:
-        cells = self.sheet(title).row_cells(1)
+        """Row 1's texts up to its last cell with a value; a value typed past column ZZ is not
+        a header."""
+        cells = {
+            i: c
+            for i, c in self.sheet(title).row_cells(1).items()
+            if i < TABLE_COLUMNS and self.cell_value(c) not in (None, "")
+        }
         if not cells:
             return []
         width = max(cells) + 1
@@ -372,11 +773,69 @@ class XlsxWorkbook:
         `yyyy-mm-dd hh:mm`, readable in every locale — added to styles.xml when missing."""
         return self._number_style(DATE_FORMAT), self._number_style(DATETIME_FORMAT)
 
+    def _styles_part(self) -> str:
+        rels = self._text("xl/_rels/workbook.xml.rels")
+        for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+            attrs = _attrs(m.group(1))
+            if attrs.get("Type") == STYLES_TYPE and attrs.get("Target"):
+                target = attrs["Target"]
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                return _normpath(part)
+        return "xl/styles.xml"
+
+    def _add_styles_part(self, name: str) -> None:
+        """A workbook without a styles part (some tools write none) gets a minimal one, so
+        dates can have a date format. Refused if cells already refer to styles it lacks."""
+        for title in self.sheet_parts:
+            try:
+                xml = self.sheet(title).xml
+            except XlsxError:
+                continue
+            if re.search(r'<c\b[^>]*\ss="[1-9]', xml):
+                raise XlsxError(
+                    f"the workbook has no styles part ({name}) but the tab “{title}” uses "
+                    "styles; open it in Excel or WPS and save it once"
+                )
+        self.changed[name] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/>'
+            '<name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill '
+            'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+            '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/>'
+            '</border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+            'borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" '
+            'fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle '
+            'name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+        )
+        rels = self._text("xl/_rels/workbook.xml.rels")
+        if STYLES_TYPE not in rels:
+            ids = [int(n) for n in re.findall(r'Id="rId(\d+)"', rels)]
+            rel = (
+                f'<Relationship Id="rId{max(ids, default=0) + 1}" Type="{STYLES_TYPE}" '
+                f'Target="/{name}"/>'
+            )
+            self.changed["xl/_rels/workbook.xml.rels"] = re.sub(
+                r"</((?:\w+:)?)Relationships>", lambda m: rel + m.group(0), rels, count=1
+            )
+        ct = self._text("[Content_Types].xml")
+        if f'PartName="/{name}"' not in ct:
+            self.changed["[Content_Types].xml"] = re.sub(
+                r"</((?:\w+:)?)Types>",
+                lambda m: f'<Override PartName="/{name}" ContentType="{STYLES_CT}"/>' + m.group(0),
+                ct,
+                count=1,
+            )
+
     def _number_style(self, code: str) -> str:
-        xml = self._text("xl/styles.xml")
+        name = self._styles_part()
+        if name not in self._names and name not in self.changed:
+            self._add_styles_part(name)
+        xml, why = _unprefix(self._text(name), "styleSheet")
+        if why:
+            raise XlsxError(f"{name}: {why}")
         m = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", xml, re.S)
         if not m:
-            raise XlsxError("styles.xml has no cellXfs")
+            raise XlsxError(f"{name} has no cell formats (cellXfs); Sheetdesk does not edit it")
         xfs = re.findall(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", m.group(1), re.S)
         fmts = {
             unescape(c): int(i)
@@ -410,7 +869,7 @@ class XlsxWorkbook:
             'applyNumberFormat="1"/>' + xml[end:]
         )
         xml = _bump_count(xml, "cellXfs")
-        self.changed["xl/styles.xml"] = xml
+        self.changed[name] = xml
         return str(len(xfs))
 
     # --- adding a worksheet ---
