@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -136,7 +137,14 @@ def prepare_ledger(store: LocalWorkbookStore, keys: list[str], kinds: dict[str, 
     write_last_run(folder, {"at": at.isoformat()})
 
 
-def remind(secrets_file: Path) -> tuple[float, subprocess.CompletedProcess]:
+def cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def remind(secrets_file: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    """One whole `remind` process: (wall seconds, CPU seconds, its output)."""
+    cpu = cpu_children()
     start = time.perf_counter()
     out = subprocess.run(
         [
@@ -156,7 +164,7 @@ def remind(secrets_file: Path) -> tuple[float, subprocess.CompletedProcess]:
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    return time.perf_counter() - start, out
+    return time.perf_counter() - start, cpu_children() - cpu, out
 
 
 def main() -> None:
@@ -192,31 +200,34 @@ def main() -> None:
     step = max(1, len(cases) // args.due)
     missing = {i.key for i in cases[::step][: args.due]}
     with tempfile.TemporaryDirectory() as tmp:
-        times_none, times_due, last = [], [], None
+        times_none, times_due, cpu_none, cpu_due, last = [], [], [], [], None
         for _ in range(args.runs):
             with ChatStandIn() as chat, SMTPStandIn() as smtp:
                 secrets_file = secrets(Path(tmp) / "secrets.toml", chat, smtp)
                 prepare_ledger(store, keys, kinds)
-                seconds, out = remind(secrets_file)
+                seconds, cpu, out = remind(secrets_file)
                 assert out.returncode == 0, out.stderr
                 assert not any(chat.received.values()) and not smtp.mails, "sent something"
                 times_none.append(seconds)
+                cpu_none.append(cpu)
             with ChatStandIn() as chat, SMTPStandIn() as smtp:
                 secrets_file = secrets(Path(tmp) / "secrets.toml", chat, smtp)
                 prepare_ledger(store, [k for k in keys if k not in missing], kinds)
-                seconds, out = remind(secrets_file)
+                seconds, cpu, out = remind(secrets_file)
                 assert out.returncode in (0, 1), out.stderr
                 times_due.append(seconds)
+                cpu_due.append(cpu)
                 last = (out, {s: len(r) for s, r in chat.received.items()}, len(smtp.mails))
         shutil.rmtree(state_folder(store), ignore_errors=True)
-    print(
-        f"remind, nothing due (all {len(keys)} recorded): "
-        f"median {statistics.median(times_none):.2f} s of {[round(t, 2) for t in times_none]}"
-    )
-    print(
-        f"remind, {len(missing)} due: median {statistics.median(times_due):.2f} s "
-        f"of {[round(t, 2) for t in times_due]}"
-    )
+    print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for label, wall, cpu in (
+        (f"nothing due (all {len(keys)} recorded)", times_none, cpu_none),
+        (f"{len(missing)} due", times_due, cpu_due),
+    ):
+        print(
+            f"remind, {label}: median {statistics.median(wall):.2f} s wall "
+            f"({statistics.median(cpu):.2f} s CPU) of {[round(t, 2) for t in wall]}"
+        )
     out, received, mails = last
     print(f"  stand-ins received: {received}, e-mails {mails}")
     print("  the run's summary:")

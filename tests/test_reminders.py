@@ -22,6 +22,7 @@ from tests.notify_standins import ChatStandIn, SMTPStandIn
 from utils import progress_log as plog
 from utils.errors import ConfigError
 from utils.notify import Channel, Dispatcher, NotifyConfig, RateLimiters, Recipient
+from utils.queues import followup_queue, followups_for, routine_for, routine_queue
 from utils.reminders import config as rconfig
 from utils.reminders.config import ReminderConfig, Setup, parse_reminders
 from utils.reminders.due import Reminder, decide
@@ -262,7 +263,7 @@ def test_revisit_and_manager_digests_once_a_working_day() -> None:
                 "owner": "李娜",
                 "grade": "A",
                 "status": "active",
-                "registered_on": dt.date(2026, 10, 30),  # + 30 days: due Sunday 29 Nov
+                "registered_on": dt.date(2026, 10, 30),
             },
             {
                 "client_id": "KH-2",
@@ -271,7 +272,16 @@ def test_revisit_and_manager_digests_once_a_working_day() -> None:
                 "owner": "王芳",
                 "grade": "A",
                 "status": "active",
-                "registered_on": dt.date(2026, 11, 4),  # due Friday 4 December: this week
+                "registered_on": dt.date(2026, 11, 4),
+            },
+            {
+                "client_id": "KH-3",
+                "name": "赵六",
+                "phone": "13700001111",
+                "owner": "赵敏",
+                "grade": "A",
+                "status": "active",
+                "registered_on": dt.date(2025, 1, 1),
             },
         ],
     )
@@ -294,11 +304,22 @@ def test_revisit_and_manager_digests_once_a_working_day() -> None:
     now = T(2026, 11, 30, 9, 5)
     items = decide(frames(c, clients, revisits), SETTINGS, now, CONFIG)
     digests = {i.to[0]: i for i in kinds(items, "revisits")}
-    wang, li = digests["王芳"], digests["李娜"]
-    assert wang.key == "digest:revisits:王芳:2026-11-30"
-    assert wang.facts["followups"] == 1 and wang.facts["routine"] == 1  # KH-1's is not hers
-    assert wang.facts["followup_lines"][0]["complaint_id"] == "TS-1"
-    assert li.facts["routine"] == 1 and li.facts["routine_late"] == 1 and li.facts["followups"] == 0
+    # who does which follow-up, whose revisits are due: the revisit queues' own rules, as on
+    # the Revisits page, for everyone the data names; routine revisits due by Sunday 6 December
+    follow = followup_queue(c, revisits, SETTINGS)
+    routine = routine_queue(clients, revisits, dt.date(2026, 12, 6), SETTINGS)
+    for name in ("王芳", "李娜", "赵敏"):
+        expected = (len(followups_for(follow, name)), len(routine_for(routine, name)))
+        got = digests[name].facts if name in digests else {"followups": 0, "routine": 0}
+        assert (got["followups"], got["routine"]) == expected, name
+        if name in digests:
+            assert digests[name].key == f"digest:revisits:{name}:2026-11-30"
+    assert sum(d.facts["followups"] for d in digests.values()) >= 1  # TS-1's is someone's
+    line = next(d.facts["followup_lines"][0] for d in digests.values() if d.facts["followups"])
+    assert line["complaint_id"] == "TS-1" and line["phone"] == "138****5678"
+    zhao = digests["赵敏"].facts  # KH-3, never reached since 2025: late
+    assert zhao["routine_late"] >= 1 and zhao["routine_lines"][0]["client_id"] == "KH-3"
+    assert zhao["routine_lines"][0]["late"] is True
     (manager,) = kinds(items, "manager")
     assert manager.key == "digest:manager:周主任:2026-11-30" and manager.to == ("周主任",)
     f = manager.facts
@@ -311,7 +332,7 @@ def test_revisit_and_manager_digests_once_a_working_day() -> None:
     assert not kinds(
         decide(frames(c, clients, revisits), SETTINGS, T(2026, 11, 29, 10), CONFIG), "revisits"
     )
-    known = {wang.key, manager.key}
+    known = {digests["赵敏"].key, manager.key}
     again = decide(frames(c, clients, revisits), SETTINGS, now, CONFIG, known=known)
     assert not kinds(again, "revisits") and not kinds(again, "manager")
 
@@ -492,6 +513,26 @@ def make_desk(path: Path) -> LocalWorkbookStore:
         ],
         user="test",
     )
+    # both clients were reached last week: no routine revisit is due, whatever the cadence
+    _, refused = store.append_many(
+        "revisits",
+        [
+            {
+                "client_id": client,
+                "kind": "routine",
+                "done_at": T(2026, 11, 20, 15),
+                "method": "phone",
+                "staff": "赵敏",
+                "attempt": 1,
+                "reached": "yes",
+                "attitude": "satisfied",
+                "score": 9,
+            }
+            for client in ("KH-1", "KH-2")
+        ],
+        user="test",
+    )
+    assert not refused
     common = {
         "channel": "phone",
         "category": "service_quality",

@@ -351,71 +351,75 @@ def revisit_digests(
     now: dt.datetime,
 ) -> list[Reminder]:
     """One `revisits` digest per staff member with follow-ups waiting or routine revisits
-    due by the end of the week."""
-    from utils.queues import followup_queue, routine_queue
+    due by the end of the week. Who does which follow-up and whose clients are whose is the
+    revisit queues' rule (`utils.queues.followups_for`, `routine_for`), as on the Revisits page;
+    the staff are everyone the complaints and clients name (handlers, first receivers,
+    owners)."""
+    from utils.queues import followup_queue, followups_for, routine_for, routine_queue
 
     today = now.date()
     week_end = today + dt.timedelta(days=6 - today.weekday())
     follow = followup_queue(complaints, revisits, settings)
     follow = follow.loc[~follow["unreachable"].astype(bool)]
-    handler, receiver = _text(follow["handler"]), _text(follow["first_receiver"])
-    follow = follow.assign(recipient=handler.where(handler != "", receiver))
-    follow = follow.loc[follow["recipient"] != ""]
     routine = routine_queue(clients, revisits, week_end, settings)
-    routine = routine.assign(recipient=_text(routine["owner"]))
-    routine = routine.loc[routine["recipient"] != ""]
     if follow.empty and routine.empty:
         return []
-    routine = routine.assign(late_now=(routine["due_on"] < pd.Timestamp(today)))
-    people = sorted(set(follow["recipient"]) | set(routine["recipient"]))
-    top_follow = follow.groupby("recipient", sort=False).head(DIGEST_LINES)
-    top_routine = routine.groupby("recipient", sort=False).head(DIGEST_LINES)
-    lookup = client_lookup(clients, pd.concat([top_follow["client_id"], top_routine["client_id"]]))
-    n_follow = follow.groupby("recipient").size()
-    n_routine = routine.groupby("recipient").size()
-    n_late = routine.groupby("recipient")["late_now"].sum()
-    follow_lines = {
-        name: [
-            {
-                "complaint_id": clean_text(r.complaint_id),
-                **_client(lookup, r.client_id),
-                "attempt": int(r.next_attempt),
-            }
-            for r in part.itertuples(index=False)
-        ]
-        for name, part in top_follow.groupby("recipient", sort=False)
-    }
-    routine_lines = {
-        name: [
-            {
-                "client_id": clean_text(r.client_id),
-                **_client(lookup, r.client_id),
-                "due_on": pd.Timestamp(r.due_on).date().isoformat(),
-                "late": bool(r.late_now),
-            }
-            for r in part.itertuples(index=False)
-        ]
-        for name, part in top_routine.groupby("recipient", sort=False)
-    }
+    names = {
+        *_text(follow["handler"]),
+        *_text(follow["first_receiver"]),
+        *_text(routine["owner"]),
+    } - {""}
     date = today.isoformat()
-    return [
-        Reminder(
-            REVISITS,
-            f"digest:{REVISITS}:{name}:{date}",
-            (name,),
-            "",
-            {
-                "date": date,
-                "week_end": week_end.isoformat(),
-                "followups": int(n_follow.get(name, 0)),
-                "routine": int(n_routine.get(name, 0)),
-                "routine_late": int(n_late.get(name, 0)),
-                "followup_lines": follow_lines.get(name, []),
-                "routine_lines": routine_lines.get(name, []),
-            },
-        )
-        for name in people
+    mine = {name: (followups_for(follow, name), routine_for(routine, name)) for name in names}
+    mine = {name: lists for name, lists in mine.items() if not (lists[0].empty and lists[1].empty)}
+    shown = [
+        c
+        for f, r in mine.values()
+        for c in (*f["client_id"][:DIGEST_LINES], *r["client_id"][:DIGEST_LINES])
     ]
+    lookup = client_lookup(clients, shown)
+    out = []
+    for name in sorted(mine):
+        waiting, due = mine[name]
+        late = due["due_on"] < pd.Timestamp(today)
+        follow_lines = [
+            {
+                "complaint_id": clean_text(cid),
+                **_client(lookup, client_id),
+                "attempt": int(attempt),
+            }
+            for cid, client_id, attempt in zip(
+                waiting["complaint_id"][:DIGEST_LINES],
+                waiting["client_id"][:DIGEST_LINES],
+                waiting["next_attempt"][:DIGEST_LINES],
+                strict=True,
+            )
+        ]
+        routine_lines = [
+            {
+                "client_id": clean_text(client_id),
+                **_client(lookup, client_id),
+                "due_on": pd.Timestamp(due_on).date().isoformat(),
+                "late": bool(is_late),
+            }
+            for client_id, due_on, is_late in zip(
+                due["client_id"][:DIGEST_LINES],
+                due["due_on"][:DIGEST_LINES],
+                late[:DIGEST_LINES],
+                strict=True,
+            )
+        ]
+        facts = {
+            "date": date,
+            "week_end": week_end.isoformat(),
+            "followups": len(waiting),
+            "routine": len(due),
+            "routine_late": int(late.sum()),
+            "followup_lines": follow_lines,
+            "routine_lines": routine_lines,
+        }
+        out.append(Reminder(REVISITS, f"digest:{REVISITS}:{name}:{date}", (name,), "", facts))
+    return out
 
 
 def manager_figures(
