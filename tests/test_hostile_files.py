@@ -123,13 +123,14 @@ GUARD_PROBE = textwrap.dedent(
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression fails, not the runner
     sys.path.insert(0, sys.argv[2])
     from utils.store.local import LocalWorkbookStore
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     snapshot = LocalWorkbookStore(sys.argv[1]).read()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     from utils.store.xlsx_read import read_workbook
     raw = read_workbook(sys.argv[1])
     print(json.dumps({
         "elapsed": elapsed,
+        "cpu": cpu,
         "clients": len(snapshot.clients),
         "width": len(raw["clients"][1][0]),
         "height": len(raw["clients"][1]),
@@ -165,7 +166,7 @@ def test_a_value_in_the_last_cell_is_ignored_and_named_before_calamine_sees_it(t
     assert cols * rows > 1e10
     # read under a 2 GB address-space limit: the guard intercepts, or the probe dies
     found = probe(path)
-    assert found["elapsed"] < 1.0
+    assert found["cpu"] < 1.0 and found["elapsed"] < 10  # wall time: the machine may be busy
     assert found["clients"] == 3 and found["height"] == 4 and found["width"] == 16
     assert found["maxrss_mb"] < 1500
     assert found["rows"] == [1048576]
@@ -223,7 +224,7 @@ def test_far_cells_never_blow_up_the_read(tmp_path, column, number, why) -> None
     path = build(tmp_path / "far.xlsx")
     rewrite(path, {CLIENTS: lambda x: x.replace("</sheetData>", far_row(number, column))})
     found = probe(path)
-    assert found["elapsed"] < 5.0, why
+    assert found["cpu"] < 3.0 and found["elapsed"] < 30, why
     assert found["clients"] == 3
     if column == "B":  # inside the table: a row of its own (reported by validation)
         assert found["height"] == number and found["rows"] == []
@@ -349,7 +350,7 @@ def test_an_unreadable_file_is_one_clear_error_naming_it(tmp_path, kind, capfd) 
 def test_a_lying_shared_string_table_is_read_without_calamine(tmp_path) -> None:
     path = damaged(tmp_path, "sst_bomb")
     found = probe(path)  # calamine would reserve 24 TB for it and abort
-    assert found["clients"] == 3 and found["elapsed"] < 2.0
+    assert found["clients"] == 3 and found["cpu"] < 2.0
     assert LocalWorkbookStore(path).read().record("clients", "KH-20260101-0000")["name"] == "张三"
 
 
