@@ -75,8 +75,10 @@ def client_page(rid: str) -> None:
     uf.back_button("clients.back", "id", key="clients_back")
     client = snap.record(TAB, rid)
     if client is None:
-        st.warning(ui.tr("clients.not_found", record_id=rid), icon="🔍")
-        st.page_link("pages/health.py", label=ui.tr("list.see_health"), icon="🩺")
+        st.warning(ui.tr("clients.not_found", record_id=rid), icon=":material/search_off:")
+        st.page_link(
+            "pages/health.py", label=ui.tr("list.see_health"), icon=":material/health_and_safety:"
+        )
         return
     shown = mask_record(client, who.name, who.role)
     st.title(md(client["name"]))
@@ -103,23 +105,23 @@ def client_page(rid: str) -> None:
         "pages/complaints.py",
         query_params={"client": rid, "new": "1"},
         label=ui.tr("clients.log_complaint"),
-        icon="📨",
+        icon=":material/report:",
     )
     links[1].page_link(
         "pages/revisits.py",
         query_params={"client": rid},
         label=ui.tr("clients.record_revisit"),
-        icon="📞",
+        icon=":material/call:",
     )
     others = find_by_phone(snap.clients, client.get("phone"), exclude_id=rid)
     if len(others):
-        st.info(ui.tr("clients.shares_phone", count=len(others)), icon="☎️")
+        st.info(ui.tr("clients.shares_phone", count=len(others)), icon=":material/call:")
         for other in others.head(10).to_dict("records"):
             st.page_link(
                 "pages/clients.py",
                 query_params={"id": other["client_id"]},
                 label=md(f"{other['name']} · {other['client_id']}"),
-                icon="👤",
+                icon=":material/person:",
             )
     st.subheader(ui.tr("clients.details"))
     fields.details(TAB, shown, views.CLIENT_DETAIL_FIELDS, columns=4)
@@ -138,7 +140,7 @@ def client_page(rid: str) -> None:
             st.switch_page("pages/complaints.py", query_params={"id": picked})
     st.divider()
     if may_edit_client(client, who.name, who.role):
-        with st.expander(ui.tr("clients.edit"), icon="✏️"):
+        with st.expander(ui.tr("clients.edit"), icon=":material/edit:"):
             edit_form(client, who=who, store=store)
     else:
         st.caption(ui.tr("clients.edit_not_allowed", owner=client.get("owner") or "—"))

@@ -33,7 +33,7 @@ def labels(choices: ch.Choices):
 
 
 def filters() -> dict:
-    with st.expander(ui.tr("complaints.filters"), icon="🔎"):
+    with st.expander(ui.tr("complaints.filters"), icon=":material/search:"):
         a, b, c = st.columns(3)
         every = ui.tr("list.all")
         out = {
@@ -124,7 +124,7 @@ def client_link(complaint: dict) -> None:
         st.page_link(
             "pages/clients.py",
             query_params={"id": client_id},
-            icon="👤",
+            icon=":material/person:",
             label=md(f"{client['name']} · {client_id}"),
         )
     elif client_id:
@@ -140,7 +140,7 @@ def followup_note(complaint: dict) -> None:
     st.page_link(
         "pages/revisits.py",
         query_params={"complaint": rid},
-        icon="📞",
+        icon=":material/call:",
         label=ui.tr("complaints.record_followup"),
     )
 
@@ -149,8 +149,10 @@ def complaint_page(rid: str) -> None:
     uf.back_button("complaints.back", "id", key="complaints_back")
     complaint = snap.record(TAB, rid)
     if complaint is None:
-        st.warning(ui.tr("complaints.not_found", record_id=rid), icon="🔍")
-        st.page_link("pages/health.py", label=ui.tr("list.see_health"), icon="🩺")
+        st.warning(ui.tr("complaints.not_found", record_id=rid), icon=":material/search_off:")
+        st.page_link(
+            "pages/health.py", label=ui.tr("list.see_health"), icon=":material/health_and_safety:"
+        )
         return
     basis = uf.seen_version(TAB, complaint)
     st.title(md(rid))
@@ -161,7 +163,7 @@ def complaint_page(rid: str) -> None:
         st.markdown(f"> {md(complaint.get('description') or '')}")
         fields.details(TAB, complaint, views.COMPLAINT_DETAIL_FIELDS)
         if wf.may_edit(complaint, who.role, who.name):
-            with st.expander(ui.tr("complaints.edit_details"), icon="✏️"):
+            with st.expander(ui.tr("complaints.edit_details"), icon=":material/edit:"):
                 details_form(complaint, who=who, store=store, settings=settings)
     with right:
         st.subheader(ui.tr("complaints.actions"))

@@ -63,7 +63,7 @@ if snap.damaged:
             st.rerun()
 
 if not snap.problems:
-    st.success(ui.tr("health.none"), icon="✅")
+    st.success(ui.tr("health.none"), icon=":material/check_circle:")
     st.stop()
 
 counts = summary(snap.problems)

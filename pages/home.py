@@ -16,7 +16,7 @@ store = ui.get_store()
 snap = uf.view_for(ui.snapshot(), who)
 
 if snap.is_empty():
-    st.info(ui.tr("home.welcome"), icon="👋")
+    st.info(ui.tr("home.welcome"), icon=":material/waving_hand:")
     if who.is_admin and st.button(ui.tr("home.load_demo"), type="primary", key="load_demo"):
         with st.spinner():
             try:
@@ -30,7 +30,9 @@ else:
     st.markdown(ui.tr("home.counts", **{k: len(v) for k, v in snap.frames.items()}))
 if snap.problems:
     st.page_link(
-        "pages/health.py", label=ui.tr("home.problems", count=len(snap.problems)), icon="🩺"
+        "pages/health.py",
+        label=ui.tr("home.problems", count=len(snap.problems)),
+        icon=":material/health_and_safety:",
     )
 
 st.subheader(ui.tr("home.tables"))

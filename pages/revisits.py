@@ -118,7 +118,9 @@ def record_page(complaint_id: str, client_id: str) -> None:
     if complaint_id:
         complaint = snap.record("complaints", complaint_id)
         if complaint is None:
-            st.warning(ui.tr("complaints.not_found", record_id=complaint_id), icon="🔍")
+            st.warning(
+                ui.tr("complaints.not_found", record_id=complaint_id), icon=":material/search_off:"
+            )
             return
         client_id = complaint.get("client_id") or ""
         st.title(ui.tr("revisits.record_followup", record_id=complaint_id))
@@ -129,7 +131,10 @@ def record_page(complaint_id: str, client_id: str) -> None:
             ch.COMPLAINT_STATUS.label(status, lang),
         )
         st.page_link(
-            "pages/complaints.py", query_params={"id": complaint_id}, icon="📨", label=label
+            "pages/complaints.py",
+            query_params={"id": complaint_id},
+            icon=":material/report:",
+            label=label,
         )
         st.markdown(f"> {md(complaint.get('description') or '')}")
         if complaint.get("resolution"):
@@ -157,12 +162,17 @@ def record_page(complaint_id: str, client_id: str) -> None:
         label = views.link_label(
             client["name"], client_id, ch.GRADE.label(client.get("grade") or "", lang)
         )
-        st.page_link("pages/clients.py", query_params={"id": client_id}, icon="👤", label=label)
+        st.page_link(
+            "pages/clients.py",
+            query_params={"id": client_id},
+            icon=":material/person:",
+            label=label,
+        )
         phone = mask_record(client, who.name, who.role).get("phone")
         if phone:
-            st.caption(f"☎️ {md(phone)}")
+            st.caption(f":material/call: {md(phone)}")
     elif not complaint_id:
-        st.warning(ui.tr("clients.not_found", record_id=client_id), icon="🔍")
+        st.warning(ui.tr("clients.not_found", record_id=client_id), icon=":material/search_off:")
         return
     record_form(
         kind_default, client_id, complaint_id, attempt, who=who, store=store, settings=settings

@@ -75,4 +75,4 @@ def user() -> auth.User | None:
 
 
 def show_error(err: SheetdeskError) -> None:
-    st.error(err.message(lang()), icon="⚠️")
+    st.error(err.message(lang()), icon=":material/warning:")

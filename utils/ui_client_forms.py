@@ -35,7 +35,7 @@ def save_new(
         fields.show_problems(err, slots, general)
         return
     except SheetdeskError as err:
-        general.error(err.message(ui.lang()), icon="⚠️")
+        general.error(err.message(ui.lang()), icon=":material/warning:")
         return
     st.session_state.pop(PENDING_KEY, None)
     uf.bump(ADD_FORM)
@@ -51,11 +51,11 @@ def duplicate_warning(
 ) -> None:
     """The phone is already in the register: say whose it is, link to them, and let the user
     register anyway or go back to the form."""
-    slots["phone"].warning(ui.tr("clients.phone_known"), icon="☎️")
+    slots["phone"].warning(ui.tr("clients.phone_known"), icon=":material/call:")
     with st.container(border=True):
         st.warning(
             ui.tr("clients.duplicate_phone", phone=values.get("phone", ""), count=len(matches)),
-            icon="☎️",
+            icon=":material/call:",
         )
         for match in matches[:10]:
             st.page_link(
@@ -67,7 +67,7 @@ def duplicate_warning(
                     record_id=match["client_id"],
                     owner=match["owner"] or "—",
                 ),
-                icon="👤",
+                icon=":material/person:",
             )
         a, b = st.columns(2)
         if a.button(ui.tr("clients.add_anyway"), key="clients_add_anyway"):
@@ -90,7 +90,9 @@ def add_form(*, who: auth.User, store: Store) -> None:
             key=f"{ADD_FORM}_{gen}",
             required=("name", "phone"),
         )
-        submitted = st.form_submit_button(ui.tr("clients.add_submit"), type="primary", icon="➕")
+        submitted = st.form_submit_button(
+            ui.tr("clients.add_submit"), type="primary", icon=":material/add:"
+        )
     general = st.empty()
     if submitted:
         save_new(values, slots, general, who=who, store=store)
@@ -112,7 +114,7 @@ def edit_form(client: dict, *, who: auth.User, store: Store) -> None:
                 by=client.get("updated_by") or "?",
                 at=format_value(TAB, "updated_at", client.get("updated_at"), ui.lang()),
             ),
-            icon="🔄",
+            icon=":material/refresh:",
         )
         if c2.button(ui.tr("form.reload"), key=f"{form}_reload"):
             uf.bump(form)
@@ -122,7 +124,9 @@ def edit_form(client: dict, *, who: auth.User, store: Store) -> None:
         values, slots = fields.fields_block(
             TAB, views.CLIENT_FORM_FIELDS, basis, key=f"{form}_{gen}", required=("name", "phone")
         )
-        submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")
+        submitted = st.form_submit_button(
+            ui.tr("form.save"), type="primary", icon=":material/save:"
+        )
     general = st.empty()
     if not submitted:
         return

@@ -132,9 +132,10 @@ def show_problems(err: InvalidRecord, slots: dict, general: Any = None) -> None:
         if slot is None:
             rest.extend(messages)
         else:
-            slot.error("\n\n".join(messages), icon="⚠️")
+            slot.error("\n\n".join(messages), icon=":material/warning:")
     (general or st).error(
-        ui.tr("form.not_saved") + ("\n\n" + "\n\n".join(rest) if rest else ""), icon="⚠️"
+        ui.tr("form.not_saved") + ("\n\n" + "\n\n".join(rest) if rest else ""),
+        icon=":material/warning:",
     )
 
 

@@ -94,7 +94,13 @@ def saved(result: SaveResult, text: str) -> None:
 def show_flash() -> None:
     for kind, text, tab, record_id in st.session_state.pop(FLASH_KEY, []):
         getattr(st, kind)(
-            text, icon={"success": "✅", "info": "ℹ️", "warning": "⚠️", "error": "⚠️"}[kind]
+            text,
+            icon={
+                "success": ":material/check_circle:",
+                "info": ":material/info:",
+                "warning": ":material/warning:",
+                "error": ":material/warning:",
+            }[kind],
         )
         if tab and record_id:
             show_save_state(tab, record_id)
@@ -104,11 +110,13 @@ def show_save_state(tab: str, record_id: str) -> None:
     """Says plainly when a save is not in the spreadsheet yet."""
     state, error = save_state(ui.get_store(), tab, record_id)
     if state == "pending" and error:
-        st.warning(ui.tr("save.kept", record_id=record_id, error=error), icon="⏳")
+        st.warning(
+            ui.tr("save.kept", record_id=record_id, error=error), icon=":material/hourglass_top:"
+        )
     elif state == "pending":
         st.caption(ui.tr("save.writing", record_id=record_id))
     elif state == "conflict":
-        st.error(ui.tr("save.conflict_queued", record_id=record_id), icon="⚠️")
+        st.error(ui.tr("save.conflict_queued", record_id=record_id), icon=":material/warning:")
 
 
 # --- the record being looked at -------------------------------------------------------------
@@ -135,7 +143,7 @@ def close_record(*params: str) -> None:
 
 
 def back_button(label_key: str, *params: str, key: str) -> None:
-    if st.button(ui.tr(label_key), icon="⬅️", key=key):
+    if st.button(ui.tr(label_key), icon=":material/arrow_back:", key=key):
         close_record(*params)
 
 
@@ -300,13 +308,13 @@ def _conflict_body() -> None:
             by=theirs.get("updated_by") or "?",
             at=format_value(tab, "updated_at", theirs.get("updated_at"), lang),
         ),
-        icon="⚠️",
+        icon=":material/warning:",
     )
     st.dataframe(
         conflict_table(tab, conflict["mine"], theirs, lang), hide_index=True, width="stretch"
     )
     if conflict.get("error"):
-        st.error(conflict["error"], icon="⚠️")
+        st.error(conflict["error"], icon=":material/warning:")
     a, b, c = st.columns(3)
     if a.button(ui.tr("conflict.keep_mine"), type="primary", key="conflict_keep_mine"):
         try:
@@ -359,7 +367,7 @@ def submit(
         show_problems(err, slots or {}, general)
         return
     except SheetdeskError as err:  # workflow refusals included
-        general.error(err.message(ui.lang()), icon="⚠️")
+        general.error(err.message(ui.lang()), icon=":material/warning:")
         return
     if result is None:
         general.info(ui.tr("form.no_changes"))

@@ -98,7 +98,7 @@ def store_status() -> None:
     st.caption(ui.tr("ui.read_at", time=f"{snap.read_at:%H:%M:%S}"))
     waiting = store.queue.ops() if store.pending_count() else []
     if any(op.error for op in waiting):  # the writer tried and could not
-        st.warning(ui.tr("ui.pending", count=len(waiting)), icon="⏳")
+        st.warning(ui.tr("ui.pending", count=len(waiting)), icon=":material/hourglass_top:")
     elif waiting:  # just saved: the writer is on it
         st.caption(ui.tr("ui.writing", count=len(waiting)))
     degraded = store.queue.degraded
@@ -107,9 +107,9 @@ def store_status() -> None:
     elif degraded is not None:
         st.warning(ui.tr("ui.kept_fallback", reason=degraded.reason, folder=degraded.folder))
     if store.writer_failure:
-        st.error(ui.tr("ui.writer_failed", reason=store.writer_failure), icon="⚠️")
+        st.error(ui.tr("ui.writer_failed", reason=store.writer_failure), icon=":material/warning:")
     if snap.conflicts:
-        st.error(ui.tr("ui.conflicts", count=len(snap.conflicts)), icon="⚠️")
+        st.error(ui.tr("ui.conflicts", count=len(snap.conflicts)), icon=":material/warning:")
     if st.button(ui.tr("ui.refresh"), key="refresh_store", icon=":material/refresh:"):
         store.flush()
         store.read(fresh=True)

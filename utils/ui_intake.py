@@ -103,12 +103,14 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
         )
         slots["description"] = st.empty()
         st.caption(ui.tr("complaints.log.first_receiver", name=who.name))
-        submitted = st.form_submit_button(ui.tr("complaints.log.submit"), type="primary", icon="📨")
+        submitted = st.form_submit_button(
+            ui.tr("complaints.log.submit"), type="primary", icon=":material/report:"
+        )
     general = st.empty()
     if not submitted:
         return
     if not new_client and not client_id:
-        client_slot.error(ui.tr("complaints.log.need_client"), icon="⚠️")
+        client_slot.error(ui.tr("complaints.log.need_client"), icon=":material/warning:")
         return
     try:
         result, client_save = ops.log_complaint(
@@ -126,16 +128,18 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
         )
     except DuplicatePhone as err:
         names = "、".join(f"{m['name']} ({m['client_id']})" for m in err.matches[:5])
-        slots["phone"].warning(ui.tr("complaints.log.phone_exists", clients=names), icon="☎️")
+        slots["phone"].warning(
+            ui.tr("complaints.log.phone_exists", clients=names), icon=":material/call:"
+        )
         return
     except WorkflowError as err:
-        slots["description"].error(err.message(lang), icon="⚠️")
+        slots["description"].error(err.message(lang), icon=":material/warning:")
         return
     except InvalidRecord as err:
         fields.show_problems(err, slots, general)
         return
     except SheetdeskError as err:
-        general.error(err.message(lang), icon="⚠️")
+        general.error(err.message(lang), icon=":material/warning:")
         return
     if client_save is not None:
         name = client_save.record.get("name", "")

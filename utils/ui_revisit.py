@@ -114,7 +114,9 @@ def record_form(
         )
         slots["next_revisit_on"] = st.empty()
         st.caption(ui.tr("revisits.staff_note", name=who.name))
-        submitted = st.form_submit_button(ui.tr("revisits.submit"), type="primary", icon="📞")
+        submitted = st.form_submit_button(
+            ui.tr("revisits.submit"), type="primary", icon=":material/call:"
+        )
     general = st.empty()
     if submitted:
         save(values, slots, general, who=who, store=store, settings=settings)
@@ -134,7 +136,7 @@ def save(
         fields.show_problems(err, slots, general)
         return
     except SheetdeskError as err:
-        general.error(err.message(lang), icon="⚠️")
+        general.error(err.message(lang), icon=":material/warning:")
         return
     saved = outcome.revisit
     attempt = saved.record.get("attempt")

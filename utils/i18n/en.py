@@ -131,18 +131,18 @@ MESSAGES.update(
         "auth.no_access.admin": "your Sheetdesk admin",
         "auth.oidc_button": "Sign in with your company account",
         "auth.open_banner": "Open mode: no accounts are set up, so anyone who can open this address acts as admin. Add accounts before sharing it (README, “Accounts and sign-in”).",
-        "ui.signed_in_as": "👤 **{name}** · {role}",
+        "ui.signed_in_as": ":material/person: **{name}** · {role}",
         "role.staff": "staff",
         "role.manager": "manager",
         "role.admin": "admin",
-        "ui.store_local": "📄 Workbook: {source}",
-        "ui.store_gsheets": "🟢 Google Sheet: {source}",
+        "ui.store_local": ":material/description: Workbook: {source}",
+        "ui.store_gsheets": ":material/cloud: Google Sheet: {source}",
         "ui.read_at": "Read at {time}",
         "ui.pending": "{count} save(s) waiting to be written to the spreadsheet. They are kept "
         "safely and shown everywhere; they will be written as soon as the spreadsheet can be.",
         "ui.conflicts": "{count} save(s) could not be written because the row changed in the "
         "spreadsheet meanwhile. See Data health.",
-        "ui.writing": "✍️ Writing {count} save(s) to the spreadsheet…",
+        "ui.writing": ":material/edit_note: Writing {count} save(s) to the spreadsheet…",
         "ui.kept_fallback": "The save folder beside the workbook cannot be written ({reason}). Saves are kept in {folder} instead and written to the spreadsheet from there.",
         "ui.kept_memory": "Saves cannot be written to disk ({reason}). They are kept only in this app's memory: do not close or restart the app until they are written. Free some disk space or fix the folder's permissions.",
         "ui.writer_failed": "Writing saves to the spreadsheet stopped ({reason}). They are kept; the next save or Refresh tries again.",
@@ -372,7 +372,7 @@ MESSAGES.update(
         "complaints.f.text": "Search",
         "complaints.f.text_hint": "Complaint ID, client ID or words of the description",
         "complaints.unassigned": "(no handler)",
-        "complaints.overdue_in_list": "⏰ {count} of them are overdue (highlighted).",
+        "complaints.overdue_in_list": ":material/alarm: {count} of them are overdue (highlighted).",
         "complaints.col.client": "Client",
         "complaints.log.new_client": "New client: register them on the spot",
         "complaints.log.new_client_fields": "The new client",
@@ -408,7 +408,7 @@ MESSAGES.update(
         "solved: the complaint can be closed.",
         "complaints.a.close_unreached": "The client was not reached in {attempts} follow-up "
         "attempts. As a manager you may close it: give the reason.",
-        "complaints.followup_state": "📞 Follow-up: **{attempts}** unreached attempt(s) so far "
+        "complaints.followup_state": ":material/call: Follow-up: **{attempts}** unreached attempt(s) so far "
         "(of {max}).",
         "complaints.record_followup": "Record a follow-up revisit",
         "complaints.log": "Progress log",
