@@ -2,7 +2,7 @@
 20,000 clients / 50,000 complaints / 50,000 revisits workbook, against the floor — a bare
 two-page st.navigation app (bench/floor_app/app.py) served and driven the same way in the same run.
 
-    .venv/bin/python bench/bench_browser.py            # full run, about 10 minutes
+    .venv/bin/python bench/bench_browser.py            # full run: 10–25 min, by the load
     .venv/bin/python bench/bench_browser.py --quick    # a short run (3 repetitions)
     .venv/bin/python bench/bench_browser.py --reps 25 --regenerate
 
