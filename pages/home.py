@@ -1,4 +1,6 @@
-"""Home: a greeting, the first-run offer of demo data, counts, and the three tables."""
+"""Home: a greeting, the first-run offer of demo data, counts, and the latest rows of the three
+tables (at most `display.LATEST_ROWS` each: the lists and searches are on the tables' own pages — a
+page never ships a whole register to the browser)."""
 
 import streamlit as st
 
@@ -6,7 +8,7 @@ from sheets_schema.tables import TAB_NAMES
 from utils import ui, ui_frame
 from utils import ui_forms as uf
 from utils.demo import load_demo
-from utils.display import labelled
+from utils.display import labelled, latest_rows
 from utils.errors import SheetdeskError
 
 ui_frame.page_frame()
@@ -36,7 +38,12 @@ if snap.problems:
     )
 
 st.subheader(ui.tr("home.tables"))
-tabs = st.tabs([ui.tr(f"tab.{tab}") for tab in TAB_NAMES])
+tabs = st.tabs([ui.tr(f"tab.{tab}") for tab in TAB_NAMES], key="home_tab", on_change="rerun")
 for tab, area in zip(TAB_NAMES, tabs, strict=True):
+    if not area.open:
+        continue  # only the tab in view is built and sent
     with area:
-        st.dataframe(labelled(tab, snap.frames[tab], ui.lang()), hide_index=True, height=360)
+        frame = snap.frames[tab]
+        latest = uf.memo(snap, f"home_latest:{tab}", lambda f=frame: latest_rows(f))
+        st.caption(ui.tr("home.latest", shown=f"{len(latest):,}", total=f"{len(frame):,}"))
+        uf.table(labelled(tab, latest, ui.lang()), height=360)

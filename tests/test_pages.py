@@ -822,3 +822,13 @@ def test_a_staff_session_never_sees_another_staff_members_client_details(workboo
     assert list(at.dataframe[0].value["Client ID"]) == [other]  # found by the whole number
     at.text_input(key="clients_q").input("1111567").run()
     assert not at.dataframe, "fragments of a masked number find nothing"
+
+
+def test_home_never_ships_a_whole_register(workbook):
+    from utils.demo import load_demo
+
+    load_demo(LocalWorkbookStore(workbook), clients=260, complaints=20, revisits=20)
+    at = start()
+    (table,) = at.dataframe  # only the tab in view is built
+    assert len(table.value) == 200
+    assert "200 most recently changed of 260" in texts(at.caption)

@@ -59,3 +59,16 @@ def md(text: object) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r\n", "\n"))
     escaped = _MD_LINE_START.sub(_line_start, escaped)
     return escaped.replace("\n", "  \n")
+
+
+LATEST_ROWS = 200  # rows a page shows of a whole table (Home): never a whole register
+
+
+def latest_rows(frame: pd.DataFrame, n: int = LATEST_ROWS) -> pd.DataFrame:
+    """The `n` most recently changed rows (by `updated_at`, newest first; rows without a stamp
+    last, in sheet order)."""
+    if "updated_at" not in frame.columns or len(frame) <= n:
+        order = frame
+    else:
+        order = frame.sort_values("updated_at", ascending=False, kind="stable", na_position="last")
+    return order.head(n)

@@ -156,6 +156,7 @@ MESSAGES.update(
         "home.counts": "{clients} clients · {complaints} complaints · {revisits} revisits",
         "home.problems": "{count} row(s) need attention — see Data health.",
         "home.tables": "Tables",
+        "home.latest": "The {shown} most recently changed of {total} rows. Search and filter them on the table's own page.",
         "health.title": "Data health",
         "health.intro": "Every row that does not pass validation is listed here with its tab, "
         "spreadsheet row and column. The rest of the data keeps working. Correct the cell in "

@@ -130,6 +130,7 @@ MESSAGES.update(
         "home.counts": "{clients} 个客户 · {complaints} 条投诉 · {revisits} 条回访",
         "home.problems": "有 {count} 行数据需要处理——请查看“数据检查”。",
         "home.tables": "数据表",
+        "home.latest": "共 {total} 行，这里显示最近修改的 {shown} 行。请到各表自己的页面搜索和筛选。",
         "health.title": "数据检查",
         "health.intro": "未通过校验的行都列在这里，注明工作表、行号和列。其余数据照常使用。请在表格中改正该单元格，然后点“刷新”。",
         "health.none": "没有问题：所有行都有效。",
