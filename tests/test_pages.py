@@ -804,8 +804,8 @@ def test_a_staff_session_never_sees_another_staff_members_client_details(workboo
         contact_person="李秘书",
         owner="王芳",
     )
-    at = start(User("李娜", "staff"))
-    seen = _everything(at)  # Home: the three tables
+    at = goto(start(User("李娜", "staff")), "pages/home.py")
+    seen = _everything(at)  # Home: the latest rows
     for page, params in (
         ("pages/clients.py", {}),
         ("pages/clients.py", {"id": other}),
@@ -828,7 +828,7 @@ def test_home_never_ships_a_whole_register(workbook):
     from utils.demo import load_demo
 
     load_demo(LocalWorkbookStore(workbook), clients=260, complaints=20, revisits=20)
-    at = start()
+    at = goto(start(), "pages/home.py")
     (table,) = at.dataframe  # only the tab in view is built
     assert len(table.value) == 200
     assert "200 most recently changed of 260" in texts(at.caption)
