@@ -229,6 +229,7 @@ def synthetic_snapshot(
             "level": level,
             "status": status,
             "due_at": due.where(rng.random(n) > 0.02),  # a few blank: computed by the figures
+            "requested_due": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"),
             "resolved_at": resolved_at.where(resolved),
             "resolution": np.where(resolved, "已处理", ""),
             "root_cause": np.where(done, root, ""),

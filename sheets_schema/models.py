@@ -139,6 +139,15 @@ class Complaint(RowModel):
     due_at: Annotated[
         dt.datetime | None, Col("处理时限", "Due at", DATETIME, aliases=("时限", "due", "deadline"))
     ] = None
+    requested_due: Annotated[
+        dt.datetime | None,
+        Col(
+            "客户要求时限",
+            "Deadline the client asked for",
+            DATETIME,
+            aliases=("客户要求处理时间", "requested by", "client deadline"),
+        ),
+    ] = None
     resolved_at: Annotated[
         dt.datetime | None, Col("解决时间", "Resolved at", DATETIME, aliases=("resolved",))
     ] = None

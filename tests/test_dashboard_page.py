@@ -129,7 +129,7 @@ def test_manager_sees_tiles_charts_lists_and_downloads(demo: Path) -> None:
     ]
     assert len(at.dataframe) >= 3  # top categories, overdue, reopened or staff
     labels = [b.label for b in at.get("download_button")]
-    assert len(labels) == 5
+    assert len(labels) == 6  # three tables, the workbook, the weekly table, the report
     assert any("CSV" in x for x in labels) and any("Excel" in x for x in labels)
     assert any("HTML" in x for x in labels)
     assert "数据读取于" in texts(at)

@@ -746,25 +746,33 @@ def test_staff_table(frames):
     assert rows.loc["王芳", "open"] == 2 and rows.loc["王芳", "overdue"] == 2  # C4, C5
     assert rows.loc["李娜", "open"] == 1 and rows.loc["李娜", "overdue"] == 0  # C6
     assert rows.loc["赵敏", "revisits"] == 4 and rows.loc["赵敏", "reached"] == 3
-    assert rows.loc["赵敏", "avg_score"] == pytest.approx(23 / 3)  # 9, 8, 6
+    # scores go to who served the client: 王芳 handles C1 (R1: 9) and C4 (R4: 3); 赵敏 made
+    # the calls but served nobody; C3 and K2 have no handler or owner: nobody's
+    assert pd.isna(rows.loc["赵敏", "avg_score"]) and rows.loc["赵敏", "scored"] == 0
+    assert rows.loc["王芳", "avg_score"] == pytest.approx(6.0)
+    assert rows.loc["王芳", "scored"] == 2
     assert pd.isna(rows.loc["赵敏", "within_limit"])  # handled none
+    assert (t["complaints_about"] == 0).all()  # nobody is complained about in the fixture
 
 
-def test_star_of_the_month_needs_enough_reached_revisits(frames):
-    _, _, revisits = frames
-    assert star_of_the_month(revisits, "2026-10", 5) is None  # nobody has 5
-    star = star_of_the_month(revisits, "2026-10", 2)
-    # 赵敏: 3 reached (9, 8, 6); 钱七 has 1 reached revisit: excluded however high
-    assert star == Star("赵敏", pytest.approx(23 / 3), 3, 3)
-    assert star_ranking(revisits, "2026-10", 1)["staff"].tolist() == ["赵敏", "钱七"]
+def test_star_of_the_month_needs_enough_scored_revisits(frames):
+    clients, complaints, revisits = frames
+    kw = {"complaints": complaints, "clients": clients}
+    assert star_of_the_month(revisits, "2026-10", 5, **kw) is None  # nobody has 5
+    star = star_of_the_month(revisits, "2026-10", 2, **kw)
+    # 王芳 served C1 (R1: 9) and C4 (R4: 3); 赵敏, who called, served nobody
+    assert star == Star("王芳", pytest.approx(6.0), 2, 2, 0)
+    assert star_ranking(revisits, "2026-10", 1, **kw)["staff"].tolist() == ["王芳"]
+    assert star_of_the_month(revisits, "2026-10", 1) is None  # without who served whom
 
 
 def test_star_ties_broken_by_count():
-    def visits(staff: str, scores: list[int]) -> list[dict]:
+    def visits(owner: str, scores: list[int]) -> list[dict]:
         return [
             {
-                "revisit_id": f"{staff}{i}",
-                "staff": staff,
+                "revisit_id": f"{owner}{i}",
+                "client_id": f"K{owner}",
+                "staff": "回访员",  # one person makes every call: the owners are rated
                 "reached": "yes",
                 "score": s,
                 "done_at": ts("2026-10-10 10:00"),
@@ -772,20 +780,30 @@ def test_star_ties_broken_by_count():
             for i, s in enumerate(scores)
         ]
 
+    owners = frame(
+        "clients",
+        [{"client_id": f"K{o}", "name": o, "phone": "1", "owner": o} for o in ("甲", "乙", "丙")],
+    )
     r = frame(
         "revisits",
         [
             *visits("甲", [8, 8, 8]),
             *visits("乙", [7, 9, 8, 8]),
             *visits("丙", [10]),
-            {"revisit_id": "x", "staff": "丙", "reached": "no", "done_at": ts("2026-10-11")},
+            {
+                "revisit_id": "x",
+                "client_id": "K丙",
+                "staff": "回访员",
+                "reached": "no",
+                "done_at": ts("2026-10-11"),
+            },
         ],
     )
-    ranking = star_ranking(r, "2026-10", 2)
-    assert ranking["staff"].tolist() == ["乙", "甲"]  # both average 8: 4 reached beat 3
+    ranking = star_ranking(r, "2026-10", 2, clients=owners)
+    assert ranking["staff"].tolist() == ["乙", "甲"]  # both average 8: 4 scored beat 3
     assert ranking["rank"].tolist() == [1, 2]
-    assert star_of_the_month(r, "2026-10", 1).staff == "丙"  # 10 with one is enough at N=1
-    assert star_of_the_month(r, "2026-11", 1) is None  # another month: nobody
+    assert star_of_the_month(r, "2026-10", 1, clients=owners).staff == "丙"  # 10 with one
+    assert star_of_the_month(r, "2026-11", 1, clients=owners) is None  # another month
 
 
 # --- filters and the one-call dashboard --------------------------------------------------------

@@ -229,29 +229,31 @@ def test_complaint_flow_log_escalate_resolve_followups_closed(workbook):
     assert "Close" not in [b.label for b in at.button]  # no follow-up yet: not offered
     assert "follow-up" in texts(at.caption).lower()
 
+    # the follow-ups are a colleague's: not the first receiver's (王芳) nor the handler's
+    fu = start(User("赵敏", "staff"))
     # first follow-up: the client does not answer
-    goto(at, "pages/revisits.py")
-    assert complaint_id in list(at.dataframe[0].value["Complaint ID"])
-    goto(at, "pages/revisits.py", complaint=complaint_id)
-    assert "This will be attempt 1" in texts(at.caption)
-    at.radio(key=f"revisit_{complaint_id}_0_reached").set_value("no")
-    click(at, "Record revisit")
-    assert "attempt 1" in texts(at.success)
-    assert current_id(at, "complaint") == ""  # back to the queue
-    goto(at, "pages/revisits.py")
-    queue = at.dataframe[0].value.set_index("Complaint ID")
+    goto(fu, "pages/revisits.py")
+    assert complaint_id in list(fu.dataframe[0].value["Complaint ID"])
+    goto(fu, "pages/revisits.py", complaint=complaint_id)
+    assert "This will be attempt 1" in texts(fu.caption)
+    fu.radio(key=f"revisit_{complaint_id}_0_reached").set_value("no")
+    click(fu, "Record revisit")
+    assert "attempt 1" in texts(fu.success)
+    assert current_id(fu, "complaint") == ""  # back to the queue
+    goto(fu, "pages/revisits.py")
+    queue = fu.dataframe[0].value.set_index("Complaint ID")
     assert queue.loc[complaint_id, "Unreached attempts"] == 1
 
     # second follow-up: reached, solved, satisfied → the complaint is closed
-    goto(at, "pages/revisits.py", complaint=complaint_id)
-    assert "This will be attempt 2" in texts(at.caption)
+    goto(fu, "pages/revisits.py", complaint=complaint_id)
+    assert "This will be attempt 2" in texts(fu.caption)
     key = f"revisit_{complaint_id}_1"
-    at.radio(key=f"{key}_reached").set_value("yes")
-    at.radio(key=f"{key}_solved").set_value("yes")
-    at.radio(key=f"{key}_attitude").set_value("satisfied")
-    at.button_group(key=f"{key}_score").set_value(9)
-    click(at, "Record revisit")
-    assert f"Complaint {complaint_id} is closed" in texts(at.success)
+    fu.radio(key=f"{key}_reached").set_value("yes")
+    fu.radio(key=f"{key}_solved").set_value("yes")
+    fu.radio(key=f"{key}_attitude").set_value("satisfied")
+    fu.button_group(key=f"{key}_score").set_value(9)
+    click(fu, "Record revisit")
+    assert f"Complaint {complaint_id} is closed" in texts(fu.success)
     closed = store_record(workbook, "complaints", complaint_id)
     assert closed["status"] == "closed" and closed["closed_at"] is not None
     revisits = LocalWorkbookStore(workbook).read(fresh=True).revisits
@@ -321,7 +323,8 @@ def test_routine_queue_lists_clients_due_and_records_a_revisit(workbook):
     at.session_state["revisits_mode"] = "Routine revisits due"
     at.run()
     due = at.dataframe[0].value
-    assert list(due["Client ID"]) == [client] and due["Days late"].iloc[0] == 10
+    # never contacted: a new client's first contact was due 7 days after registration
+    assert list(due["Client ID"]) == [client] and due["Days late"].iloc[0] == 33
     goto(at, "pages/revisits.py", client=client)
     key = f"revisit_{client}_0"
     assert at.selectbox(key=f"{key}_kind").value == "key_client"

@@ -50,7 +50,7 @@ def followup(cid: str, reached: str, day: int, **fields: object) -> dict:
         "complaint_id": cid,
         "kind": "complaint_followup",
         "done_at": dt.datetime(2026, 11, day, 10, 0),
-        "staff": "李雷",
+        "staff": "赵敏",  # neither the handler nor the first receiver: the follow-up counts
         "reached": reached,
     }
     row.update(fields)
@@ -153,12 +153,12 @@ def test_attempt_helpers() -> None:
     assert next_attempt("TS-1", revisits, since=RESOLVED_AT) == 3
     assert next_attempt("TS-1", revisits) == 3
     assert next_attempt("TS-2", revisits) == 1
-    # a typed attempt number counts even if the earlier tries were not recorded
+    # a typed attempt number counts for nothing: only recorded calls do
     typed = frame("revisits", [followup("TS-1", "no", 25, attempt=2)])
-    assert followup_attempts("TS-1", typed) == 2
+    assert followup_attempts("TS-1", typed) == 1
 
 
-def test_followups_for_staff_by_handler_or_first_receiver() -> None:
+def test_followups_for_staff_are_the_complaints_they_did_not_handle_or_receive() -> None:
     complaints = frame(
         "complaints",
         [
@@ -168,9 +168,13 @@ def test_followups_for_staff_by_handler_or_first_receiver() -> None:
         ],
     )
     q = followup_queue(complaints, frame("revisits", []), S)
-    assert followups_for(q, "赵敏")["complaint_id"].tolist() == ["TS-2", "TS-3"]
-    assert followups_for(q, "李雷")["complaint_id"].tolist() == ["TS-1"]
-    assert followups_for(q, "王芳")["complaint_id"].tolist() == ["TS-1", "TS-2"]
+    assert followups_for(q, "赵敏")["complaint_id"].tolist() == ["TS-1"]
+    assert followups_for(q, "李雷")["complaint_id"].tolist() == ["TS-2", "TS-3"]
+    assert followups_for(q, "王芳")["complaint_id"].tolist() == ["TS-3"]
+    # a one-person desk: the ones they handle or first received
+    alone = Settings(followup_by_anyone=True)
+    assert followups_for(q, "赵敏", alone)["complaint_id"].tolist() == ["TS-2", "TS-3"]
+    assert followups_for(q, "王芳", alone)["complaint_id"].tolist() == ["TS-1", "TS-2"]
 
 
 # --- routine queue -------------------------------------------------------------------------
@@ -202,24 +206,29 @@ def visit(cid: str, done: dt.datetime, reached: str = "yes", kind: str = "routin
 
 
 def test_cadence_per_grade_due_late_not_yet() -> None:
-    clients = frame(
-        "clients",
-        [
-            client("A1", "A", dt.date(2026, 11, 1)),  # due 12-01: due exactly today
-            client("A2", "A", dt.date(2026, 11, 2)),  # due 12-02: not yet
-            client("B1", "B", dt.date(2026, 9, 1)),  # due 11-30: 1 day late
-            client("C1", "C", dt.date(2026, 6, 4)),  # due 12-01
-            client("D1", "D", dt.date(2025, 12, 1)),  # due 12-01 (365 days)
-            client("D2", "", dt.date(2025, 12, 2)),  # blank grade → D: due 12-02, not yet
-        ],
+    # each client last reached on the day given (a client never reached is a new client's
+    # first contact, due a week after registration: tests/test_policy.py)
+    last = {
+        "A1": dt.date(2026, 11, 1),  # due 12-01: due exactly today
+        "A2": dt.date(2026, 11, 2),  # due 12-02: not yet
+        "B1": dt.date(2026, 9, 1),  # due 11-30: 1 day late
+        "C1": dt.date(2026, 6, 4),  # due 12-01
+        "D1": dt.date(2025, 12, 1),  # due 12-01 (365 days)
+        "D2": dt.date(2025, 12, 2),  # blank grade → D: due 12-02, not yet
+    }
+    grades = {"A1": "A", "A2": "A", "B1": "B", "C1": "C", "D1": "D", "D2": ""}
+    clients = frame("clients", [client(c, grades[c], dt.date(2025, 1, 1)) for c in last])
+    revisits = frame(
+        "revisits", [visit(c, dt.datetime.combine(day, dt.time(10))) for c, day in last.items()]
     )
-    q = routine_queue(clients, frame("revisits", []), TODAY, S).set_index("client_id")
+    q = routine_queue(clients, revisits, TODAY, S).set_index("client_id")
     assert sorted(q.index) == ["A1", "B1", "C1", "D1"]
     assert q.loc["A1", "due_on"] == pd.Timestamp(2026, 12, 1)
     assert q.loc["A1", "days_late"] == 0 and not q.loc["A1", "late"]
     assert q.loc["B1", "days_late"] == 1 and q.loc["B1", "late"]
     assert q.index[0] == "B1"  # most overdue first
-    assert pd.isna(q.loc["A1", "last_reached"])
+    assert q.loc["A1", "last_reached"] == pd.Timestamp(2026, 11, 1, 10)
+    assert q.loc["A1", "kind"] == "key_client" and q.loc["B1", "kind"] == "routine"
     assert list(q.reset_index().columns) == [
         "client_id",
         "name",
@@ -229,6 +238,7 @@ def test_cadence_per_grade_due_late_not_yet() -> None:
         "due_on",
         "days_late",
         "late",
+        "kind",
     ]
 
 
@@ -259,7 +269,9 @@ def test_cadence_counts_from_last_reached_revisit_of_any_kind() -> None:
     assert q.loc["A3", "due_on"] == pd.Timestamp(2026, 11, 19)
 
 
-def test_dormant_and_lost_excluded_blank_status_and_no_date_due_now() -> None:
+def test_dormant_and_lost_by_their_cadence_blank_status_and_no_date_due_now() -> None:
+    # dormant and lost clients are revisited to win them back: registered 2020-01-01, never
+    # reached, + 180 days = 2020-06-29 (seeds: 不活跃客户促进、流失客户促进)
     clients = frame(
         "clients",
         [
@@ -269,9 +281,10 @@ def test_dormant_and_lost_excluded_blank_status_and_no_date_due_now() -> None:
         ],
     )
     q = routine_queue(clients, frame("revisits", []), TODAY, S)
-    assert q["client_id"].tolist() == ["X3"]
-    assert q.iloc[0]["due_on"] == pd.Timestamp(TODAY)
-    assert q.iloc[0]["days_late"] == 0
+    assert q["client_id"].tolist() == ["X1", "X2", "X3"]
+    assert q.iloc[0]["due_on"] == pd.Timestamp(2020, 6, 29)
+    assert q.iloc[2]["due_on"] == pd.Timestamp(TODAY)
+    assert q.iloc[2]["days_late"] == 0
 
 
 def test_configured_cadence_and_owner_filter() -> None:
@@ -295,11 +308,11 @@ def test_configured_cadence_and_owner_filter() -> None:
 def test_reached_and_solved_closes() -> None:
     c = complaint("TS-1", progress_log="旧")
     r = followup("TS-1", "yes", 25, solved="yes", attitude="satisfied")
-    out = revisit_effects(c, r, frame("revisits", [r]), actor="李雷", now=NOW, settings=S)
+    out = revisit_effects(c, r, frame("revisits", [r]), actor="赵敏", now=NOW, settings=S)
     assert out == {
         "status": "closed",
         "closed_at": NOW,
-        "progress_log": "旧\n2026-12-01 09:30 李雷 close: follow-up HF-TS-1-25: client reached, "
+        "progress_log": "旧\n2026-12-01 09:30 赵敏 close: follow-up HF-TS-1-25: client reached, "
         "problem solved",
     }
 
@@ -353,8 +366,10 @@ def test_third_unreached_attempt_flags_for_manager() -> None:
         c, earlier[1], frame("revisits", earlier[:1]), actor="李雷", now=NOW, settings=S
     )
     assert second == {}
+    # a typed "3" on the first recorded call is not the third call
     typed = followup("TS-1", "no", 27, attempt=3)
-    assert revisit_effects(c, typed, frame("revisits", []), actor="李雷", now=NOW, settings=S)
+    out = revisit_effects(c, typed, frame("revisits", []), actor="李雷", now=NOW, settings=S)
+    assert out == {}
 
 
 def test_no_effect_cases() -> None:

@@ -60,7 +60,8 @@ def test_lists_staff_star_and_root_causes(html_zh):
     reopened = html_zh[html_zh.index("重新处理的投诉") : html_zh.index("员工情况")]
     assert "C4" in reopened and "2026-10-22 10:00" in reopened and "C7" not in reopened
     staff = html_zh[html_zh.index("员工情况") : html_zh.index("主要投诉类别")]
-    assert "2026年10月 每月之星" in staff and "★ 赵敏" in staff and "7.67" in staff
+    # the star is who served the clients (王芳: C1 9, C4 3), not who called them (赵敏)
+    assert "2026年10月 每月之星" in staff and "★ 王芳" in staff and "6.00" in staff
     table = staff[staff.index("<table") :]
     assert table.index("李娜") < table.index("赵敏") and "★</span>" in table
     top = html_zh[html_zh.index("主要投诉类别") :]
@@ -99,7 +100,7 @@ def test_self_contained_no_external_urls(html_zh, html_en):
 def test_english_report(html_en):
     assert "Complaints and revisits: monthly report, October 2026" in html_en
     assert _cells(html_en, "Received")[:2] == ["6", "2"]
-    assert "Star of the month, October 2026" in html_en and "赵敏" in html_en
+    assert "Star of the month, October 2026" in html_en and "★ 王芳" in html_en
     assert 'lang="en"' in html_en and "Staff attitude" in html_en
 
 
@@ -162,7 +163,7 @@ def test_spreadsheet_text_is_escaped_everywhere():
     complaints.loc[c5, ["category", "handler"]] = EVIL
     c1 = complaints["complaint_id"] == "C1"
     complaints.loc[c1, ["resolution", "root_cause", "corrective_action"]] = EVIL
-    revisits.loc[revisits["staff"] == "赵敏", "staff"] = EVIL  # the star of the month
+    complaints.loc[complaints["handler"] == "王芳", "handler"] = EVIL  # the star of the month
     for lang in ("zh", "en"):
         html = report.build_report(clients, complaints, revisits, "2026-10", lang, STAR_AT_2, NOW)
         doc = _Tags(html)
@@ -192,7 +193,7 @@ def test_template_renders_both_languages_with_the_figures(lang, html_zh, html_en
     assert _cells(html, t("dash.kpi.received", lang))[:2] == ["6", "2"]
     assert _cells(html, t("dash.kpi.overdue", lang))[:2] == ["2", "1"]
     assert _cells(html, t("dash.kpi.within_limit", lang))[:2] == ["50.0%", "100.0%"]
-    assert t("report.star_title", lang, month=month) in html and "★ 赵敏" in html
+    assert t("report.star_title", lang, month=month) in html and "★ 王芳" in html
     assert html.count("<svg") == 14 and html.endswith("</html>\n")
 
 

@@ -504,8 +504,8 @@ def test_allowed_actions_by_state_and_role() -> None:
     assert "close" in allowed_actions(resolved(), "staff", ok, S, actor="王芳")
     assert "close" not in allowed_actions(resolved(), "staff", _unreached(3), S, actor="王芳")
     assert "close" in allowed_actions(resolved(), "admin", _unreached(3), S)
-    closed = resolved(status="closed", closed_at=NOW)
-    assert allowed_actions(closed, "manager", NO_REVISITS, S) == ["reopen"]
+    closed = resolved(status="closed", closed_at=NOW)  # the client may still be told
+    assert allowed_actions(closed, "manager", NO_REVISITS, S) == ["record_feedback", "reopen"]
 
 
 def test_every_allowed_action_is_accepted_by_the_action_itself() -> None:

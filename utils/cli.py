@@ -5,6 +5,7 @@
     demo    [--workbook PATH] [--clients N] [--complaints N] [--revisits N] [--seed S]
     import  TAB FILE [--workbook PATH]            bulk-load a legacy register (CSV or XLSX)
     report  --month YYYY-MM [--out FILE.html] [--lang zh|en] [--workbook PATH]
+    report  --week YYYY-Www [--out FILE.csv] [--lang zh|en]  the weekly complaint table (CSV)
     calendar --year YYYY [--json] [--lang zh|en]  days off and make-up working days in force
     remind  [--dry-run] [--now ISO] [--lang zh|en] [--secrets FILE]  send the reminders due
 
@@ -169,6 +170,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from utils.report import build_report
     from utils.settings import load_settings
 
+    if getattr(args, "week", None):
+        return _weekly_table(args)
     lang = _lang(args)
     snapshot = _store(args).read()
     html = build_report(
@@ -184,6 +187,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     out.write_text(html, encoding="utf-8")
     print(t("cli.report_done", lang, path=out))
     return EXIT_OK
+
+
+def _weekly_table(args: argparse.Namespace) -> int:
+    """report --week: the week's complaints as CSV (UTF-8 with BOM, headers in --lang), to
+    --out or to standard output."""
+    from utils.report import weekly_csv, weekly_table
+    from utils.settings import load_settings
+
+    lang = _lang(args)
+    snapshot = _store(args).read()
+    settings = load_settings()
+    data = weekly_csv(snapshot.complaints, snapshot.clients, args.week, lang, settings)
+    if not args.out:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    Path(args.out).write_bytes(data)
+    rows = len(weekly_table(snapshot.complaints, snapshot.clients, args.week, lang, settings))
+    print(t("cli.week_done", lang, week=args.week, path=args.out, rows=rows))
+    return EXIT_OK
+
+
+def _week(text: str) -> str:
+    from utils.metrics.periods import week_label, week_period
+
+    try:
+        return week_label(week_period(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO week (YYYY-Www, e.g. 2026-W48): {text}"
+        ) from None
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -369,10 +403,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tab", help="clients, complaints or revisits (or their labels)")
     p.add_argument("file", help="a .csv or .xlsx file; headers by field name or either label")
     p.set_defaults(func=cmd_import)
-    p = sub.add_parser("report", help="the monthly report as one offline HTML file")
+    p = sub.add_parser(
+        "report", help="the monthly report (offline HTML) or the weekly complaint table (CSV)"
+    )
     common(p)
-    p.add_argument("--month", required=True, help="YYYY-MM")
-    p.add_argument("--out", help="output file (default sheetdesk-report-YYYY-MM.html)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", help="YYYY-MM: the monthly report")
+    which.add_argument("--week", type=_week, help="YYYY-Www (ISO week): the complaint table")
+    p.add_argument(
+        "--out",
+        help="output file (default sheetdesk-report-YYYY-MM.html; a week's table: stdout)",
+    )
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("calendar", help="days off and make-up working days of a year")
     p.add_argument("--year", type=_year, required=True, help="YYYY")

@@ -21,7 +21,7 @@ TABS = ("complaints", "open", "revisits", "clients", "staff", "downloads")
 SPLITS = ("category", "channel", "severity")  # how the complaints-over-time chart is split
 KPI_ROWS = (
     ("report.section.complaints", ("received", "open", "overdue", "resolved", "closed")),
-    (None, ("within_limit", "median_days", "p90_days", "reopened")),
+    (None, ("within_limit", "median_days", "p90_days", "reopened", "not_started")),
     ("report.section.revisits", m.REVISIT_KPIS),
     ("report.section.clients", m.CLIENT_KPIS),
 )
@@ -57,6 +57,7 @@ LIST_KEYS = {  # list column → catalogue key of its heading
     "overdue_days": "report.col.overdue_days",
     "reopened_at": "report.col.reopened_at",
     "times": "report.col.times",
+    "waiting_days": "report.col.waiting_days",
 }
 LIST_DIMS = {  # list column → dimension of its values' labels
     "category": "category",
@@ -73,6 +74,16 @@ OVERDUE_COLUMNS = [
     "category",
     "severity",
     "level",
+    "received_at",
+    "due_at",
+]
+NOT_STARTED_COLUMNS = [
+    "complaint_id",
+    "waiting_days",
+    "owner",
+    "client_name",
+    "category",
+    "severity",
     "received_at",
     "due_at",
 ]
@@ -97,7 +108,11 @@ STAFF_COLUMNS = [
     "revisits",
     "reached",
     "avg_score",
+    "scored",
+    "complaints_about",
+    "verified",
 ]
+KEY_MARK = "★ "  # before a key client's name in the lists
 
 
 def when(value: object, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -155,11 +170,14 @@ def filters_line(filters: m.Filters, lang: str) -> str:
 
 
 def list_table(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """An overdue / reopened list for people: choice labels, client name (or ID when the
-    client has none), "(unassigned)" for no handler, labelled headers, first MAX_LIST_ROWS
-    rows."""
+    """An overdue / reopened / not-started list for people: choice labels, client name (or ID
+    when the client has none; ★ before a key client's), "(unassigned)" for no handler,
+    labelled headers, first MAX_LIST_ROWS rows."""
     out = frame.head(MAX_LIST_ROWS).copy()
     out["client_name"] = out["client_name"].where(out["client_name"] != "", out["client_id"])
+    if "key_client" in out.columns:
+        key = out["key_client"].fillna(False).astype(bool)
+        out["client_name"] = out["client_name"].where(~key, KEY_MARK + out["client_name"])
     out = out[list(columns)]
     for col, dim in LIST_DIMS.items():
         if col in out.columns:
@@ -192,14 +210,15 @@ def top_table(top_categories: pd.DataFrame, root_causes: pd.DataFrame, lang: str
     )
 
 
-def staff_table(staff: pd.DataFrame, star: str | None, lang: str) -> pd.DataFrame:
-    """The staff figures for people: the star of the month marked ★, the within-limit share
-    in percent, labelled headers."""
-    out = staff[STAFF_COLUMNS].copy()
-    if star is not None:
-        out["staff"] = out["staff"].where(out["staff"] != star, "★ " + star)
+def staff_table(staff: pd.DataFrame, star: str | Sequence[str] | None, lang: str) -> pd.DataFrame:
+    """The staff figures for people: the star(s) of the month marked ★, the within-limit share
+    in percent, complaints about each person and how many were verified, labelled headers."""
+    out = staff[[c for c in STAFF_COLUMNS if c in staff.columns]].copy()
+    stars = {star} if isinstance(star, str) else set(star or ())
+    if stars:
+        out["staff"] = out["staff"].where(~out["staff"].isin(stars), "★ " + out["staff"])
     out["within_limit"] = out["within_limit"] * 100
-    return out.rename(columns={c: t(f"dash.staff.{c}", lang) for c in STAFF_COLUMNS})
+    return out.rename(columns={c: t(f"dash.staff.{c}", lang) for c in out.columns})
 
 
 def report_months(received_at: pd.Series, now: object, most: int = REPORT_MONTHS) -> list[str]:

@@ -1,6 +1,7 @@
 """What the staff pages do to the data, as plain functions over a store: register a client, edit
 a record, log a complaint, take a workflow action, record a revisit (and apply what it does to
-its complaint), and say whether a save is in the spreadsheet yet.
+its complaint), hand someone's clients and complaints over when they leave, and say whether a
+save is in the spreadsheet yet.
 
 No streamlit here. The rules come from `utils.workflow` and `utils.queues`; this module only
 puts them together with the store's saves. Errors are `SheetdeskError`s (`InvalidRecord` with
@@ -10,7 +11,7 @@ problems by field, `ConflictError` with both versions, `WorkflowError`, `RecordN
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -30,7 +31,7 @@ from utils.errors import (
     WorkflowError,
 )
 from utils.forms import changed_fields
-from utils.queues import next_attempt, revisit_effects
+from utils.queues import revisit_effects
 from utils.search import find_by_phone
 from utils.settings import Settings
 from utils.store import SaveResult, Store
@@ -144,7 +145,17 @@ COMPLAINT_DETAILS = (
     "verified",
     "root_cause",
     "corrective_action",
+    "requested_due",
 )
+
+
+def _is_key_client(store: Store, client_id: object) -> bool:
+    """Is the complaint's client a key client (grade A)?"""
+    cid = clean_text(client_id)
+    if not cid:
+        return False
+    client = store.read().record("clients", cid)
+    return client is not None and wf.is_key_grade(client.get("grade"))
 
 
 def edit_complaint(
@@ -181,9 +192,18 @@ def edit_complaint(
         raise WorkflowError("workflow.manager_only_fields", fields=fields)
     lines = []
     received = wf.as_datetime(target.get("received_at"))
-    current_due = wf.effective_due_at(target, settings)
+    key = _is_key_client(store, target.get("client_id"))
+    current_due = wf.effective_due_at(target, settings, key)
+    asked = wf.as_datetime(changes.get("requested_due", target.get("requested_due")))
+    earlier = asked is not None and (current_due is None or asked < current_due)
+    if "requested_due" in changes and earlier:  # the client's deadline wins
+        assert asked is not None
+        changes["due_at"] = asked
+        lines.append(plog.line(when, user.name, "deadline", f"{asked:%Y-%m-%d %H:%M}"))
+        current_due = asked
     if "severity" in changes and received is not None:
-        new_due = wf.compute_due_at(received, clean_text(changes["severity"]), settings)
+        severity = clean_text(changes["severity"])
+        new_due = wf.compute_due_at(received, severity, settings, key_client=key, requested=asked)
         if current_due is None or new_due < current_due:
             changes["due_at"] = new_due
         elif new_due > current_due and clean_text(reason):
@@ -224,15 +244,32 @@ def log_complaint(
     settings: Settings,
     new_client: dict | None = None,
     allow_duplicate_phone: bool = False,
+    requested_due: dt.datetime | None = None,
 ) -> tuple[SaveResult, SaveResult | None]:
     """Log a complaint: the logger is its first receiver, due_at from severity in working
-    days. With `new_client` (the fields of a client registered on the spot) the client is
-    registered first and the complaint is theirs. Everything is checked before anything is
-    saved. Returns (complaint save, client save or None). Raises `WorkflowError` (no
-    description), `InvalidRecord` (problems name the field, of either table) or, for a new
-    client whose phone is already known, `DuplicatePhone` (unless `allow_duplicate_phone`)."""
+    days (a key client's own limit, `Settings.key_client_time_limit`), or the deadline the
+    client asked for (`requested_due`) when earlier. With `new_client` (the fields of a client
+    registered on the spot) the client is registered first and the complaint is theirs.
+    Everything is checked before anything is saved. Returns (complaint save, client save or
+    None). Raises `WorkflowError` (no description), `InvalidRecord` (problems name the field,
+    of either table) or, for a new client whose phone is already known, `DuplicatePhone`
+    (unless `allow_duplicate_phone`)."""
+    key = (
+        wf.is_key_grade(new_client.get("grade"))
+        if new_client is not None
+        else _is_key_client(store, client_id)
+    )
     fields = wf.new_complaint_fields(
-        client_id or "-", channel, category, severity, description, user.name, when, settings
+        client_id or "-",
+        channel,
+        category,
+        severity,
+        description,
+        user.name,
+        when,
+        settings,
+        key_client=key,
+        requested_due=requested_due,
     )
     _, problems = validate_record("complaints", {**fields, "complaint_id": "-"})
     client = None
@@ -383,21 +420,20 @@ def apply_action(
 class RevisitOutcome:
     revisit: SaveResult
     complaint: SaveResult | None = None
-    effect: str = ""  # "", "closed", "reopened", "unreachable"
+    # "", "closed", "reopened", "unreachable"; "not_independent": a solved follow-up made by
+    # the complaint's handler or first receiver, recorded but not closing it (complaint None)
+    effect: str = ""
     level: str = ""  # the complaint's level after a reopen-and-escalate
 
 
-def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
-    """The complaint's follow-ups since it was resolved: `reached` (one reached the client),
-    `closable` (the latest reached one says solved and not unsatisfied), `closing_revisit`,
-    `attempts` (unreached so far)."""
-    one = pd.DataFrame(
-        {
-            "complaint_id": [clean_text(complaint.get("complaint_id"))],
-            "resolved_at": wf.datetime_column([wf.as_datetime(complaint.get("resolved_at"))]),
-        }
-    )
-    row = wf.followup_summary(one, revisits).iloc[0]
+def followup_state(
+    complaint: dict, revisits: pd.DataFrame, settings: Settings | None = None
+) -> dict:
+    """The complaint's follow-ups since its latest resolution: `reached` (one reached the
+    client), `closable` (the latest reached one says solved and not unsatisfied),
+    `closing_revisit`, `attempts` (unreached calls recorded so far). With `settings`, only
+    follow-ups that may close it count as reached (`workflow.is_independent`)."""
+    row = wf.followup_state(complaint, revisits, settings)
     return {
         "reached": bool(row["reached"]),
         "closable": bool(row["closable"]),
@@ -407,13 +443,9 @@ def followup_state(complaint: dict, revisits: pd.DataFrame) -> dict:
 
 
 def followup_attempt(complaint: dict, revisits: pd.DataFrame) -> int:
-    """The attempt number of the next follow-up call on this complaint (counted since it was
-    resolved)."""
-    return next_attempt(
-        clean_text(complaint.get("complaint_id")),
-        revisits,
-        wf.as_datetime(complaint.get("resolved_at")),
-    )
+    """The number of the next follow-up call on this complaint: the unreached calls recorded
+    since its latest resolution + 1 (shown at most as `workflow.ATTEMPT_CAP`)."""
+    return min(wf.followup_calls(complaint, revisits) + 1, wf.ATTEMPT_CAP)
 
 
 def revisit_kind_for(grade: str) -> str:
@@ -444,10 +476,14 @@ def record_revisit(
     follow-up does to its complaint (`utils.queues.revisit_effects`): close it, reopen and
     escalate it, or flag it for a manager after the last unreached attempt.
 
-    A follow-up's attempt number is filled in (unreached attempts since the resolution + 1);
-    when the client was not reached the questionnaire answers are dropped; blank done_at →
-    `when`. Raises `InvalidRecord` (problems by field) before anything is saved, or
-    `RecordNotFound` when the follow-up names a complaint that does not exist."""
+    A follow-up's attempt number comes from the records (unreached calls since the latest
+    resolution + 1; a typed one is ignored); once `workflow.attempt_limit` calls went
+    unanswered another unreached call is refused (`WorkflowError`: a manager may now close
+    it). A solved follow-up by the complaint's handler or first receiver is recorded but does
+    not close it (effect "not_independent"). When the client was not reached the
+    questionnaire answers are dropped; blank done_at → `when`. Raises `InvalidRecord`
+    (problems by field) before anything is saved, or `RecordNotFound` when the follow-up names
+    a complaint that does not exist."""
     record = dict(values)
     record["staff"] = user.name
     if record.get("done_at") in (None, ""):
@@ -464,12 +500,19 @@ def record_revisit(
         record["client_id"] = clean_text(record.get("client_id")) or clean_text(
             complaint.get("client_id")
         )
-        record["attempt"] = followup_attempt(complaint, store.read().revisits)
+        attempts = wf.followup_calls(complaint, store.read().revisits)
+        most = wf.attempt_limit(settings)
+        unreached = clean_text(record.get("reached")) != "yes"
+        if unreached and wf.status_of(complaint) == "resolved" and attempts >= most:
+            raise WorkflowError("workflow.attempts_exhausted", complaint_id=complaint_id, max=most)
+        # the number as recorded (a reached call after the last allowed one has none)
+        record["attempt"] = attempts + 1 if attempts < wf.ATTEMPT_CAP else None
     elif record.get("attempt") in (None, ""):
         record["attempt"] = 1
     saved = store.append("revisits", record, user=user.name)
     if complaint is None:
         return RevisitOutcome(saved)
+    own = not wf.is_independent(complaint, user.name, settings)
     for _ in range(2):  # once more if the complaint changed in the same moment
         changes = revisit_effects(
             complaint,
@@ -481,6 +524,12 @@ def record_revisit(
             lang=lang,
         )
         if not changes:
+            solved = clean_text(saved.record.get("solved")) == "yes"
+            happy = clean_text(saved.record.get("attitude")) != "unsatisfied"
+            reached = clean_text(saved.record.get("reached")) == "yes"
+            resolved = wf.status_of(complaint) == "resolved"
+            if own and reached and solved and happy and resolved:
+                return RevisitOutcome(saved, effect="not_independent")
             return RevisitOutcome(saved)
         try:
             result = store.update(
@@ -495,6 +544,88 @@ def record_revisit(
             continue
         return RevisitOutcome(saved, result, _effect(changes), clean_text(changes.get("level")))
     return RevisitOutcome(saved)
+
+
+# --- someone leaves: their clients and complaints go to someone else ---------------------------
+
+
+@dataclass(frozen=True)
+class HandoverConflict:
+    tab: str
+    record_id: str
+    reason: str  # "about": the complaint is about the new person; "changed": edited meanwhile
+
+
+@dataclass
+class HandoverResult:
+    clients: int = 0  # clients whose owner is now the new person
+    complaints: int = 0  # open complaints they now handle
+    conflicts: list[HandoverConflict] = field(default_factory=list)
+
+
+def handover(
+    store: Store,
+    user: User,
+    from_name: str,
+    to_name: str,
+    now: dt.datetime,
+    *,
+    lang: str = "en",
+) -> HandoverResult:
+    """When someone leaves (seeds: 调离时指派其他员工代替): every client `from_name` owns gets
+    `to_name` as owner, and every open complaint they answer for (they handle it, or first
+    received it and nobody handles it) gets `to_name` as handler, with a `handover` line in its
+    progress log (the first receiver, 首问, stays as it was). A manager's action
+    (`WorkflowError` otherwise). Each record is saved through the store with the version read
+    (`seen=`): one changed meanwhile is left as it is and listed in `conflicts`, as is a
+    complaint about `to_name` (they may not handle it). `lang`: the log line's language."""
+    if not user.is_manager:
+        raise WorkflowError("workflow.handover_manager_only", name=user.name)
+    old, new = clean_text(from_name), clean_text(to_name)
+    if not old or not new:
+        raise WorkflowError("workflow.handover_need_names")
+    if same_person(old, new):
+        raise WorkflowError("workflow.handover_same", name=new)
+    snap = store.read()
+    out = HandoverResult()
+
+    def save(tab: str, record: dict, changes: dict) -> bool:
+        record_id = clean_text(record.get(TABLES[tab].id_field))
+        try:
+            store.update(tab, record_id, changes, user=user.name, seen=record)
+        except ConflictError:
+            out.conflicts.append(HandoverConflict(tab, record_id, "changed"))
+            return False
+        return True
+
+    clients = snap.clients
+    owned = clients["owner"].fillna("").astype(str).str.strip().str.casefold() == old.casefold()
+    for record in _records(clients.loc[owned]):
+        out.clients += save("clients", record, {"owner": new})
+    complaints = snap.complaints
+    handler = complaints["handler"].fillna("").astype(str).str.strip().str.casefold()
+    receiver = complaints["first_receiver"].fillna("").astype(str).str.strip().str.casefold()
+    theirs = (handler == old.casefold()) | ((handler == "") & (receiver == old.casefold()))
+    for record in _records(complaints.loc[theirs & wf.open_mask(complaints["status"])]):
+        if wf.is_about(record, new):
+            out.conflicts.append(HandoverConflict("complaints", record["complaint_id"], "about"))
+            continue
+        line = plog.line(now, user.name, "handover", old, target=new, lang=lang)
+        changes = {"handler": new, "progress_log": plog.append(record.get("progress_log"), line)}
+        out.complaints += save("complaints", record, changes)
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a snapshot's frame as records (as `Snapshot.record` gives them)."""
+    from utils.store.base import row_dict
+
+    out = []
+    for _, row in frame.iterrows():
+        record = row_dict(row)
+        record.pop("_row", None)
+        out.append(record)
+    return out
 
 
 # --- is it in the spreadsheet yet? ------------------------------------------------------------

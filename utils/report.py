@@ -3,9 +3,13 @@ by vl-convert, no script, no external URL) that opens offline, can be mailed, an
 cleanly to PDF.
 
 Contents: the month's figures against the previous month, the charts, the overdue and reopened
-complaints, the staff table and star of the month, and the top complaint categories with their
-root causes. Chinese text in the charts needs a CJK font on the machine that renders them
-(Debian: fonts-wqy-microhei or fonts-noto-cjk); `register_fonts()` adds font folders.
+complaints, the staff table and star(s) of the month, complaints about staff, the top complaint
+categories with their root causes, every complaint of the month with its result, the feedback
+to clients' timeliness and the clients' suggestions from revisits (the seeds' monthly
+summary). `weekly_csv` is the seeds' Monday hand-over table: each complaint received in one ISO
+week with its deadline, handling and result. Chinese text in the charts needs a CJK font on the
+machine that renders them (Debian: fonts-wqy-microhei or fonts-noto-cjk); `register_fonts()`
+adds font folders.
 
 The page is utils/templates/report.html.j2 (CSS in report.css.j2), rendered by Jinja2 with
 auto-escaping and StrictUndefined; this module only works out the figures as plain text.
@@ -27,8 +31,28 @@ from markupsafe import Markup
 from sheets_schema.tables import TABLES
 from utils import charts as ch
 from utils import metrics as m
+from utils import progress_log as plog
+from utils.deadlines import fill_due
+from utils.display import labelled
+from utils.downloads import defuse
 from utils.i18n import t
+from utils.metrics.kpis import feedback_timeliness
+from utils.metrics.periods import week_label, week_period
+from utils.metrics.prepare import conform
 from utils.settings import Settings
+
+__all__ = [
+    "build_report",
+    "default_month",
+    "feedback_timeliness",
+    "month_label",
+    "report_filename",
+    "week_label",
+    "week_period",
+    "weekly_csv",
+    "weekly_filename",
+    "weekly_table",
+]
 
 CHART_FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 WIDE = 600  # px, plot width of a full-width chart
@@ -260,14 +284,18 @@ STAFF_COLUMNS = (
     "revisits",
     "reached",
     "avg_score",
+    "scored",
+    "complaints_about",
+    "verified",
 )
 
 
-def _staff_rows(staff: pd.DataFrame, star: m.Star | None) -> list[dict[str, Any]]:
+def _staff_rows(staff: pd.DataFrame, stars: list[m.Star]) -> list[dict[str, Any]]:
+    names = {s.staff for s in stars}
     return [
         {
             "staff": r.staff,
-            "star": star is not None and r.staff == star.staff,
+            "star": r.staff in names,
             "cells": [
                 f"{r.handled:,}",
                 _share(r.within_limit),
@@ -276,10 +304,102 @@ def _staff_rows(staff: pd.DataFrame, star: m.Star | None) -> list[dict[str, Any]
                 f"{r.revisits:,}",
                 f"{r.reached:,}",
                 _score(r.avg_score),
+                f"{r.scored:,}",
+                f"{r.complaints_about:,}",
+                f"{r.verified:,}",
             ],
         }
         for r in staff.itertuples(index=False)
     ]
+
+
+def _names(clients: pd.DataFrame) -> pd.Series:
+    cl = conform(clients, "clients").drop_duplicates("client_id")
+    return cl.set_index("client_id")["name"]
+
+
+def _table(tab: str, frame: pd.DataFrame, fields: list[str], lang: str) -> dict[str, Any]:
+    """A table of records for the template: labelled headers, choice labels, date-times to
+    the minute; `client_name` (clients' name label) where asked for."""
+    heads, columns = [], []
+    for f in fields:
+        if f == "client_name":
+            heads.append(_field("clients", "name", lang))
+        else:
+            heads.append(_field(tab, f, lang))
+        columns.append(f)
+    rows = []
+    for r in frame[columns].itertuples(index=False):
+        cells = []
+        for f, v in zip(columns, r, strict=True):
+            column = TABLES[tab].by_field.get(f)
+            if isinstance(v, pd.Timestamp) or (column is not None and column.kind == "datetime"):
+                cells.append(_when(v))
+            elif column is not None and column.choices is not None:
+                cells.append(column.choices.label(str(v or ""), lang) if v else "")
+            elif v is None or (not isinstance(v, str) and pd.isna(v)):
+                cells.append("")
+            else:
+                cells.append(str(v))
+        rows.append(cells)
+    return {"columns": heads, "rows": rows}
+
+
+MONTH_FIELDS = [
+    "complaint_id",
+    "received_at",
+    "client_name",
+    "category",
+    "severity",
+    "status",
+    "resolution",
+    "resolved_at",
+    "feedback_at",
+]
+SUGGESTION_FIELDS = ["done_at", "client_name", "kind", "staff", "score", "suggestions"]
+ABOUT_FIELDS = ["complaint_id", "responsible_staff", "received_at", "category", "verified"]
+
+
+def _month_sections(
+    d: m.Dashboard, clients: pd.DataFrame | None, period: m.Period, lang: str, settings: Settings
+) -> dict[str, Any]:
+    """The seeds' monthly summary: every complaint received in the month with its result,
+    complaints about staff (and how many were verified), the clients' suggestions from the
+    month's revisits, and the feedback-to-client timeliness."""
+    names = _names(clients if clients is not None else d.filtered.clients)
+    c = conform(d.filtered.complaints, "complaints")
+    month = c[period.contains(c["received_at"])].sort_values("received_at", kind="stable")
+    month = month.assign(
+        client_name=month["client_id"].map(names).astype(object).fillna(month["client_id"])
+    )
+    about = month[month["responsible_staff"].fillna("").astype(str).str.strip() != ""]
+    r = conform(d.filtered.revisits, "revisits")
+    said = r[period.contains(r["done_at"]) & (r["suggestions"].fillna("").str.strip() != "")]
+    said = said.sort_values("done_at", kind="stable")
+    said = said.assign(
+        client_name=said["client_id"].map(names).astype(object).fillna(said["client_id"])
+    )
+    said = said.assign(
+        score=said["score"].astype("Int64").astype(object).where(said["score"].notna(), "")
+    )
+    fb = feedback_timeliness(d.filtered.complaints, period, settings)
+    counts = d.staff[d.staff["complaints_about"] > 0] if len(d.staff) else d.staff
+    return {
+        "month_complaints": _table("complaints", month, MONTH_FIELDS, lang),
+        "about_staff": [
+            {"staff": x.staff, "n": f"{x.complaints_about:,}", "verified": f"{x.verified:,}"}
+            for x in counts.itertuples(index=False)
+        ],
+        "about_list": _table("complaints", about, ABOUT_FIELDS, lang),
+        "suggestions": _table("revisits", said, SUGGESTION_FIELDS, lang),
+        "feedback": t(
+            "report.feedback_line",
+            lang,
+            share=_share(fb["share"]),
+            timely=fb["timely"],
+            resolved=fb["resolved"],
+        ),
+    }
 
 
 def _top_rows(top: pd.DataFrame, causes: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -365,9 +485,10 @@ def build_report(
         "overdue": _complaint_list(d.overdue, lang, OVERDUE_COLUMNS),
         "reopened": _complaint_list(d.reopened, lang, REOPENED_COLUMNS),
         "star": d.star,
+        "stars": d.stars,
         "star_min": settings.star_min_revisits,
         "staff_head": [t(f"dash.staff.{k}", lang) for k in STAFF_COLUMNS],
-        "staff": _staff_rows(d.staff, d.star),
+        "staff": _staff_rows(d.staff, d.stars),
         "top_head": [
             _field("complaints", "category", lang),
             t("dash.axis.complaints", lang),
@@ -375,6 +496,7 @@ def build_report(
             _field("complaints", "root_cause", lang),
         ],
         "top": _top_rows(d.top_categories, d.root_causes, lang),
+        **_month_sections(d, clients, period, lang, settings),
     }
     return render(context, lang)
 
@@ -402,3 +524,78 @@ def report_filename(month: str, lang: str) -> str:
 def default_month(now: Any) -> str:
     """The month a report is usually wanted for: last month."""
     return m.last_month(now).start.strftime("%Y-%m")
+
+
+# ---------------------------------------------------------------------------------------------
+# the weekly complaint table (seeds: 每周《客户投诉记录表》, handed over on Monday)
+# ---------------------------------------------------------------------------------------------
+
+WEEK_FIELDS = [
+    "complaint_id",
+    "received_at",
+    "client_id",
+    "client_name",
+    "channel",
+    "category",
+    "severity",
+    "description",
+    "first_receiver",
+    "handler",
+    "level",
+    "status",
+    "due_at",
+    "progress_log",
+    "resolution",
+    "resolved_at",
+    "feedback_at",
+    "closed_at",
+]
+
+
+def weekly_table(
+    complaints: pd.DataFrame | None,
+    clients: pd.DataFrame | None,
+    week: str,
+    lang: str,
+    settings: Settings,
+) -> pd.DataFrame:
+    """Each complaint received in the ISO week `week` (`2026-W48`, Monday to Sunday), oldest
+    first: its client, what it is about, who handles it, its deadline (due_at, computed where
+    blank, or the deadline the client asked for when earlier), its handling (the progress log,
+    in `lang`) and result — headers and choices labelled in `lang`, moments as
+    `YYYY-MM-DD HH:MM` text."""
+    period = week_period(week)
+    c = conform(complaints, "complaints")
+    sub = c[period.contains(c["received_at"])].sort_values("received_at", kind="stable")
+    sub = sub.assign(
+        due_at=fill_due(sub, settings, clients) if len(sub) else sub["due_at"],
+        client_name=sub["client_id"].map(_names(clients)).astype(object).fillna(""),
+        progress_log=[plog.translate(x, lang) for x in sub["progress_log"]],
+    )
+    fields = [f for f in WEEK_FIELDS if f != "client_name"]
+    out = labelled("complaints", sub, lang, fields)
+    for f, header in zip(fields, out.columns, strict=True):
+        if TABLES["complaints"].by_field[f].kind == "datetime":
+            out[header] = pd.to_datetime(out[header]).dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    out.insert(fields.index("client_id") + 1, _field("clients", "name", lang), sub["client_name"])
+    return out.reset_index(drop=True)
+
+
+def weekly_csv(
+    complaints: pd.DataFrame | None,
+    clients: pd.DataFrame | None,
+    week: str,
+    lang: str,
+    settings: Settings,
+) -> bytes:
+    """`weekly_table` as CSV: UTF-8 with a byte-order mark (Excel shows Chinese), CRLF line
+    ends, every text cell defused so that no spreadsheet program runs it as a formula."""
+    table = weekly_table(complaints, clients, week, lang, settings)
+    for header in table.columns:
+        table[header] = table[header].fillna("").astype(str).map(defuse)
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def weekly_filename(week: str, lang: str) -> str:
+    """sheetdesk-complaints-2026-W48-zh.csv"""
+    return f"sheetdesk-complaints-{week_label(week_period(week))}-{lang}.csv"

@@ -36,6 +36,15 @@ class Settings:
     star_min_revisits: int = 5
     cache_seconds: float = 30.0
     dashboard_refresh_seconds: float = 60.0
+    # the seeds' duties (docs/policies.md): a follow-up by the complaint's handler or first
+    # receiver closes it only on a one-person desk; a key client's (grade A) complaints may
+    # have a shorter time limit (working days; None: as their severity); dormant and lost
+    # clients are revisited every `cadence_inactive_days`; a new client's first contact is
+    # due `first_contact_days` after registration
+    followup_by_anyone: bool = False
+    key_client_time_limit: int | None = None
+    cadence_inactive_days: int = 180
+    first_contact_days: int = 7
 
     def __post_init__(self) -> None:
         refresh = max(MIN_REFRESH_SECONDS, float(self.dashboard_refresh_seconds))
@@ -110,6 +119,7 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
         s = replace(s, calendar=normalise_choice(str(o["calendar"])))
     if "working_days" in o:
         s = replace(s, extra_working_days=_date_set(o["working_days"]))
+    s = _policy_overrides(s, o)
     env = os.environ
     if env.get("SHEETDESK_HOLIDAYS"):
         s = replace(s, holidays=_parse_dates(env["SHEETDESK_HOLIDAYS"]))
@@ -123,4 +133,23 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
         s = replace(s, calendar=normalise_choice(env["SHEETDESK_CALENDAR"]))
     if env.get("SHEETDESK_WORKING_DAYS"):
         s = replace(s, extra_working_days=_parse_dates(env["SHEETDESK_WORKING_DAYS"]))
+    return s
+
+
+def _policy_overrides(s: Settings, o: Mapping[str, object]) -> Settings:
+    """Secrets' keys for the seeds' duties: followup_by_anyone (true/false),
+    key_client_time_limit (working days; blank: as the severity), cadence_inactive_days,
+    first_contact_days."""
+    if "followup_by_anyone" in o:
+        flag = o["followup_by_anyone"]
+        text = str(flag).strip().casefold()
+        s = replace(s, followup_by_anyone=flag is True or text in ("1", "true", "yes", "是"))
+    if "key_client_time_limit" in o:
+        value = o["key_client_time_limit"]
+        limit = None if value in (None, "") else _int(value)
+        s = replace(s, key_client_time_limit=limit)
+    if "cadence_inactive_days" in o:
+        s = replace(s, cadence_inactive_days=_int(o["cadence_inactive_days"]))
+    if "first_contact_days" in o:
+        s = replace(s, first_contact_days=_int(o["first_contact_days"]))
     return s

@@ -19,7 +19,9 @@ from utils.store import Snapshot, Store
 TAB = "complaints"
 
 
-def action_inputs(action: str, complaint: dict, key: str, snap: Snapshot) -> dict:
+def action_inputs(
+    action: str, complaint: dict, key: str, snap: Snapshot, settings: Settings | None = None
+) -> dict:
     """The inputs of one action's form; what was typed, by the action's parameter."""
     lang = ui.lang()
     if action == "assign":
@@ -60,7 +62,7 @@ def action_inputs(action: str, complaint: dict, key: str, snap: Snapshot) -> dic
         st.caption(ui.tr("complaints.a.feedback_hint"))
         return {"note": st.text_input(ui.tr("complaints.a.note"), key=f"{key}_note")}
     if action == "close":
-        state = ops.followup_state(complaint, snap.revisits)
+        state = ops.followup_state(complaint, snap.revisits, settings)
         if state["closable"]:
             st.caption(ui.tr("complaints.a.close_solved", revisit_id=state["closing_revisit"]))
         else:
@@ -89,7 +91,7 @@ def action_form(
     form = f"action_{rid}"
     key = f"{form}_{action}_{uf.generation(form)}"
     with st.form(key, border=False):
-        params = action_inputs(action, complaint, key, snap)
+        params = action_inputs(action, complaint, key, snap, settings)
         submitted = st.form_submit_button(ui.tr(f"workflow.action.{action}"), type="primary")
     slot = st.empty()
     if not submitted:
@@ -158,7 +160,8 @@ def actions_panel(
 
 def details_form(complaint: dict, *, who: auth.User, store: Store, settings: Settings) -> None:
     """Correct the complaint's details (category, severity, staff complained about, verified,
-    root cause, corrective action); conflict-safe like every edit."""
+    root cause, corrective action, the deadline the client asked for — earlier than the
+    computed one, it becomes the deadline); conflict-safe like every edit."""
     lang = ui.lang()
     rid = complaint["complaint_id"]
     form = f"complaint_edit_{rid}"

@@ -13,8 +13,12 @@ import streamlit as st
 
 from sheets_schema.tables import TABLES
 from utils import dashboard_view as dv
-from utils import downloads, report, ui
+from utils import downloads, report, ui, ui_auth
 from utils import metrics as m
+from utils import operations as ops
+from utils.errors import SheetdeskError
+from utils.metrics.periods import this_week
+from utils.search import staff_names
 from utils.store import Snapshot
 
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -135,9 +139,10 @@ def list_columns(frame: pd.DataFrame) -> dict[str, object]:
         for c in frame.columns
         if str(frame[c].dtype).startswith("datetime")
     }
-    days = ui.tr(dv.LIST_KEYS["overdue_days"])
-    if days in frame.columns:
-        out[days] = st.column_config.NumberColumn(format="%.1f")
+    for name in ("overdue_days", "waiting_days"):
+        days = ui.tr(dv.LIST_KEYS[name])
+        if days in frame.columns:
+            out[days] = st.column_config.NumberColumn(format="%.1f")
     return out
 
 
@@ -177,6 +182,16 @@ def open_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
         st.dataframe(
             table, hide_index=True, width="stretch", height=320, column_config=list_columns(table)
         )
+    st.subheader(ui.tr("dash.list.not_started", when=dv.when(d.as_of)))
+    if d.not_started.empty:
+        st.success(ui.tr("dash.list.none_not_started"))
+    else:
+        if len(d.not_started) > dv.MAX_LIST_ROWS:
+            st.caption(ui.tr("dash.list.first", shown=dv.MAX_LIST_ROWS, n=len(d.not_started)))
+        table = dv.list_table(d.not_started, dv.NOT_STARTED_COLUMNS, lang)
+        st.dataframe(
+            table, hide_index=True, width="stretch", height=240, column_config=list_columns(table)
+        )
     st.subheader(ui.tr("report.h.reopened"))
     if d.reopened.empty:
         st.caption(ui.tr("report.none"))
@@ -189,31 +204,86 @@ def staff_tab(d: m.Dashboard) -> None:
     lang = ui.lang()
     month = report.month_label(m.month_period(d.star_month), lang)
     n = ui.get_settings().star_min_revisits
-    if d.star is None:
+    stars = d.stars or ([d.star] if d.star is not None else [])
+    if not stars:
         st.info(ui.tr("dash.star.none", month=month, n=n), icon=":material/star_outline:")
     else:
-        s = d.star
+        s = stars[0]
+        names = "、".join(x.staff for x in stars)
+        key = "dash.star.joint" if len(stars) > 1 else "dash.star.line_served"
         line = ui.tr(
-            "dash.star.line",
+            key,
             month=month,
-            name=s.staff,
+            name=names,
+            names=names,
             score=f"{s.avg_score:.2f}",
-            reached=s.reached,
             n=n,
+            scored=s.scored,
         )
+        verified = sum(x.verified for x in stars)
+        if verified:
+            line += " " + ui.tr("dash.star.verified_note", verified=verified)
         st.success(line, icon=":material/star:")
+    st.caption(ui.tr("dash.star.served_note"))
     if d.staff.empty:
         st.caption(ui.tr("report.none"))
+    else:
+        st.dataframe(
+            dv.staff_table(d.staff, [x.staff for x in stars], lang),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                ui.tr("dash.staff.within_limit"): st.column_config.NumberColumn(format="%.1f%%"),
+                ui.tr("dash.staff.avg_score"): st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
+    handover_form()
+
+
+def handover_form() -> None:
+    """Someone leaves: a manager hands all their clients and open complaints to someone else
+    in one step (`operations.handover`)."""
+    who = ui_auth.signed_in()
+    if who is None or not who.is_manager:
         return
-    st.dataframe(
-        dv.staff_table(d.staff, d.star.staff if d.star is not None else None, lang),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            ui.tr("dash.staff.within_limit"): st.column_config.NumberColumn(format="%.1f%%"),
-            ui.tr("dash.staff.avg_score"): st.column_config.NumberColumn(format="%.2f"),
-        },
+    st.subheader(ui.tr("dash.handover.title"))
+    st.caption(ui.tr("dash.handover.note"))
+    snap = ui.snapshot()
+    people = staff_names(snap.frames)
+    with st.form("dash_handover", border=False):
+        a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
+        leaving = a.selectbox(ui.tr("dash.handover.from"), people, index=None, key="ho_from")
+        taking = b.selectbox(
+            ui.tr("dash.handover.to"), people, index=None, accept_new_options=True, key="ho_to"
+        )
+        go = c.form_submit_button(ui.tr("dash.handover.button"), icon=":material/move_up:")
+    if not go:
+        return
+    lang = ui.lang()
+    try:
+        out = ops.handover(ui.get_store(), who, leaving or "", taking or "", ops.now())
+    except SheetdeskError as err:
+        st.error(err.message(lang), icon=":material/error:")
+        return
+    st.success(
+        ui.tr(
+            "dash.handover.done",
+            from_name=leaving,
+            to_name=taking,
+            clients=out.clients,
+            complaints=out.complaints,
+        ),
+        icon=":material/check_circle:",
     )
+    for conflict in out.conflicts:
+        st.warning(
+            ui.tr(
+                f"dash.handover.conflict.{conflict.reason}",
+                record_id=conflict.record_id,
+                to_name=taking,
+            ),
+            icon=":material/warning:",
+        )
 
 
 def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
@@ -244,6 +314,20 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
         key="dash_dl_xlsx",
         on_click="ignore",
         icon=":material/table_view:",
+    )
+    st.subheader(ui.tr("dash.dl.week_title"))
+    st.caption(ui.tr("dash.dl.week_note"))
+    weeks = [report.week_label(this_week(now - pd.Timedelta(weeks=i))) for i in range(12)]
+    a, b = st.columns([1, 3], vertical_alignment="bottom")
+    week = a.selectbox(ui.tr("dash.dl.week"), weeks, key="dash_week") or weeks[0]
+    b.download_button(
+        ui.tr("dash.dl.week_button", week=week),
+        data=lambda: report.weekly_csv(snap.complaints, snap.clients, week, lang, settings),
+        file_name=report.weekly_filename(week, lang),
+        mime=downloads.CSV_MIME,
+        key="dash_dl_week",
+        on_click="ignore",
+        icon=":material/table_rows:",
     )
     st.subheader(ui.tr("dash.dl.report"))
     st.caption(ui.tr("dash.dl.report_note"))

@@ -6,7 +6,7 @@ the screen; badge text is Markdown, every value from the spreadsheet in it escap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ COMPLAINT_DETAIL_FIELDS = [
     "level",
     "status",
     "due_at",
+    "requested_due",
     "resolved_at",
     "resolution",
     "root_cause",
@@ -67,33 +68,64 @@ STATUS_COLORS = {"received": "blue", "in_progress": "orange", "resolved": "green
 SEVERITY_COLORS = {"normal": "gray", "serious": "orange", "critical": "red"}
 
 
-def complaint_badges(complaint: dict, settings: Settings, now: dt.datetime, lang: str) -> str:
-    """A complaint's badge line (Markdown): status, level, severity, overdue, and the due
-    moment while it is open."""
+KEY_MARK = "★"  # a key client (grade A, 重点客户) in lists
+
+
+def complaint_badges(
+    complaint: dict, settings: Settings, now: dt.datetime, lang: str, *, grade: str = ""
+) -> str:
+    """A complaint's badge line (Markdown): key client (`grade` = its client's grade A),
+    status, level, severity, overdue, not started (still received one working day after it
+    arrived), and the due moment while it is open."""
     status = wf.status_of(complaint)
     severity = wf.severity_of(complaint)
-    badges = [
+    key = wf.is_key_grade(grade)
+    badges = [f":orange-badge[{KEY_MARK} {t('workflow.key_client', lang)}]"] if key else []
+    badges += [
         f":{STATUS_COLORS.get(status, 'gray')}-badge[{ch.COMPLAINT_STATUS.label(status, lang)}]",
         f":violet-badge[{ch.LEVEL.label(wf.level_of(complaint), lang)}]",
         f":{SEVERITY_COLORS.get(severity, 'gray')}-badge[{ch.SEVERITY.label(severity, lang)}]",
     ]
-    if wf.is_overdue(complaint, now, settings):
+    if wf.is_overdue(complaint, now, settings, key):
         badges.append(f":red-badge[⏰ {t('workflow.overdue', lang)}]")
-    due = wf.effective_due_at(complaint, settings)
+    if wf.is_not_started(complaint, now, settings):
+        badges.append(f":red-badge[{t('workflow.not_started', lang)}]")
+    due = wf.effective_due_at(complaint, settings, key)
     if due is not None and status in wf.OPEN_STATUSES:
         badges.append(t("complaints.due", lang, due=md(f"{due:%Y-%m-%d %H:%M}")))
     return " ".join(badges)
 
 
-def complaint_rows(shown: pd.DataFrame, client_names: pd.Series, lang: str) -> pd.DataFrame:
+def key_client_heading(lang: str) -> str:
+    """The heading of the lists' key-client marker column."""
+    return t("complaints.col.key_client", lang)
+
+
+def complaint_rows(
+    shown: pd.DataFrame,
+    client_names: pd.Series,
+    lang: str,
+    key_clients: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The complaint list for people: labelled columns, the client's name after the client ID,
-    and a ⚠ column marking the overdue rows (`shown` has the list's `overdue` column)."""
+    a ⚠ column marking the overdue rows (`shown` has the list's `overdue` column) and, given
+    the key clients' IDs (`key_clients`, e.g. `key_client_ids(clients)`), a ★ column marking
+    their complaints."""
     display = labelled("complaints", shown, lang, COMPLAINT_LIST_COLUMNS)
     names = shown["client_id"].map(client_names).fillna("").to_numpy()
     display.insert(3, t("complaints.col.client", lang), names)
     overdue = shown["overdue"].to_numpy(dtype=bool)
     display.insert(1, t("workflow.overdue", lang), np.where(overdue, "⚠", ""))
+    if key_clients is not None:
+        key = shown["client_id"].isin(set(key_clients)).to_numpy(dtype=bool)
+        display.insert(1, key_client_heading(lang), np.where(key, KEY_MARK, ""))
     return display
+
+
+def key_client_ids(clients: pd.DataFrame) -> set[str]:
+    """The IDs of the key clients (grade A) in a clients frame."""
+    grades = clients["grade"].fillna("").astype(str)
+    return set(clients.loc[grades.map(wf.is_key_grade).astype(bool), "client_id"])
 
 
 # --- clients ----------------------------------------------------------------------------------

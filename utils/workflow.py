@@ -36,7 +36,10 @@ from utils.deadlines import compute_due_at as compute_due_at
 from utils.deadlines import due_series as due_series
 from utils.deadlines import effective_due_at as effective_due_at
 from utils.deadlines import fill_due as fill_due
+from utils.deadlines import is_key_grade as is_key_grade
+from utils.deadlines import is_not_started as is_not_started
 from utils.deadlines import is_overdue as is_overdue
+from utils.deadlines import not_started_mask as not_started_mask
 from utils.deadlines import overdue_mask as overdue_mask
 from utils.deadlines import past_due as past_due
 from utils.deadlines import severity_of as severity_of
@@ -68,6 +71,25 @@ def _attempt_cap() -> int:
 
 
 ATTEMPT_CAP = _attempt_cap()
+
+
+def attempt_limit(settings: Settings) -> int:
+    """Unreached follow-up calls allowed per round (since the latest resolution):
+    `settings.max_attempts`, never above what the revisits tab accepts (`ATTEMPT_CAP`). After
+    that many a manager may close the complaint; another unreached call is refused."""
+    return max(1, min(int(settings.max_attempts), ATTEMPT_CAP))
+
+
+def is_independent(complaint: dict, staff: object, settings: Settings) -> bool:
+    """May `staff`'s follow-up count for the complaint? The seeds have the revisit made by
+    someone other than the person who dealt with it: not its handler, not its first receiver
+    — unless the team is a one-person desk (`settings.followup_by_anyone`)."""
+    if settings.followup_by_anyone:
+        return True
+    return not (
+        _same_person(staff, complaint.get("handler"))
+        or _same_person(staff, complaint.get("first_receiver"))
+    )
 
 
 # --- small value helpers -------------------------------------------------------------------
@@ -141,32 +163,51 @@ def _last_per_group(codes: np.ndarray, times: np.ndarray) -> np.ndarray:
     return order[last]
 
 
-def followup_summary(complaints: pd.DataFrame, revisits: pd.DataFrame) -> pd.DataFrame:
-    """For each complaint (columns complaint_id, resolved_at) its follow-up revisits made since
-    the day it was resolved: `reached` (one reached the client), `closable` (the latest reached
-    one says solved and not unsatisfied), `closing_revisit` (that revisit's ID), `attempts`
-    (unreached attempts: their count or the highest attempt number, whichever is larger) and
-    `last_attempt_at`. Indexed by complaint_id, one row per complaint given.
+def _people(complaints: pd.DataFrame, column: str, first: np.ndarray) -> np.ndarray:
+    """A name column of the complaints (one per complaint kept), folded for comparing."""
+    if column not in complaints.columns:
+        return np.full(int(first.sum()), "", dtype=object)
+    names = complaints[column].fillna("").astype(str).str.strip().str.casefold()
+    return names.to_numpy(dtype=object)[first]
+
+
+def followup_summary(
+    complaints: pd.DataFrame, revisits: pd.DataFrame, *, independent: bool = False
+) -> pd.DataFrame:
+    """For each complaint (columns complaint_id, resolved_at; handler and first_receiver with
+    `independent`) its follow-up revisits made since its latest resolution, to the minute (a
+    follow-up the same minute counts, one a minute earlier does not — it was about an earlier
+    resolution): `reached` (one reached the client), `closable` (the latest reached one says
+    solved and not unsatisfied), `closing_revisit` (that revisit's ID), `attempts` (how many
+    unreached follow-ups are recorded: a typed attempt number counts for nothing) and
+    `last_attempt_at`. With `independent`, a reached follow-up made by the complaint's handler
+    or first receiver is left out (`is_independent`). Indexed by complaint_id, one row per
+    complaint given.
 
     Vectorised with numpy on integer codes of complaint_id (no per-row Python)."""
     ids = _ids(complaints["complaint_id"])
     first = ~ids.duplicated().to_numpy()
     index = pd.Index(ids.to_numpy()[first], name="complaint_id")
-    since = _ns(pd.to_datetime(complaints["resolved_at"]).dt.normalize())[first]
+    since = _ns(pd.to_datetime(complaints["resolved_at"]).dt.floor("min"))[first]
     f = revisits.loc[(revisits["kind"] == FOLLOWUP).to_numpy()]
     code = index.get_indexer(_ids(f["complaint_id"]))
-    done = _ns(f["done_at"])
+    done = _ns(pd.to_datetime(f["done_at"]).dt.floor("min"))
     start = since[np.where(code >= 0, code, 0)] if len(index) else np.zeros(len(code), "int64")
     nat = np.iinfo("int64").min
     keep = (code >= 0) & ((start == nat) | (done == nat) | (done >= start))
-    code, done, f = code[keep], done[keep], f.loc[keep]
     reached = (f["reached"] == "yes").to_numpy()
+    if independent and len(index):
+        staff = f["staff"].fillna("").astype(str).str.strip().str.casefold().to_numpy(dtype=object)
+        at = np.where(code >= 0, code, 0)
+        own = (staff != "") & (
+            (staff == _people(complaints, "handler", first)[at])
+            | (staff == _people(complaints, "first_receiver", first)[at])
+        )
+        keep &= ~(reached & own)
+    code, done, f, reached = code[keep], _ns(f["done_at"])[keep], f.loc[keep], reached[keep]
     size = len(index)
-    # unreached attempts: count, highest typed number, last time
+    # unreached attempts: how many, the last time
     un_code = code[~reached]
-    typed = pd.to_numeric(f["attempt"], errors="coerce").fillna(0).to_numpy(dtype="int64")
-    top = np.zeros(size, dtype="int64")
-    np.maximum.at(top, un_code, typed[~reached])
     last = np.full(size, nat, dtype="int64")
     np.maximum.at(last, un_code, done[~reached])
     # latest reached follow-up: closable when solved and not unsatisfied
@@ -183,19 +224,37 @@ def followup_summary(complaints: pd.DataFrame, revisits: pd.DataFrame) -> pd.Dat
     closing = np.full(size, "", dtype=object)
     closing[code[pick]] = np.where(ok, _ids(latest["revisit_id"]).to_numpy(dtype=object), "")
     out["closing_revisit"] = pd.Series(closing, index=index, dtype=str)
-    out["attempts"] = np.maximum(np.bincount(un_code, minlength=size), top).astype("int64")
+    out["attempts"] = np.bincount(un_code, minlength=size).astype("int64")
     out["last_attempt_at"] = pd.to_datetime(last.view("datetime64[ns]"))
     return out
 
 
-def _followup_state(complaint: dict, revisits: pd.DataFrame) -> pd.Series:
+def _followup_state(
+    complaint: dict, revisits: pd.DataFrame, independent: bool = False
+) -> pd.Series:
     one = pd.DataFrame(
         {
             "complaint_id": [clean_text(complaint.get("complaint_id"))],
             "resolved_at": datetime_column([as_datetime(complaint.get("resolved_at"))]),
+            "handler": [clean_text(complaint.get("handler"))],
+            "first_receiver": [clean_text(complaint.get("first_receiver"))],
         }
     )
-    return followup_summary(one, revisits).iloc[0]
+    return followup_summary(one, revisits, independent=independent).iloc[0]
+
+
+def followup_state(
+    complaint: dict, revisits: pd.DataFrame, settings: Settings | None = None
+) -> pd.Series:
+    """`followup_summary` for one complaint; with `settings`, a reached follow-up counts only
+    when it may close the complaint (`is_independent`)."""
+    independent = settings is not None and not settings.followup_by_anyone
+    return _followup_state(complaint, revisits, independent)
+
+
+def followup_calls(complaint: dict, revisits: pd.DataFrame) -> int:
+    """Unreached follow-up calls recorded for the complaint since its latest resolution."""
+    return int(_followup_state(complaint, revisits)["attempts"])
 
 
 # --- checks: may this action be taken now, by this person? ---------------------------------
@@ -265,7 +324,7 @@ def _check_open(action: str) -> Callable[[dict, str, str], None]:
 
 def _check_feedback(complaint: dict, role: str, actor: str) -> None:
     _require_edit(complaint, role, actor)
-    _require_state(complaint, "record_feedback", ("resolved",))
+    _require_state(complaint, "record_feedback", DONE_STATUSES)  # also after a close
 
 
 def _check_reopen(complaint: dict, role: str, actor: str) -> None:
@@ -279,13 +338,19 @@ def _check_close(
     """Raises unless the complaint may be closed; returns its follow-up state."""
     _require_edit(complaint, role, actor)
     _require_state(complaint, "close", ("resolved",))
-    state = _followup_state(complaint, revisits)
+    state = followup_state(complaint, revisits, settings)
     if state["closable"]:
         return state
     if state["reached"]:
         raise WorkflowError("workflow.close_not_solved")
-    attempts, most = int(state["attempts"]), settings.max_attempts
+    attempts, most = int(state["attempts"]), attempt_limit(settings)
     if attempts < most:
+        if not settings.followup_by_anyone and _followup_state(complaint, revisits)["reached"]:
+            raise WorkflowError(
+                "workflow.close_needs_independent",
+                handler=clean_text(complaint.get("handler")) or "?",
+                first_receiver=clean_text(complaint.get("first_receiver")) or "?",
+            )
         raise WorkflowError("workflow.close_needs_followup", attempts=attempts, max=most)
     if not is_manager(role):
         raise WorkflowError("workflow.close_unreachable_manager", attempts=attempts)
@@ -332,11 +397,18 @@ def new_complaint_fields(
     actor: str,
     now: dt.datetime,
     settings: Settings,
+    *,
+    key_client: bool = False,
+    requested_due: dt.datetime | None = None,
 ) -> dict:
-    """The fields of a newly logged complaint: the logger is its first receiver (首问负责)."""
+    """The fields of a newly logged complaint: the logger is its first receiver (首问负责);
+    due_at from severity (a key client's limit with `key_client`), or the deadline the client
+    asked for (`requested_due`) when that is earlier."""
     description = _required(description, "workflow.need_description")
     severity = clean_text(severity) or "normal"
-    return {
+    asked = as_datetime(requested_due)
+    due = compute_due_at(now, severity, settings, key_client=key_client, requested=asked)
+    fields = {
         "client_id": clean_text(client_id),
         "channel": clean_text(channel),
         "category": clean_text(category),
@@ -346,9 +418,12 @@ def new_complaint_fields(
         "level": LEVELS[0],
         "status": "received",
         "received_at": now,
-        "due_at": compute_due_at(now, severity, settings),
+        "due_at": due,
         "progress_log": plog.line(now, actor, "receive"),
     }
+    if asked is not None:
+        fields["requested_due"] = asked
+    return fields
 
 
 def assign(
@@ -419,7 +494,8 @@ def resolve(
 def record_feedback(
     complaint: dict, *, actor: str, now: dt.datetime, note: str = "", role: str = "staff"
 ) -> dict:
-    """The client was told the result (反馈) now; only for a resolved complaint."""
+    """The client was told the result (反馈) now: once the complaint is resolved, and still
+    after it is closed (also when a follow-up closed it on its own)."""
     _check_feedback(complaint, role, actor)
     return {"feedback_at": now, "progress_log": _log(complaint, now, actor, "feedback", note)}
 
@@ -435,10 +511,11 @@ def close(
     role: str = "staff",
     lang: str = "en",
 ) -> dict:
-    """结案. Allowed when resolved and the latest follow-up since the resolution reached the
-    client, who said it is solved and was not unsatisfied; or, by a manager/admin with a reason,
-    when the client was not reached after `settings.max_attempts` attempts. `lang` is the
-    language of the generated log detail."""
+    """结案. Allowed when resolved and the latest follow-up since the latest resolution (to the
+    minute) reached the client, who said it is solved and was not unsatisfied — a follow-up by
+    someone other than the handler and first receiver (`is_independent`); or, by a
+    manager/admin with a reason, when the client was not reached in `attempt_limit` recorded
+    calls. `lang` is the language of the generated log detail."""
     state = _check_close(complaint, role, actor, revisits, settings)
     if state["closable"]:
         detail = clean_text(reason) or t(

@@ -905,3 +905,98 @@ MESSAGES.update(
         ),
     }
 )  # end damaged workbooks
+
+# --- the seeds' duties without loopholes (docs/policies.md) ---
+MESSAGES.update(
+    {
+        "workflow.attempts_exhausted": (
+            "The client of complaint {complaint_id} was not reached in {max} follow-up calls "
+            "since it was resolved, the most one round allows: another unreached call is not "
+            "recorded. A manager may now close the complaint with a reason (Close, with why); "
+            "a call that reaches the client can still be recorded."
+        ),
+        "workflow.close_needs_independent": (
+            "The follow-up that reached the client was made by the complaint's handler "
+            "({handler}) or first receiver ({first_receiver}): it does not count. Someone else "
+            "must call the client and record the follow-up before it is closed."
+        ),
+        "workflow.handover_manager_only": (
+            "Only a manager may hand someone's clients and complaints over; {name} is not one."
+        ),
+        "workflow.handover_need_names": "Choose who is leaving and who takes over.",
+        "workflow.handover_same": "{name} cannot hand over to themselves: choose someone else.",
+        "workflow.not_started": "Not started",
+        "workflow.key_client": "Key client",
+        "complaints.col.key_client": "Key client",
+        "revisits.effect.not_independent": (
+            "Revisit saved. Complaint {record_id} stays open: a follow-up by its handler or "
+            "first receiver does not close it — someone else must call the client."
+        ),
+        "problem.level_skipped": (
+            "{column_ref}: the progress log escalates the complaint from {from_en} straight to "
+            "{to_en}, skipping a level. Complaints go up one level at a time: check the level "
+            "and add the missing step's line to the log if it went through it."
+        ),
+        "problem.level_unexplained": (
+            "{column_ref} says {level_en}, but the progress log has no line escalating the "
+            "complaint to {level_en} (who, when and why). Escalate it in Sheetdesk, or add a "
+            "line like “2026-11-23 10:05 王芳 escalate→{level_code}: the reason”."
+        ),
+        "dash.kpi.not_started": "Not started",
+        "dash.help.not_started": (
+            "Complaints still “received” one working day after they arrived: nobody has "
+            "started on them (counted from their status now)."
+        ),
+        "dash.list.not_started": "Not started one working day after arriving (as of {when})",
+        "dash.list.none_not_started": "Every complaint was started within one working day.",
+        "report.col.waiting_days": "Working days waiting",
+        "dash.staff.scored": "Scored revisits served",
+        "dash.staff.complaints_about": "Complaints about them",
+        "dash.staff.verified": "Verified true",
+        "dash.star.line_served": (
+            "Star of the month, {month}: **{name}** — average score {score} from {scored} "
+            "scored revisits of the clients and complaints they served (at least {n} needed)."
+        ),
+        "dash.star.joint": "Joint stars of the month, {month}: **{names}** — average score "
+        "{score} from {scored} scored revisits each (at least {n} needed).",
+        "dash.star.verified_note": "Verified complaints about them this month: {verified}.",
+        "dash.star.served_note": (
+            "Scores count for the person who served the client (the complaint's handler, else "
+            "the client's owner), not for whoever made the call."
+        ),
+        "dash.handover.title": "Someone is leaving: hand over their clients and complaints",
+        "dash.handover.note": (
+            "Every client they own and every open complaint they answer for goes to the "
+            "person taking over, in one step; each complaint's progress log notes it."
+        ),
+        "dash.handover.from": "Leaving",
+        "dash.handover.to": "Taking over",
+        "dash.handover.button": "Hand over",
+        "dash.handover.done": "{from_name} → {to_name}: {clients} client(s) and {complaints} "
+        "open complaint(s) handed over.",
+        "dash.handover.conflict.about": "{record_id}: the complaint is about {to_name}, who may "
+        "not handle it. Assign it to someone else.",
+        "dash.handover.conflict.changed": "{record_id}: changed by someone else meanwhile; "
+        "open it and assign it by hand.",
+        "dash.dl.week": "Week",
+        "dash.dl.week_title": "Weekly complaint table",
+        "dash.dl.week_note": "Every complaint received that week with its deadline, handling "
+        "and result (the Monday hand-over table), as CSV.",
+        "dash.dl.week_button": "Complaints of {week} · CSV",
+        "report.h.month_complaints": "Complaints of the month and their results",
+        "report.h.suggestions": "Clients' suggestions from revisits",
+        "report.h.about_staff": "Complaints about staff",
+        "report.feedback_line": (
+            "Feedback to the client within one working day of the resolution: {share} "
+            "({timely} of {resolved} complaints resolved this month)."
+        ),
+        "report.col.person": "Staff member",
+        "report.col.complaints": "Complaints",
+        "report.col.verified": "Verified true",
+        "report.col.served_by": "Served by",
+        "report.star_served": "average score {score} from {n} scored revisits of the clients "
+        "and complaints they served (at least {min} needed).",
+        "report.joint_stars": "Joint stars",
+        "cli.week_done": "Weekly complaint table of {week} written to {path} ({rows} complaints)",
+    }
+)  # end the seeds' duties

@@ -807,3 +807,78 @@ MESSAGES.update(
         ),
     }
 )  # end damaged workbooks
+
+# --- the seeds' duties without loopholes (docs/policies.md) ---
+MESSAGES.update(
+    {
+        "workflow.attempts_exhausted": (
+            "投诉 {complaint_id} 解决后已回访 {max} 次均未联系上客户，已达一轮回访的上限："
+            "不再登记未联系上的回访。主管现在可以填写原因后结案；联系上客户的回访仍可登记。"
+        ),
+        "workflow.close_needs_independent": (
+            "联系上客户的回访是由该投诉的经办人（{handler}）或首问责任人（{first_receiver}）"
+            "做的，不能作为结案依据。请由其他同事回访客户并登记后再结案。"
+        ),
+        "workflow.handover_manager_only": "只有主管可以移交员工的客户和投诉；{name} 不是主管。",
+        "workflow.handover_need_names": "请选择离岗人员和接手人员。",
+        "workflow.handover_same": "{name} 不能移交给自己，请选择其他人。",
+        "workflow.not_started": "未开始处理",
+        "workflow.key_client": "重点客户",
+        "complaints.col.key_client": "重点客户",
+        "revisits.effect.not_independent": (
+            "回访已保存。投诉 {record_id} 仍未结案：经办人或首问责任人本人的回访不能结案，"
+            "需由其他同事回访客户。"
+        ),
+        "problem.level_skipped": (
+            "{column_ref}：处理记录中投诉从“{from_zh}”直接升级到“{to_zh}”，跳过了一级。"
+            "投诉应逐级上报：请核对处理层级，如确实经过了中间一级，请在处理记录中补上这一步。"
+        ),
+        "problem.level_unexplained": (
+            "{column_ref}为“{level_zh}”，但处理记录中没有升级到“{level_zh}”的记录（谁、何时、"
+            "为什么）。请在系统中升级，或在处理记录中补一行，例如"
+            "“2026-11-23 10:05 王芳 升级→{level_zh}：原因”。"
+        ),
+        "dash.kpi.not_started": "未开始处理",
+        "dash.help.not_started": "受理满一个工作日仍为“已受理”的投诉：还没有人开始处理（按当前状态统计）。",
+        "dash.list.not_started": "受理一个工作日后仍未开始处理（截至 {when}）",
+        "dash.list.none_not_started": "所有投诉都在一个工作日内开始处理。",
+        "report.col.waiting_days": "已等待工作日",
+        "dash.staff.scored": "所服务客户的评分回访",
+        "dash.staff.complaints_about": "被投诉次数",
+        "dash.staff.verified": "查证属实",
+        "dash.star.line_served": (
+            "{month} 每月之星：**{name}**，其服务的客户和投诉的回访平均评分 {score}，"
+            "评分回访 {scored} 次（至少需要 {n} 次）。"
+        ),
+        "dash.star.joint": "{month} 并列每月之星：**{names}**，回访平均评分 {score}，"
+        "各有评分回访 {scored} 次（至少需要 {n} 次）。",
+        "dash.star.verified_note": "本月查证属实的被投诉：{verified} 次。",
+        "dash.star.served_note": "评分计入服务该客户的员工（投诉的经办人，没有经办人时为客服负责人），而不是打回访电话的人。",
+        "dash.handover.title": "员工离岗：移交其客户和投诉",
+        "dash.handover.note": "其负责的全部客户和未解决的投诉一次性移交给接手人员，每条投诉的处理记录中都会记一笔。",
+        "dash.handover.from": "离岗人员",
+        "dash.handover.to": "接手人员",
+        "dash.handover.button": "移交",
+        "dash.handover.done": "{from_name} → {to_name}：已移交 {clients} 个客户、{complaints} 条未解决投诉。",
+        "dash.handover.conflict.about": "{record_id}：该投诉的被投诉人是 {to_name}，不能由其处理，请另行指派。",
+        "dash.handover.conflict.changed": "{record_id}：期间已被他人修改，请打开后手动指派。",
+        "dash.dl.week": "周",
+        "dash.dl.week_title": "每周投诉记录表",
+        "dash.dl.week_note": "该周受理的每条投诉及其处理时限、处理经过和结果（周一交接用的《客户投诉记录表》），CSV 格式。",
+        "dash.dl.week_button": "{week} 投诉记录表 · CSV",
+        "report.h.month_complaints": "本月投诉及处理结果",
+        "report.h.suggestions": "回访中的客户意见建议",
+        "report.h.about_staff": "员工被投诉情况",
+        "report.feedback_line": (
+            "反馈客户及时率（解决后一个工作日内告知客户）：{share}"
+            "（本月解决 {resolved} 条，其中及时 {timely} 条）。"
+        ),
+        "report.col.person": "员工",
+        "report.col.complaints": "被投诉次数",
+        "report.col.verified": "查证属实",
+        "report.col.served_by": "服务人员",
+        "report.star_served": "其服务的客户和投诉的回访平均评分 {score}，评分回访 {n} 次（至少需要 {min} 次）。",
+        "report.joint_stars": "并列每月之星",
+        "cli.week_done": "{week} 投诉记录表已写入 {path}（{rows} 条投诉）",
+    }
+)  # end the seeds' duties

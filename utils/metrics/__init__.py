@@ -30,7 +30,9 @@ Definitions used everywhere (one home each):
 - time to resolve = working days from received_at to resolved_at (`utils.workdays`);
 - reopened = a reopen line in progress_log, or a complaint follow-up that reached the client
   who said solved = "no" or attitude = "unsatisfied" (`lists.reopen_events`);
-- followed up = a complaint follow-up revisit that reached the client.
+- followed up = a complaint follow-up revisit that reached the client;
+- not started = still received one working day after it arrived (`prepare.not_started_at`);
+- a revisit's score goes to who served the client (`staff.served_by`), not to the caller.
 
 The names below are re-exported for callers that use the package as one facade
 (`from utils import metrics as m`; `m.dashboard(...)`).

@@ -16,6 +16,7 @@ from utils.metrics.prepare import (
     Masks,
     conform,
     days_to_resolve,
+    not_started_at,
     open_overdue,
     prepare_complaints,
     prepare_revisits,
@@ -34,6 +35,7 @@ KPI_SPECS: dict[str, tuple[str, bool | None]] = {
     "median_days": ("days", False),
     "p90_days": ("days", False),
     "reopened": ("count", False),
+    "not_started": ("count", False),
     "completion": ("share", True),
     "reach_rate": ("share", True),
     "solved_share": ("share", True),
@@ -53,6 +55,7 @@ COMPLAINT_KPIS = (
     "median_days",
     "p90_days",
     "reopened",
+    "not_started",
 )
 REVISIT_KPIS = ("completion", "reach_rate", "solved_share", "satisfied_share", "avg_score")
 CLIENT_KPIS = ("active_clients", "new_clients", "per_100")
@@ -101,12 +104,16 @@ def complaint_figures(
     now: Any,
     settings: Settings,
     masks: Masks | None = None,
+    not_started: pd.Series | None = None,
 ) -> dict[str, Any]:
     """Complaint figures for one period: received, open, overdue (as of min(end, now)),
     resolved, closed, within_limit (share of those resolved in the period with
-    resolved_at <= due_at), median_days / p90_days (working days to resolve)."""
+    resolved_at <= due_at), median_days / p90_days (working days to resolve), not_started
+    (`prepare.not_started_at` min(end, now); pass it when computed)."""
     c = prepare_complaints(complaints, settings)
     open_, overdue = masks or open_overdue(c, period.as_of(now), settings)
+    if not_started is None:
+        not_started = not_started_at(c, period.as_of(now), settings)
     res = resolved_in(c, period, ["received_at", "resolved_at", "_due"])
     known = res["_due"].notna()
     within = int((res.loc[known, "resolved_at"] <= res.loc[known, "_due"]).sum())
@@ -120,6 +127,7 @@ def complaint_figures(
         "within_limit": _share(within, int(known.sum())),
         "median_days": _num(days.median()) if len(days) else None,
         "p90_days": _num(days.quantile(0.9)) if len(days) else None,
+        "not_started": int(not_started.sum()),
     }
 
 
@@ -165,6 +173,22 @@ def revisit_figures(
     }
 
 
+def feedback_timeliness(
+    complaints: pd.DataFrame | None, period: Period, settings: Settings
+) -> dict[str, Any]:
+    """Feedback to the client (反馈, seeds: 及时反馈) of the complaints resolved in the period:
+    resolved, timely (feedback_at recorded no later than one working day after resolved_at,
+    on the team's calendar) and share (timely / resolved; None when none was resolved)."""
+    c = prepare_complaints(complaints, settings)
+    res = resolved_in(c, period, ["resolved_at", "feedback_at"])
+    if res.empty:
+        return {"resolved": 0, "timely": 0, "share": None}
+    limit = settings.work_calendar.add_working_days_series(res["resolved_at"], 1)
+    told = pd.to_datetime(res["feedback_at"])
+    timely = int((told.notna() & (told <= limit)).sum())
+    return {"resolved": len(res), "timely": timely, "share": _share(timely, len(res))}
+
+
 def client_figures(
     clients: pd.DataFrame | None, complaints: pd.DataFrame | None, period: Period
 ) -> dict[str, Any]:
@@ -191,16 +215,18 @@ def period_figures(
     followups: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
     masks: Masks | None = None,
+    not_started: pd.Series | None = None,
 ) -> dict[str, Any]:
     """`complaint_figures` + reopened + `revisit_figures` + `client_figures` for one period, in
     one dict. `followups` = revisits to look complaint follow-ups up in (default `revisits`);
     `events`: `reopen_events(...)` restricted to these complaints, if computed; `masks`:
-    `open_overdue(...)` at `period.as_of(now)`, if computed."""
+    `open_overdue(...)` and `not_started`: `not_started_at(...)` at `period.as_of(now)`, if
+    computed."""
     co = prepare_complaints(complaints, settings)
     if events is None:
         events = reopen_events(co, followups if followups is not None else revisits)
         events = events[events["complaint_id"].isin(co["complaint_id"])]
-    out = complaint_figures(co, period, now, settings, masks)
+    out = complaint_figures(co, period, now, settings, masks, not_started)
     out["reopened"] = int(events.loc[period.contains(events["at"]), "complaint_id"].nunique())
     out.update(revisit_figures(revisits, co, period, settings, followups))
     out.update(client_figures(clients, co, period))
@@ -208,9 +234,10 @@ def period_figures(
 
 
 def make_kpis(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Kpi]:
-    """Kpi tiles from two `period_figures` results. A client's status is only known as it is
-    now, so active clients have no previous value."""
-    previous = {**previous, "active_clients": None}
+    """Kpi tiles from two `period_figures` results. A client's status and a complaint's are
+    only known as they are now, so active clients and complaints not started have no previous
+    value."""
+    previous = {**previous, "active_clients": None, "not_started": None}
     return {
         key: Kpi(key, current.get(key), previous.get(key), kind, better)
         for key, (kind, better) in KPI_SPECS.items()

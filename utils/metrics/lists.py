@@ -3,7 +3,8 @@ events behind them), and the top categories with their root causes.
 
 The complaint lists share their first columns: complaint_id, client_id, client_name,
 received_at, due_at (computed where blank), category, severity, channel, level, owner (handler,
-else first receiver) and status (the complaint's status now)."""
+else first receiver), status (the complaint's status now) and key_client (the client is a key
+client, grade A: their complaints stand out)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from utils.deadlines import KEY_GRADE
 from utils.metrics.periods import Period
-from utils.metrics.prepare import Masks, conform, open_overdue, prepare_complaints, prepare_revisits
+from utils.metrics.prepare import (
+    Masks,
+    conform,
+    not_started_at,
+    open_overdue,
+    prepare_complaints,
+    prepare_revisits,
+)
 from utils.metrics.series import counts_by
 from utils.settings import Settings
 
@@ -21,22 +30,39 @@ REOPEN_PATTERN = r"(?i)reopen|重开|重新打开"
 _LOG_DATE = r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?)"
 
 
-def _client_names(c: pd.DataFrame, clients: pd.DataFrame | None) -> pd.Series:
-    if clients is None or len(clients) == 0 or c.empty:
-        return pd.Series("", index=c.index, dtype=object)
+def _client_lookup(c: pd.DataFrame, clients: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """(client name, is a key client) for each complaint of `c`: one look-up over just the
+    clients these complaints name."""
+    n = len(c)
+    if clients is None or len(clients) == 0 or n == 0:
+        return np.full(n, "", dtype=object), np.zeros(n, dtype=bool)
     cl = conform(clients, "clients")
-    names = cl.loc[cl["client_id"].isin(c["client_id"]), ["client_id", "name"]]
-    names = names.drop_duplicates("client_id").set_index("client_id")["name"]
-    return c["client_id"].map(names).fillna("").astype(object)
+    ids = c["client_id"].to_numpy(dtype=object)
+    rows = np.flatnonzero(cl["client_id"].isin(pd.unique(pd.Series(ids, dtype=object))))
+    index = pd.Index(cl["client_id"].iloc[rows].to_numpy(dtype=object))
+    if not index.is_unique:
+        first = ~index.duplicated()
+        rows, index = rows[first], index[first]
+    pos = index.get_indexer(ids)
+    hit = pos >= 0
+    names = np.full(n, "", dtype=object)
+    key = np.zeros(n, dtype=bool)
+    if hit.any():
+        at = rows[pos[hit]]
+        found = cl["name"].iloc[at].to_numpy(dtype=object)
+        names[hit] = np.where(pd.isna(found), "", found)
+        key[hit] = (cl["grade"].iloc[at] == KEY_GRADE).to_numpy(dtype=bool)
+    return names, key
 
 
 def _complaint_rows(o: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
     """The list columns (see the module's docstring) of prepared complaints `o`."""
+    names, key = _client_lookup(o, clients)
     return pd.DataFrame(
         {
             "complaint_id": o["complaint_id"],
             "client_id": o["client_id"],
-            "client_name": _client_names(o, clients),
+            "client_name": pd.Series(names, index=o.index, dtype=object),
             "received_at": o["received_at"],
             "due_at": o["_due"],
             "category": o["category"],
@@ -45,6 +71,7 @@ def _complaint_rows(o: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFra
             "level": o["level"],
             "owner": o["_owner"],
             "status": o["status"],
+            "key_client": pd.Series(key, index=o.index, dtype=bool),
         }
     )
 
@@ -70,6 +97,31 @@ def overdue_list(
         .round(1)
     )
     out = out.sort_values(["overdue_days", "received_at"], ascending=[False, True])
+    return out.reset_index(drop=True)
+
+
+def not_started_list(
+    complaints: pd.DataFrame | None,
+    moment: Any,
+    settings: Settings,
+    clients: pd.DataFrame | None = None,
+    mask: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Complaints not started at `moment` (`prepare.not_started_at`: still received one working
+    day after they arrived), longest waiting first: the list columns + waiting_days (working
+    days since they were received). `mask`: `not_started_at(...)`, if computed."""
+    c = prepare_complaints(complaints, settings)
+    waiting = mask if mask is not None else not_started_at(c, moment, settings)
+    o = c[waiting]
+    out = _complaint_rows(o, clients)
+    end = pd.Series(pd.Timestamp(moment), index=o.index)
+    days = settings.work_calendar.working_days_between(o["received_at"], end) if len(o) else end
+    out["waiting_days"] = (
+        pd.Series(np.asarray(days, dtype=float) if len(o) else [], index=o.index, dtype=float)
+        .clip(lower=0)
+        .round(1)
+    )
+    out = out.sort_values(["waiting_days", "received_at"], ascending=[False, True])
     return out.reset_index(drop=True)
 
 

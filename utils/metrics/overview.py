@@ -11,9 +11,20 @@ import pandas as pd
 
 from utils.metrics.filters import Filtered, Filters, apply_filters
 from utils.metrics.kpis import Kpi, make_kpis, period_figures
-from utils.metrics.lists import overdue_list, reopen_events, reopened_list, top_categories
+from utils.metrics.lists import (
+    not_started_list,
+    overdue_list,
+    reopen_events,
+    reopened_list,
+    top_categories,
+)
 from utils.metrics.periods import FREQS, Period, month_period, previous_period, trend_window
-from utils.metrics.prepare import open_overdue, prepare_complaints, prepare_revisits
+from utils.metrics.prepare import (
+    not_started_at,
+    open_overdue,
+    prepare_complaints,
+    prepare_revisits,
+)
 from utils.metrics.series import (
     clients_by_grade_status,
     complaints_over_time,
@@ -25,7 +36,7 @@ from utils.metrics.series import (
     revisit_rates,
     score_trend,
 )
-from utils.metrics.staff import Star, staff_table, star_of_the_month
+from utils.metrics.staff import Star, scored_served, staff_table, stars_of_the_month
 from utils.settings import Settings
 
 
@@ -50,13 +61,15 @@ class Dashboard:
     new_clients: pd.DataFrame
     per_100: pd.DataFrame
     staff: pd.DataFrame
-    star: Star | None
+    star: Star | None  # the first of `stars`
     star_month: str
     overdue: pd.DataFrame
     reopened: pd.DataFrame
     top_categories: pd.DataFrame
     root_causes: pd.DataFrame
     filtered: Filtered = field(repr=False)
+    stars: list[Star] = field(default_factory=list)  # joint stars when they tie
+    not_started: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def dashboard(
@@ -73,7 +86,7 @@ def dashboard(
     freq = freq if freq in FREQS else "W"
     period = filters.period
     f = apply_filters(clients, complaints, revisits, filters)
-    co = prepare_complaints(f.complaints, settings)
+    co = prepare_complaints(f.complaints, settings, f.clients)
     rv = prepare_revisits(f.revisits)
     # follow-ups count whoever made them: completion and reopen look at every revisit
     narrowed = bool(filters.complaint_attrs or filters.handlers or filters.grades)
@@ -84,12 +97,31 @@ def dashboard(
     as_of = period.as_of(now)
     window = trend_window(period, freq)
     masks = open_overdue(co, as_of, settings)
+    waiting = not_started_at(co, as_of, settings)
     events = reopen_events(co, followups)
     prev_period = previous_period(period, now)
-    cur = period_figures(f.clients, co, rv, period, now, settings, followups, events, masks)
-    prev = period_figures(f.clients, co, rv, prev_period, now, settings, followups, events)
+    cur = period_figures(
+        f.clients, co, rv, period, now, settings, followups, events, masks, waiting
+    )
+    # not started has no previous value (`make_kpis`): not worked out for the previous period
+    idle = pd.Series(False, index=co.index)
+    prev = period_figures(
+        f.clients, co, rv, prev_period, now, settings, followups, events, None, idle
+    )
     top, causes = top_categories(co, period)
     star_month = month_period(period.last_day)
+    served = scored_served(rv, [period, star_month], co, f.clients)  # once for both
+    stars = stars_of_the_month(
+        rv,
+        star_month,
+        settings.star_min_revisits,
+        complaints=co,
+        clients=f.clients,
+        served=served,
+    )
+    staff = staff_table(co, rv, period, now, settings, masks, f.clients, served)
+    if filters.handlers:  # the people picked only (others appear as served or complained about)
+        staff = staff[staff["staff"].isin(filters.handlers)].reset_index(drop=True)
     return Dashboard(
         period=period,
         previous=prev_period,
@@ -112,12 +144,14 @@ def dashboard(
         clients_by_grade_status=clients_by_grade_status(f.clients),
         new_clients=new_clients_per_month(f.clients, trend_window(period, "M")),
         per_100=complaints_per_100(co, f.clients, period),
-        staff=staff_table(co, rv, period, now, settings, masks),
-        star=star_of_the_month(rv, star_month, settings.star_min_revisits),
+        staff=staff,
+        star=stars[0] if stars else None,
         star_month=star_month.label(),
         overdue=overdue_list(co, as_of, settings, f.clients, masks),
         reopened=reopened_list(co, followups, period, settings, f.clients, events),
         top_categories=top,
         root_causes=causes,
         filtered=f,
+        stars=stars,
+        not_started=not_started_list(co, as_of, settings, f.clients, waiting),
     )

@@ -39,8 +39,13 @@ class Period:
         return (self.end - pd.Timedelta(microseconds=1)).date()
 
     def contains(self, values: pd.Series) -> pd.Series:
-        """Mask of `values` (datetime Series) inside the period; NaT → False."""
-        return (values >= self.start) & (values < self.end)
+        """Mask of `values` (datetime Series) inside the period; NaT → False. Compared as
+        numpy datetime64 (every figure asks this of whole columns, many times per dashboard)."""
+        if not isinstance(values, pd.Series) or values.dtype != "datetime64[ns]":
+            return (values >= self.start) & (values < self.end)
+        v = values.to_numpy()
+        start, end = self.start.to_datetime64(), self.end.to_datetime64()
+        return pd.Series((v >= start) & (v < end), index=values.index, copy=False)
 
     def as_of(self, now: Any) -> pd.Timestamp:
         """The moment at which point-in-time figures (open, overdue) are taken."""
@@ -57,6 +62,23 @@ def this_week(now: Any) -> Period:
     day = pd.Timestamp(now).normalize()
     start = day - pd.Timedelta(days=day.weekday())
     return Period(start, start + pd.Timedelta(days=7))
+
+
+def week_period(week: str) -> Period:
+    """An ISO week, `2026-W48`: Monday 00:00 to the next Monday. ValueError when `week` is not
+    one."""
+    text = str(week).strip().upper()
+    year, sep, number = text.partition("-W")
+    if not (sep and year.isdigit() and number.isdigit() and len(year) == 4):
+        raise ValueError(f"not an ISO week (YYYY-Www): {week}")
+    start = pd.Timestamp(dt.date.fromisocalendar(int(year), int(number), 1))
+    return Period(start, start + pd.Timedelta(days=7))
+
+
+def week_label(period: Period) -> str:
+    """The ISO week of a period's start, `2026-W48`."""
+    year, week, _ = period.start.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def month_period(month: str | Any) -> Period:

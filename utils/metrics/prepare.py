@@ -15,7 +15,7 @@ from sheets_schema.columns import DATE, DATETIME, INT
 from sheets_schema.tables import TABLES
 from utils.metrics.periods import Period
 from utils.settings import Settings
-from utils.workflow import DONE_STATUSES, FOLLOWUP, fill_due, past_due
+from utils.workflow import DONE_STATUSES, FOLLOWUP, fill_due, not_started_mask, past_due
 
 Masks = tuple[pd.Series, pd.Series]  # (open, overdue) at one moment, see `open_overdue`
 
@@ -58,17 +58,20 @@ def client_grade(ids: pd.Series, clients: pd.DataFrame) -> pd.Series:
     return ids.map(grades).fillna("").astype(object)
 
 
-def prepare_complaints(complaints: pd.DataFrame | None, settings: Settings) -> pd.DataFrame:
+def prepare_complaints(
+    complaints: pd.DataFrame | None, settings: Settings, clients: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Complaints with helper columns `_owner` (`owner_of`), `_due` (`workflow.fill_due`:
-    due_at, computed where blank) and `_done` (status resolved or closed now; a blank status
-    is open, as in `workflow.open_mask`).
+    due_at, computed where blank — a key client's limit when `clients` are given — or the
+    deadline the client asked for when earlier) and `_done` (status resolved or closed now; a
+    blank status is open, as in `workflow.open_mask`).
     Idempotent: a prepared frame is returned as it is. Every figure function accepts raw or
     prepared frames."""
     if complaints is not None and "_due" in complaints.columns:
         return complaints
     c = conform(complaints, "complaints").copy(deep=False)
     c["_owner"] = owner_of(c) if len(c) else pd.Series(dtype=object)
-    c["_due"] = fill_due(c, settings)
+    c["_due"] = fill_due(c, settings, clients)
     c["_done"] = c["status"].isin(DONE_STATUSES)
     return c
 
@@ -113,6 +116,15 @@ def open_overdue(complaints: pd.DataFrame | None, moment: Any, settings: Setting
     return open_, open_ & past_due(c["_due"], m)
 
 
+def not_started_at(complaints: pd.DataFrame | None, moment: Any, settings: Settings) -> pd.Series:
+    """Complaints not started at `moment`, aligned with the prepared complaints: received by
+    then and more than one working day before it, and still received (or blank) — read from
+    the status as it is now (`workflow.not_started_mask`)."""
+    c = prepare_complaints(complaints, settings)
+    m = pd.Timestamp(moment)
+    return (c["received_at"] <= m) & not_started_mask(c, m, settings)
+
+
 def resolved_in(c: pd.DataFrame, period: Period, cols: list[str] | None = None) -> pd.DataFrame:
     """Complaints resolved in the period: status resolved/closed and resolved_at in the period
     (only `cols`, when given)."""
@@ -133,9 +145,13 @@ def group_stats(keys: pd.Series | np.ndarray, **values: pd.Series | np.ndarray) 
         {"n": np.bincount(codes[ok], minlength=size).astype("int64")}, index=pd.Index(uniques)
     )
     for name, v in values.items():
-        arr = pd.to_numeric(pd.Series(np.asarray(v)), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
+        raw = np.asarray(v)
+        if raw.dtype.kind in "fiub":  # numbers already: no conversion needed
+            arr = raw.astype(float, copy=False)
+        else:
+            arr = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan
+            )
         valid = ok & ~np.isnan(arr)
         out[name] = np.bincount(codes[valid], weights=arr[valid], minlength=size)
         out[f"{name}_n"] = np.bincount(codes[valid], minlength=size).astype("int64")

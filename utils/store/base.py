@@ -38,6 +38,7 @@ from sheets_schema.validate import (
 )
 from utils import clock
 from utils.errors import ConflictError, InvalidRecord, RecordNotFound
+from utils.policy_checks import level_problems
 from utils.store.pending import DamagedSave, PendingOp, PendingQueue
 from utils.store.reconcile import STAMPS, changed_cells, decide
 
@@ -230,6 +231,7 @@ class Store(ABC):
             results[tab] = validate_rows(tab, rows, title)
         problems = [p for r in results.values() for p in r.problems]
         problems += check_references(results)
+        problems += level_problems(results["complaints"].frame, results["complaints"].layout)
         return Snapshot(
             frames={t: r.frame for t, r in results.items()},
             problems=problems,
