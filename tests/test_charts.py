@@ -19,6 +19,13 @@ def dash() -> m.Dashboard:
     return m.dashboard(clients, complaints, revisits, m.Filters.for_period(OCT), NOW, SETTINGS)
 
 
+def data_rows(chart) -> int:
+    """How many data rows a chart sends to the browser (all its inline datasets)."""
+    spec = chart.to_dict()
+    rows = sum(len(v) for v in spec.get("datasets", {}).values())
+    return rows + len(spec.get("data", {}).get("values", []) or [])
+
+
 def _spec_text(chart) -> str:
     return json.dumps(chart.to_dict(), ensure_ascii=False)
 
@@ -40,7 +47,7 @@ def test_every_chart_is_valid_vega_lite_within_the_row_limit(dash, lang):
     for name, chart in charts.items():
         spec = chart.to_dict()  # validates against the Vega-Lite schema
         assert spec["width"] == "container", name
-        assert 0 < ch.data_rows(chart) <= m.MAX_CHART_ROWS, name
+        assert 0 < data_rows(chart) <= m.MAX_CHART_ROWS, name
         vega = vlc.vegalite_to_vega(spec)  # compiles: no unknown fields or bad encodings
         assert vega["marks"], name
 
@@ -65,7 +72,7 @@ def test_tooltips_carry_exact_numbers(dash):
     spec = ch.dashboard_charts(dash, "en")["by_channel"].to_dict()
     tooltips = spec["layer"][0]["encoding"]["tooltip"]
     fields = {t["field"]: t.get("format") for t in tooltips}
-    assert fields == {"label": None, "count": ",", "share": ".1%"}
+    assert fields == {"label": None, "count": ",d", "share": ".1%"}
     rows = next(iter(spec["datasets"].values()))
     phone = next(r for r in rows if r["key"] == "phone")
     assert phone["count"] == 4 and phone["share"] == pytest.approx(4 / 6)
@@ -102,12 +109,12 @@ def test_blank_and_unknown_values_are_labelled():
 
 def test_oversized_frames_are_cut_to_5000_rows():
     big = pd.DataFrame({"key": [f"k{i}" for i in range(6000)], "count": 1, "share": 0.0})
-    assert ch.data_rows(ch.breakdown_chart(big, "en", "category")) == m.MAX_CHART_ROWS
+    assert data_rows(ch.breakdown_chart(big, "en", "category")) == m.MAX_CHART_ROWS
     people = pd.DataFrame(
         {"key": [f"p{i}" for i in range(100)], "open": 3, "overdue": 1, "on_time": 2}
     )
     chart = ch.open_by_chart(people, "en", "owner")
-    assert ch.data_rows(chart) == 2 * ch.MAX_BARS  # the busiest people, two states each
+    assert data_rows(chart) == 2 * ch.MAX_BARS  # the busiest people, two states each
 
 
 def test_fixed_width_for_the_report_and_empty_frames(dash):
@@ -125,3 +132,83 @@ def test_many_week_labels_are_angled_and_thinned(dash):
     axis = ch.over_time_chart(frame, "en").to_dict()["encoding"]["x"]["axis"]
     assert axis["labelAngle"] == -45 and axis["labelOverlap"] is True
     assert len(frame["bucket"].unique()) == 43
+
+
+# --- whole numbers, thousands separators, labels that never overlap -----------------------------
+
+COUNT_AXES = {  # chart → the channel of its count axis
+    "over_time_category": "y",
+    "by_channel": "x",
+    "open_by_level": "x",
+    "open_by_owner": "x",
+    "resolve_time": "y",
+    "clients": "y",
+    "new_clients": "y",
+}
+
+
+def _encodings(spec: dict) -> list[dict]:
+    return [part.get("encoding", {}) for part in [spec, *spec.get("layer", [])]]
+
+
+@pytest.mark.parametrize("name", sorted(COUNT_AXES))
+def test_count_axes_are_whole_numbers_with_thousands_separators(dash, name):
+    spec = ch.dashboard_charts(dash, "en")[name].to_dict()
+    channel = COUNT_AXES[name]
+    axes = [e[channel]["axis"] for e in _encodings(spec) if "axis" in e.get(channel, {})]
+    assert axes, name
+    for axis in axes:
+        assert axis["format"] == ",d" and axis["tickMinStep"] == 1, (name, axis)
+
+
+def test_every_number_in_a_tooltip_or_label_has_a_thousands_separator(dash):
+    """Counts `,d`, figures `,.1f`/`,.2f`, shares `%`: never a bare number."""
+    for name, chart in ch.dashboard_charts(dash, "zh").items():
+        for encoding in _encodings(chart.to_dict()):
+            tips = encoding.get("tooltip", [])
+            tips = tips if isinstance(tips, list) else [tips]
+            text = encoding.get("text")
+            for part in [*tips, *([text] if isinstance(text, dict) else [])]:
+                if part.get("type") == "quantitative":
+                    fmt = part.get("format", "")
+                    assert fmt.startswith(",") or fmt.endswith("%"), (name, part)
+
+
+def test_a_count_in_the_thousands_reads_with_a_separator():
+    big = pd.DataFrame({"key": ["phone"], "count": [12345], "share": [1.0]})
+    svg = vlc.vegalite_to_svg(ch.breakdown_chart(big, "en", "channel", width=400).to_dict())
+    assert "12,345" in svg
+
+
+def _mark_labels(spec: dict) -> list[dict]:
+    return [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+
+
+def _hist() -> pd.DataFrame:
+    edges = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 7, 10]
+    ends = [*edges[1:], float("inf")]
+    return pd.DataFrame({"bin_start": edges, "bin_end": ends, "count": [1] * len(edges)})
+
+
+@pytest.mark.parametrize(("median", "p90"), [(2.1, 2.3), (3.0, 3.0), (1.5, 9.0), (4.0, 14.0)])
+def test_median_and_p90_labels_sit_one_above_the_other(median, p90):
+    spec = ch.resolve_time_chart(_hist(), "en", median, p90, width=500).to_dict()
+    labels = _mark_labels(spec)
+    assert len(labels) == 2
+    rows = [layer["encoding"]["y"]["value"] for layer in labels]
+    assert rows[0] != rows[1] and abs(rows[0] - rows[1]) >= 11  # a whole row of 11 px text apart
+    assert all(r < 0 for r in rows)  # above the plot: never on a bar
+    texts = [next(iter(spec["datasets"][layer["data"]["name"]]))["text"] for layer in labels]
+    assert texts == [f"Median {median:.1f}", f"P90 {p90:.1f}"]
+
+
+def test_a_mark_near_the_right_edge_has_its_label_on_its_left():
+    spec = ch.resolve_time_chart(_hist(), "en", 2.0, 11.5, width=500).to_dict()
+    median, p90 = _mark_labels(spec)
+    assert median["mark"]["align"] == "left" and p90["mark"]["align"] == "right"
+
+
+def test_one_mark_or_none_draws_only_what_is_known():
+    assert len(_mark_labels(ch.resolve_time_chart(_hist(), "en", 2.0, None).to_dict())) == 1
+    spec = ch.resolve_time_chart(_hist(), "en", None, float("nan")).to_dict()
+    assert not _mark_labels(spec)

@@ -19,13 +19,16 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "home", ":material/home:"),
+    PageSpec("pages/my_work.py", "nav.my_work", "my-work", ":material/assignment_ind:"),
     PageSpec("pages/clients.py", "nav.clients", "clients", ":material/groups:"),
     PageSpec("pages/complaints.py", "nav.complaints", "complaints", ":material/report:"),
     PageSpec("pages/revisits.py", "nav.revisits", "revisits", ":material/call:"),
     PageSpec("pages/dashboard.py", "nav.dashboard", "dashboard", ":material/monitoring:", True),
     PageSpec("pages/health.py", "nav.health", "data-health", ":material/health_and_safety:"),
 )
-DEFAULT_URL = "home"
+DEFAULT_URL = "home"  # nobody signed in yet: the sign-in form on Home
+STAFF_DEFAULT_URL = "my-work"  # staff land on their own work
+MANAGER_DEFAULT_URL = "dashboard"  # managers and admins land on the dashboard
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
@@ -34,3 +37,14 @@ def pages_for(role: str | None) -> list[PageSpec]:
     if role in (None, "manager", "admin"):
         return list(PAGES)
     return [p for p in PAGES if not p.managers_only]
+
+
+def default_for(role: str | None) -> str:
+    """The URL of the page a role lands on (served at the app's root): My work for staff, the
+    dashboard for managers and admins, Home while nobody is signed in. Always one of
+    `pages_for(role)`."""
+    if role is None:
+        return DEFAULT_URL
+    wanted = MANAGER_DEFAULT_URL if role in ("manager", "admin") else STAFF_DEFAULT_URL
+    urls = [p.url for p in pages_for(role)]
+    return wanted if wanted in urls else urls[0]

@@ -1000,3 +1000,42 @@ MESSAGES.update(
         "cli.week_done": "Weekly complaint table of {week} written to {path} ({rows} complaints)",
     }
 )  # end the seeds' duties
+
+# --- my work: where staff land (pages/my_work.py, utils/my_work.py) ---
+MESSAGES.update(
+    {
+        "nav.my_work": "My work",
+        "my_work.title": "My work",
+        "my_work.intro": "{name}, this is what is waiting for you as of {time}.",
+        "my_work.empty": "There is no data yet. An administrator can load the demo data on "
+        "the home page.",
+        "my_work.all_clear": "Nothing overdue, due today or waiting to be started among the "
+        "complaints you received or handle.",
+        "my_work.overdue": "Overdue",
+        "my_work.overdue.hint": "Open complaints you received or handle, past their time "
+        "limit: deal with these first.",
+        "my_work.overdue.none": "Nothing overdue.",
+        "my_work.due_today": "Due today",
+        "my_work.due_today.hint": "Open complaints you received or handle that are due before "
+        "the end of today.",
+        "my_work.due_today.none": "Nothing due today.",
+        "my_work.not_started": "Not started",
+        "my_work.not_started.hint": "Still only received one working day after they came in: "
+        "an investigation should start within one working day.",
+        "my_work.not_started.none": "Nothing waiting to be started.",
+        "my_work.followups": "Follow-ups to make",
+        "my_work.followups.hint": "Resolved complaints waiting for a follow-up call that "
+        "reaches the client. Click one to record it.",
+        "my_work.followups.none": "No follow-ups waiting for you.",
+        "my_work.routine": "Revisits due",
+        "my_work.routine.hint": "Your clients due or late for a revisit. Click one to record "
+        "it.",
+        "my_work.routine.none": "None of your clients is due for a revisit.",
+        "my_work.recent": "My clients' recent complaints",
+        "my_work.recent.hint": "Complaints of the clients you look after, received in the last "
+        "{days} days, whoever logged them.",
+        "my_work.recent.none": "None of your clients complained in the last {days} days.",
+        "demo.cannot_remove": "The demo data cannot be taken out of {source} by the app yet: "
+        "this store cannot delete rows. Nothing was deleted.",
+    }
+)  # end my work

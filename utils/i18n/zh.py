@@ -882,3 +882,33 @@ MESSAGES.update(
         "cli.week_done": "{week} 投诉记录表已写入 {path}（{rows} 条投诉）",
     }
 )  # end the seeds' duties
+
+# --- my work: where staff land (pages/my_work.py, utils/my_work.py) ---
+MESSAGES.update(
+    {
+        "nav.my_work": "我的工作",
+        "my_work.title": "我的工作",
+        "my_work.intro": "{name}，截至 {time}，以下是等你处理的工作。",
+        "my_work.empty": "还没有数据。管理员可以在首页载入演示数据。",
+        "my_work.all_clear": "你首问或经办的投诉中，没有超时、今日到期或未启动的。",
+        "my_work.overdue": "已超时",
+        "my_work.overdue.hint": "你首问或经办、已超过处理时限的未结投诉：请优先处理。",
+        "my_work.overdue.none": "没有超时的投诉。",
+        "my_work.due_today": "今日到期",
+        "my_work.due_today.hint": "你首问或经办、今天下班前到期的未结投诉。",
+        "my_work.due_today.none": "今天没有到期的投诉。",
+        "my_work.not_started": "未启动",
+        "my_work.not_started.hint": "受理超过一个工作日仍未开始处理（应在一个工作日内展开调查）。",
+        "my_work.not_started.none": "没有待启动的投诉。",
+        "my_work.followups": "待回访投诉",
+        "my_work.followups.hint": "已解决、尚未回访到客户的投诉。点击一行登记回访。",
+        "my_work.followups.none": "没有等你回访的投诉。",
+        "my_work.routine": "到期回访",
+        "my_work.routine.hint": "你负责的客户中已到期或逾期的回访。点击一行登记回访。",
+        "my_work.routine.none": "你负责的客户暂无到期回访。",
+        "my_work.recent": "我的客户近期投诉",
+        "my_work.recent.hint": "你负责的客户最近 {days} 天内的投诉（不论由谁登记）。",
+        "my_work.recent.none": "你负责的客户最近 {days} 天没有投诉。",
+        "demo.cannot_remove": "暂时无法由本程序从 {source} 中删除演示数据：当前存储不支持删除行。未删除任何内容。",
+    }
+)  # end my work
