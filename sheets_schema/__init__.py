@@ -2,9 +2,20 @@
 and validation. Knows nothing about storage or screens."""
 
 from sheets_schema.columns import Col, Column, column_letter, name_key
-from sheets_schema.tables import TAB_NAMES, TABLES, Table, columns, match_header, match_tab
+from sheets_schema.tables import (
+    ALL_TAB_NAMES,
+    SYSTEM_TAB_NAMES,
+    TAB_NAMES,
+    TABLES,
+    Table,
+    columns,
+    match_header,
+    match_tab,
+)
 
 __all__ = [
+    "ALL_TAB_NAMES",
+    "SYSTEM_TAB_NAMES",
     "TABLES",
     "TAB_NAMES",
     "Col",

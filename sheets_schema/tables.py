@@ -1,7 +1,10 @@
-"""The three tables: their models, ID columns and prefixes, tab names and aliases.
+"""The tables: their models, ID columns and prefixes, tab names and aliases.
 
 `TABLES` is derived from the models; `columns(tab)` is the one ordered column list every other
-module uses (header rows, parsing, forms, exports).
+module uses (header rows, parsing, forms, exports). `TAB_NAMES` are the three data tables
+(clients, complaints, revisits); `SYSTEM_TAB_NAMES` the two tabs the app keeps about itself
+(the change history and the settings, `sheets_schema.system_models`), which a workbook may
+lack (they are created by `init` or on the first write); `ALL_TAB_NAMES` all five.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pydantic import BaseModel
 
 from sheets_schema.columns import Col, Column, name_key
 from sheets_schema.models import Client, Complaint, Revisit
+from sheets_schema.system_models import Change, Setting
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Table:
     zh: str
     en: str
     aliases: tuple[str, ...] = field(default=())
+    unique_ids: bool = True  # False: an ID may repeat (a settings key with one row per value)
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -91,9 +96,30 @@ TABLES: dict[str, Table] = {
             "Revisits",
             ("revisit", "follow-ups", "回访", "回访登记"),
         ),
+        Table(
+            "changes",
+            Change,
+            "change_id",
+            "BG",
+            "变更记录",
+            "Changes",
+            ("change log", "changelog", "change history", "变更", "变更日志", "修改记录"),
+        ),
+        Table(
+            "settings",
+            Setting,
+            "key",
+            "SZ",
+            "设置",
+            "Settings",
+            ("setting", "配置", "系统设置", "参数设置"),
+            unique_ids=False,
+        ),
     )
 }
-TAB_NAMES = tuple(TABLES)
+TAB_NAMES = ("clients", "complaints", "revisits")  # the data tables
+SYSTEM_TAB_NAMES = ("changes", "settings")  # the app's own tabs (optional in a workbook)
+ALL_TAB_NAMES = TAB_NAMES + SYSTEM_TAB_NAMES
 
 
 def columns(tab: str) -> tuple[Column, ...]:

@@ -268,7 +268,7 @@ def validate_rows(
     id_field = table.id_field
     first_seen: dict[str, int] = {}
     id_col = table.by_field[id_field]
-    for i, value in enumerate(parsed[id_field]):
+    for i, value in enumerate(parsed[id_field] if table.unique_ids else ()):
         if i in bad or value is None:
             continue
         if value in first_seen:

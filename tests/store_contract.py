@@ -320,3 +320,117 @@ class StoreContract:
         lost = "bob's" if record["notes"] == "ann's" else "ann's"
         reported = [c.values["notes"] for c in store_factory().queue.conflicts()]
         assert told or lost in reported, "the other save is reported, never silently dropped"
+
+    # ---- the change history (变更记录): written with every save, once ----
+    @staticmethod
+    def _changes(store_factory, record_id: str | None = None):
+        frame = store_factory().read(fresh=True).changes
+        return frame if record_id is None else frame[frame["record_id"] == record_id]
+
+    def test_history_of_an_append_an_update_and_a_bulk_load(self, store, store_factory) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        store.update(
+            "clients",
+            saved.record_id,
+            {"grade": "B", "notes": "called back", "name": "Ann Lee"},  # the name is unchanged
+            seen=saved.record,
+            user="bob",
+        )
+        rows = self._changes(store_factory, saved.record_id)
+        assert list(rows["kind"]) == ["create", "update", "update"]
+        assert list(rows["by"]) == ["ann", "bob", "bob"]
+        assert set(rows["tab"]) == {"clients"}
+        updates = rows[rows["kind"] == "update"].set_index("field")
+        assert sorted(updates.index) == ["grade", "notes"]  # changed fields only, no stamps
+        assert (updates.loc["grade", "old"], updates.loc["grade", "new"]) == (
+            "A – key client",
+            "B – regular",
+        )  # as people read them
+        assert (updates.loc["notes", "old"], updates.loc["notes", "new"]) == ("", "called back")
+        assert rows["change_id"].is_unique and all(rows["change_id"].str.startswith("BG-"))
+        ids, _ = store.append_many(
+            "clients", [{**CLIENT, "name": f"Bulk {n}"} for n in range(7)], user="import"
+        )
+        changes = self._changes(store_factory)
+        assert not changes["record_id"].isin(ids).any()  # no row per bulk record …
+        (summary,) = changes[changes["by"] == "import"].itertuples()
+        assert (summary.kind, summary.tab, summary.new) == ("create", "clients", "7")  # … one
+
+    def test_history_waits_with_its_save_and_lands_once(self, store, store_factory) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        store.read()
+        with store_factory.unavailable():
+            updated = store.update(
+                "clients", saved.record_id, {"notes": "offline"}, seen=saved.record, user="ann"
+            )
+            added = store.append("clients", {**CLIENT, "name": "Offline"}, user="ann")
+            assert updated.pending and added.pending
+            shown = store.read().changes  # the waiting history is shown like the saves
+            assert {saved.record_id, added.record_id} <= set(shown["record_id"])
+            for _ in range(3):  # retried while unavailable: nothing written, nothing lost
+                assert store.flush() != ""
+            assert store.pending_count() == 2
+        assert store.flush() == ""
+        assert store.flush() == ""  # nothing is written twice
+        changes = self._changes(store_factory)
+        assert changes["change_id"].is_unique
+        mine = changes[changes["record_id"].isin([saved.record_id, added.record_id])]
+        assert sorted(zip(mine["record_id"], mine["kind"], mine["field"], strict=True)) == sorted(
+            [
+                (saved.record_id, "create", ""),
+                (saved.record_id, "update", "notes"),
+                (added.record_id, "create", ""),
+            ]
+        )
+        assert _ids(store_factory()).count(added.record_id) == 1
+
+    def test_a_conflicting_save_writes_no_history(self, store, store_factory) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        with store_factory.unavailable():
+            store.update(
+                "clients", saved.record_id, {"notes": "mine"}, seen=saved.record, user="ann"
+            )
+        store_factory.hand_edit("clients", saved.record_id, "notes", "typed by hand")
+        store.flush()
+        assert [c.record_id for c in store.queue.conflicts()] == [saved.record_id]
+        assert [c.tab for c in store.read(fresh=True).conflicts] == ["clients"]
+        rows = self._changes(store_factory, saved.record_id)
+        assert list(rows["kind"]) == ["create"]  # the set-aside save left no history
+
+    def test_downloads_and_reports_are_registered(self, store, store_factory) -> None:
+        done = store.record_export("ann", "clients", 1234, "clients.csv")
+        assert not done.pending and done.tab == "changes"
+        with store_factory.unavailable():
+            waiting = store.record_export("bob", "report", 56, "report 2026-11")
+            assert waiting.pending
+        assert store.flush() == ""
+        changes = self._changes(store_factory)
+        rows = changes[changes["kind"].isin(["download", "export"])].sort_values("by")
+        assert list(zip(rows["by"], rows["kind"], rows["tab"], rows["new"], strict=True)) == [
+            ("ann", "download", "clients", "1234"),
+            ("bob", "export", "", "56"),
+        ]
+        assert list(rows["note"]) == ["clients.csv", "report 2026-11"]
+        assert store.pending_count() == 0 and store.queue.conflicts() == []
+
+    def test_a_record_gone_from_the_sheet_is_reported(self, store, store_factory) -> None:
+        saved = store.append("clients", CLIENT, user="ann")
+        kept = store.append("clients", {**CLIENT, "name": "Kept"}, user="ann")
+        store_factory.hand_edit("clients", saved.record_id, "client_id", "KH-TYPED-BY-HAND")
+        snapshot = store_factory().read(fresh=True)
+        assert not any(p.key == "problem.deleted_by_hand" for p in snapshot.problems)  # (lazy)
+        problems = snapshot.all_problems
+        gone = [p for p in problems if p.key == "problem.deleted_by_hand"]
+        assert [(p.level, p.tab, p.params["value"], p.params["by"]) for p in gone] == [
+            ("warning", "clients", saved.record_id, "ann")
+        ]
+        assert saved.record_id in gone[0].message("en") and "ann" in gone[0].message("en")
+        assert kept.record_id not in " ".join(p.message("en") for p in problems)
+
+    def test_init_makes_the_history_and_settings_tabs(self, store, store_factory) -> None:
+        snapshot = store_factory().read(fresh=True)
+        assert snapshot.problems == [] and snapshot.changes.empty
+        keys = list(snapshot.settings["key"])
+        assert "time_limit.normal" in keys and "cadence.A" in keys
+        assert set(snapshot.settings["value"]) == {""}  # blank: the defaults are in force
+        assert store.init("en") == []  # nothing twice

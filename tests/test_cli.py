@@ -39,7 +39,13 @@ def test_init_creates_and_never_deletes(tmp_path: Path) -> None:
     out = cli("init", "--workbook", str(wb), "--lang", "zh")
     assert out.returncode == 0, out.stderr
     assert "客户档案" in out.stdout
-    assert openpyxl.load_workbook(wb).sheetnames == ["客户档案", "投诉记录", "回访记录"]
+    assert openpyxl.load_workbook(wb).sheetnames == [
+        "客户档案",
+        "投诉记录",
+        "回访记录",
+        "变更记录",
+        "设置",
+    ]
     again = cli("init", "--workbook", str(wb))
     assert again.returncode == 0 and "nothing to add" in again.stdout
 

@@ -24,9 +24,9 @@ def sheet(path, title):
 
 def test_new_workbook_has_three_tabs_with_headers_in_the_language(tmp_path) -> None:
     store = LocalWorkbookStore(tmp_path / "zh.xlsx")
-    assert store.init("zh") == ["客户档案", "投诉记录", "回访记录"]
+    assert store.init("zh") == ["客户档案", "投诉记录", "回访记录", "变更记录", "设置"]
     wb = openpyxl.load_workbook(tmp_path / "zh.xlsx")
-    assert wb.sheetnames == ["客户档案", "投诉记录", "回访记录"]
+    assert wb.sheetnames == ["客户档案", "投诉记录", "回访记录", "变更记录", "设置"]
     assert wb["客户档案"]["A1"].value == "客户编号"
     assert wb["客户档案"].freeze_panes == "A2"
     assert store.init("zh") == []  # nothing to add the second time
@@ -262,7 +262,7 @@ def test_init_upgrades_an_old_workbook_without_touching_data(tmp_path) -> None:
     assert "投诉记录" in added and "回访记录" in added
     assert any("客户等级" in a for a in added)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["客户", "投诉记录", "回访记录"]
+    assert wb.sheetnames == ["客户", "投诉记录", "回访记录", "变更记录", "设置"]
     assert [c.value for c in wb["客户"][2]][:3] == ["KH-1", "老客户", "13800000000"]
     snap = store.read()
     assert snap.problems == [] and list(snap.clients["name"]) == ["老客户"]

@@ -74,7 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(t("cli.workbook_missing", lang, path=store.describe()), file=sys.stderr)
         return EXIT_FAILURE
     snapshot = store.read()  # an unreadable workbook raises BadWorkbookError: main() exits 2
-    problems = snapshot.problems
+    problems = snapshot.all_problems  # with the change history's: records deleted by hand
     if args.json:
         print(json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=1))
     else:

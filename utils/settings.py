@@ -1,8 +1,10 @@
 """Team settings: time limits per severity, revisit cadences per grade, holidays, thresholds.
 
-Defaults follow SPEC; a team overrides them with environment variables or the `[sheetdesk]`
-table of `.streamlit/secrets.toml` (read by the app and passed in). Pure data, no I/O beyond
-reading the environment.
+Defaults follow SPEC; a team overrides them in the spreadsheet's settings tab (设置,
+`utils.settings_sheet`), in the `[sheetdesk]` table of `.streamlit/secrets.toml` (read by the app
+and passed in) or with environment variables — in that order of precedence: defaults < settings
+tab < secrets < environment. Accounts, roles and credentials are never read from the sheet.
+Pure data, no I/O beyond reading the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from utils.settings_sheet import settings_rows, sheet_problems, sheet_values
 from utils.workdays import Calendar, normalise_choice
 
 MIN_REFRESH_SECONDS = 5.0  # the dashboard never re-draws more often than this
@@ -36,6 +39,10 @@ class Settings:
     star_min_revisits: int = 5
     cache_seconds: float = 30.0
     dashboard_refresh_seconds: float = 60.0
+    language: str = ""  # the team's language ("zh" / "en"); "" = not configured
+    # reminder settings from the settings tab (shaped like secrets' [sheetdesk.reminders],
+    # with that table's own values laid over them when it is passed in `overrides`)
+    reminders: Mapping[str, object] = field(default_factory=dict)
     # the seeds' duties (docs/policies.md): a follow-up by the complaint's handler or first
     # receiver closes it only on a one-person desk; a key client's (grade A) complaints may
     # have a shorter time limit (working days; None: as their severity); dormant and lost
@@ -94,13 +101,31 @@ def _int_table(value: object) -> dict[str, int]:
     return {str(k): _int(v) for k, v in value.items()}
 
 
-def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
-    """Defaults, then `overrides` (e.g. secrets' [sheetdesk] table), then the environment:
+def load_settings(
+    overrides: Mapping[str, object] | None = None,
+    sheet_rows: object = None,
+    *,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Defaults, then the settings tab's rows (`sheet_rows`: the snapshot's `settings` frame;
+    bad values are skipped — `sheet_problems` reports them), then `overrides` (e.g. secrets'
+    [sheetdesk] table), then the environment (`env`, default `os.environ`):
     SHEETDESK_HOLIDAYS=2026-10-01,2026-10-02 · SHEETDESK_CACHE_SECONDS=30 ·
     SHEETDESK_STAR_MIN_REVISITS=5 · SHEETDESK_REFRESH_SECONDS=60 · SHEETDESK_CALENDAR=CN ·
-    SHEETDESK_WORKING_DAYS=2026-10-10 (secrets keys `calendar`, `working_days`)."""
+    SHEETDESK_WORKING_DAYS=2026-10-10 · SHEETDESK_LANGUAGE=zh (secrets keys `calendar`,
+    `working_days`, `language`, `reminders`)."""
     s = Settings()
+    sheet = sheet_values(sheet_rows)
+    if sheet:
+        for key in ("time_limits", "cadence_days"):
+            if key in sheet:
+                sheet[key] = {**getattr(s, key), **sheet[key]}
+        s = replace(s, **sheet)
     o = dict(overrides or {})
+    if "language" in o and str(o["language"] or "").strip():
+        s = replace(s, language=_language(o["language"]))
+    if isinstance(o.get("reminders"), Mapping):
+        s = replace(s, reminders=_merge_reminders(s.reminders, o["reminders"]))
     if "holidays" in o:
         s = replace(s, holidays=_date_set(o["holidays"]))
     if "time_limits" in o:
@@ -120,7 +145,9 @@ def load_settings(overrides: Mapping[str, object] | None = None) -> Settings:
     if "working_days" in o:
         s = replace(s, extra_working_days=_date_set(o["working_days"]))
     s = _policy_overrides(s, o)
-    env = os.environ
+    env = os.environ if env is None else env
+    if env.get("SHEETDESK_LANGUAGE"):
+        s = replace(s, language=_language(env["SHEETDESK_LANGUAGE"]))
     if env.get("SHEETDESK_HOLIDAYS"):
         s = replace(s, holidays=_parse_dates(env["SHEETDESK_HOLIDAYS"]))
     if env.get("SHEETDESK_CACHE_SECONDS"):
@@ -153,3 +180,20 @@ def _policy_overrides(s: Settings, o: Mapping[str, object]) -> Settings:
     if "first_contact_days" in o:
         s = replace(s, first_contact_days=_int(o["first_contact_days"]))
     return s
+
+
+def _language(value: object) -> str:
+    return "zh" if str(value or "").strip().lower().startswith("zh") else "en"
+
+
+def _merge_reminders(sheet: Mapping[str, object], table: Mapping) -> dict[str, object]:
+    """Secrets' [sheetdesk.reminders] over the sheet's reminder values (ladder: per level)."""
+    out = {**sheet, **{k: v for k, v in table.items() if k != "ladder"}}
+    ladder = table.get("ladder")
+    if isinstance(ladder, Mapping):
+        base = sheet.get("ladder")
+        out["ladder"] = {**(base if isinstance(base, Mapping) else {}), **ladder}
+    return out
+
+
+__all__ = ["Settings", "load_settings", "settings_rows", "sheet_problems", "sheet_values"]

@@ -9,7 +9,17 @@ way for the local workbook and for Google Sheets:
 - `append()` → validate, give the record an ID, stamp `updated_at`/`updated_by`, put it in the
   pending queue, then try to write it;
 - `update()` → validate the changed fields, read the row fresh and refuse with `ConflictError`
-  (both versions) if its `updated_at` is not the one the user edited, then queue and write.
+  (both versions) if its `updated_at` is not the one the user edited, then queue and write;
+- every save carries its change-history rows (`utils.history`) in the same queue file, and the
+  backend writes them to the `changes` tab with the save (`PendingOp.history`);
+  `record_export()` registers data taken out of the app (a download, a report) the same way.
+
+The snapshot holds the three data tables and the settings tab (`frames`), validated alike, with
+bad settings values among its `problems` (`utils.settings`). The change history is validated
+when it is first used (`Snapshot.changes`, `Snapshot.history_problems`: its bad rows and the
+records the app saved that are no longer in the spreadsheet) — it grows with every save, and
+the pages that do not show it should not wait for it (`utils.store.lazy_history`);
+`Snapshot.all_problems` is everything, for Data health and `check`.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ import pandas as pd
 
 from sheets_schema.parse import parse_datetime, parser_for
 from sheets_schema.problems import Problem
-from sheets_schema.tables import TAB_NAMES, TABLES
+from sheets_schema.tables import ALL_TAB_NAMES, SYSTEM_TAB_NAMES, TAB_NAMES, TABLES
 from sheets_schema.validate import (
     Layout,
     TabResult,
@@ -37,8 +47,11 @@ from sheets_schema.validate import (
     validate_rows,
 )
 from utils import clock
+from utils import history as hist
 from utils.errors import ConflictError, InvalidRecord, RecordNotFound
 from utils.policy_checks import level_problems
+from utils.settings_sheet import sheet_problems
+from utils.store.lazy_history import LazyHistory
 from utils.store.pending import DamagedSave, PendingOp, PendingQueue
 from utils.store.reconcile import STAMPS, changed_cells, decide
 
@@ -60,6 +73,8 @@ class Snapshot:
     conflicts: list[PendingOp] = field(default_factory=list)
     damaged: list[DamagedSave] = field(default_factory=list)  # unreadable pending-save files
     layouts: dict[str, Layout | None] = field(default_factory=dict)
+    # the change history, validated on first use (see `changes`)
+    history: LazyHistory = field(default_factory=LazyHistory.empty, repr=False)
 
     @property
     def clients(self) -> pd.DataFrame:
@@ -72,6 +87,28 @@ class Snapshot:
     @property
     def revisits(self) -> pd.DataFrame:
         return self.frames["revisits"]
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """The change history tab, validated on first use (`utils.history.history` gives one
+        record's, newest first)."""
+        return self.history.result()[0]
+
+    @property
+    def history_problems(self) -> list[Problem]:
+        """The change history's bad rows, and the records the app saved that are no longer in
+        the spreadsheet (validated on first use, with `changes`)."""
+        return self.history.result()[1]
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        """`problems` and `history_problems`: everything, for Data health and `check`."""
+        return [*self.problems, *self.history_problems]
+
+    @property
+    def settings(self) -> pd.DataFrame:
+        """The settings tab's rows (`utils.settings.load_settings(sheet_rows=…)` reads them)."""
+        return self.frames["settings"]
 
     def record(self, tab: str, record_id: str) -> dict | None:
         """One valid record as a dict (NaT/NA → None), or None."""
@@ -96,12 +133,24 @@ class Snapshot:
             frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
         return replace(self, frames={**self.frames, tab: frame})
 
+    def with_new_rows(self, tab: str, records: list[dict]) -> Snapshot:
+        """A copy with rows added at the end (history rows: new IDs, no look-up)."""
+        if not records:
+            return self
+        if tab == "changes":
+            return replace(self, history=self.history.plus(records))
+        frame, new = self.frames[tab], records_frame(tab, records)
+        new["_row"] = pd.array([None] * len(new), dtype="Int64")
+        frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
+        return replace(self, frames={**self.frames, tab: frame})
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
 
     def is_empty(self) -> bool:
-        return all(f.empty for f in self.frames.values())
+        """No client, complaint or revisit (history and settings do not count)."""
+        return all(self.frames[t].empty for t in TAB_NAMES if t in self.frames)
 
 
 @contextlib.contextmanager
@@ -153,6 +202,7 @@ class Store(ABC):
     """One interface, two backends. Pass a store in; never import a backend from a page."""
 
     kind = "abstract"
+    lang = "en"  # the language of new tabs, headers and history texts (backends set it)
 
     def __init__(self, queue: PendingQueue, clock: Callable[[], dt.datetime] = now_seconds):
         self.queue = queue
@@ -220,11 +270,14 @@ class Store(ABC):
         ops = self.queue.ops()
         results: dict[str, TabResult] = {}
         rows: Sequence[Sequence[object]]
-        for tab in TAB_NAMES:
+        for tab in ALL_TAB_NAMES:
+            if tab == "changes":
+                continue  # validated on first use (`_history`)
             title, rows = raw.get(tab, (TABLES[tab].en, []))
             tab_ops = [op for op in ops if op.tab == tab]
-            if not rows and (tab_ops or not raw):
-                # nothing created yet (a new workbook): an empty tab, not a problem
+            if not rows and (tab_ops or not raw or tab in SYSTEM_TAB_NAMES):
+                # nothing created yet (a new workbook; an older one without the app's own
+                # tabs, made on the first write): an empty tab, not a problem
                 rows = [TABLES[tab].header("en")]
             if tab_ops:
                 rows = overlay(tab, rows, tab_ops)
@@ -232,6 +285,8 @@ class Store(ABC):
         problems = [p for r in results.values() for p in r.problems]
         problems += check_references(results)
         problems += level_problems(results["complaints"].frame, results["complaints"].layout)
+        settings = results["settings"]
+        problems += sheet_problems(settings.frame, settings.layout)
         return Snapshot(
             frames={t: r.frame for t, r in results.items()},
             problems=problems,
@@ -239,9 +294,10 @@ class Store(ABC):
             source=self.describe(),
             pending=len(ops),
             pending_ids=_pending_ids(ops),
-            conflicts=self.queue.conflicts(),
+            conflicts=[op for op in self.queue.conflicts() if op.kind != "history"],
             damaged=self.queue.damaged(),
             layouts={t: r.layout for t, r in results.items()},
+            history=_history(raw, results, ops),
         )
 
     def current(self, tab: str, record_id: str) -> dict | None:
@@ -297,6 +353,9 @@ class Store(ABC):
                 raise InvalidRecord(problems)
             clean = {k: v for k, v in clean.items() if v is not None}
             op = PendingOp("append", tab, clean[table.id_field], clean)
+            op.history = hist.create_rows(
+                tab, clean, op_id=op.op_id, user=user, at=record["updated_at"], lang=self.lang
+            )
             return self._save(op)
 
     def append_many(self, tab: str, records: list[dict], *, user: str) -> tuple[list, list]:
@@ -322,6 +381,12 @@ class Store(ABC):
                 taken.add(clean[table.id_field])
                 clean = {k: v for k, v in clean.items() if v is not None}
                 ops.append(PendingOp("append", tab, clean[table.id_field], clean))
+            if ops:  # one summary row for the batch, carried by its first save
+                ops[0].history = [
+                    hist.bulk_row(
+                        tab, len(ops), op_id=ops[0].op_id, user=user, at=stamp, lang=self.lang
+                    )
+                ]
             self.queue.put_many(ops)
             self.invalidate()
         self.flush()
@@ -379,14 +444,52 @@ class Store(ABC):
                 expected_updated_at=before,
                 expected={f: current.get(f) for f in written},
             )
+            op.history = hist.update_rows(
+                tab,
+                record_id,
+                current,
+                {f: clean[f] for f in written},
+                op_id=op.op_id,
+                user=user,
+                at=stamp,
+                lang=self.lang,
+            )
             return self._save(op, merged={**merged, **values})
+
+    def record_export(
+        self, user: str, what: str, rows: int, note: str = "", *, kind: str | None = None
+    ) -> SaveResult:
+        """Register data taken out of the app — a table downloaded as CSV or Excel (`what` =
+        clients / complaints / revisits / settings: kind "download"), a monthly report or
+        anything else (`what` = "report" …: kind "export") — as one `changes` row, through the
+        same pending queue as a save. `rows`: how many rows left; `note`: e.g. "report
+        2026-11". Returns the row as a SaveResult (tab "changes", record_id its change ID)."""
+        with self._lock:
+            op = PendingOp("history", "changes", "", {})
+            op.history = [
+                hist.export_row(
+                    what,
+                    rows,
+                    op_id=op.op_id,
+                    user=user,
+                    at=self.clock(),
+                    lang=self.lang,
+                    note=note,
+                    kind=kind,
+                )
+            ]
+            op.record_id = op.history[0]["change_id"]
+            return self._save(op)
 
     def _save(self, op: PendingOp, merged: dict | None = None) -> SaveResult:
         record = merged or op.values
+        if op.kind == "history":
+            record = op.history[0] if op.history else {}
         with self._lock:
             before = self._version()
             self.queue.put(op)  # durable from here on: nothing the user typed can be lost
-            self._patch_cache(before, [(op.tab, record)])
+            patch = [] if op.kind == "history" else [(op.tab, record)]
+            self._patch_cache(before, patch, op.history)
         if self.background:
             self._wake_writer()
             return SaveResult(op.tab, op.record_id, record, True, "")
@@ -394,15 +497,20 @@ class Store(ABC):
         still_pending = any(o.op_id == op.op_id for o in self.queue.ops())
         return SaveResult(op.tab, op.record_id, record, still_pending, error)
 
-    def _patch_cache(self, before: object, records: list[tuple[str, dict]]) -> None:
-        """Our own save, laid over the cached snapshot — so the writer sees it at once without
-        a re-read — provided the cache was current when the save was queued."""
+    def _patch_cache(
+        self, before: object, records: list[tuple[str, dict]], history: Sequence[dict] = ()
+    ) -> None:
+        """Our own save (and its history rows), laid over the cached snapshot — so the writer
+        sees it at once without a re-read — provided the cache was current when the save was
+        queued."""
         if self._cached is None or before is None or self._cached[0] != before:
             self._cached = None
             return
         snapshot = self._cached[1]
         for tab, record in records:
             snapshot = snapshot.with_record(tab, record)
+        if history:
+            snapshot = snapshot.with_new_rows("changes", list(history))
         ops = self.queue.ops()
         snapshot = replace(snapshot, pending=len(ops), pending_ids=_pending_ids(ops))
         self._cached = (self._version(), snapshot)
@@ -448,10 +556,55 @@ class Store(ABC):
 
 
 def _pending_ids(ops: list[PendingOp]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {t: set() for t in TAB_NAMES}
+    out: dict[str, set[str]] = {t: set() for t in ALL_TAB_NAMES}
     for op in ops:
-        out[op.tab].add(op.record_id)
+        out.setdefault(op.tab, set()).add(op.record_id)
     return out
+
+
+def history_ops(ops: Sequence[PendingOp]) -> list[PendingOp]:
+    """The pending saves' history rows as appends to the `changes` tab (for `overlay`)."""
+    return [
+        PendingOp("append", "changes", str(row["change_id"]), row, op_id=op.op_id)
+        for op in ops
+        for row in op.history
+    ]
+
+
+def _history(raw: RawTabs, results: dict[str, TabResult], ops: list[PendingOp]) -> LazyHistory:
+    """The change history of a snapshot, to be validated on first use: its cells as read, the
+    waiting saves' history rows, and the IDs each data tab holds now (for the records the app
+    saved that are gone: rows left out for bad cells still count as there)."""
+    title, rows = raw.get("changes", (TABLES["changes"].en, []))
+    pending = history_ops(ops)
+    present: dict[str, object] = {}
+    skip = set()
+    for tab in TAB_NAMES:
+        result = results.get(tab)
+        if result is None or result.layout is None or tab not in raw or not raw[tab][1]:
+            skip.add(tab)
+            continue
+        index = result.layout.index.get(TABLES[tab].id_field)
+        if index is None:
+            skip.add(tab)
+            continue
+        ids: object = result.frame[TABLES[tab].id_field]
+        if any(p.level == "error" and p.row for p in result.problems):  # rows left out for
+            ids = {  # bad cells are still in the sheet
+                str(r[index]).strip()
+                for r in raw[tab][1][1:]
+                if index < len(r) and r[index] not in (None, "")
+            }
+        present[tab] = ids
+    if not rows and not pending:
+        return LazyHistory.of(title, [], present, skip)
+    return LazyHistory.of(
+        title,
+        rows,
+        present,
+        skip,
+        overlay=(lambda cells: overlay("changes", cells, pending)) if pending else None,
+    )
 
 
 def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]) -> list:

@@ -200,7 +200,8 @@ class GoogleSheetsStore(Store):
         sheet = self.sheet.for_operation()
         for attempt in range(3):
             tabs = sheet.tabs(force=attempt > 0)
-            if len(tabs) < len(TAB_NAMES) and attempt == 0 and self.cache.raw is not None:
+            missing = any(t not in tabs for t in TAB_NAMES)  # a data tab (the app's own two
+            if missing and attempt == 0 and self.cache.raw is not None:  # are optional)
                 tabs = sheet.tabs(force=True)  # maybe someone has added it since
             if not tabs:
                 return {}

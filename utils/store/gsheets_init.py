@@ -1,7 +1,10 @@
 """`init` on a Google Sheet: create what is missing, never touch the data.
 
 Four requests at most: the metadata, the header rows of the tabs that exist, one structural
-`batchUpdate`, one `values:batchUpdate` of header cells. For each of the three tabs:
+`batchUpdate`, one `values:batchUpdate` of header cells. For each of the three data tabs and
+the app's own two (the change history, the settings — made in the language of the data tabs
+when they exist; a new settings tab gets one row per setting with a blank value, i.e. the
+default, and a note saying what it is):
 
 - a missing tab is created (its header in the chosen language, row 1 frozen);
 - missing header cells are added after the last header (never over a cell in use);
@@ -21,9 +24,10 @@ import random
 from typing import Any
 
 from sheets_schema.columns import CHOICE, DATE, DATETIME
-from sheets_schema.tables import TAB_NAMES, TABLES
+from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import StoreError
+from utils.settings_sheet import default_rows
 from utils.store.gsheets_api import Transient
 from utils.store.gsheets_cells import letter, quote_title
 from utils.store.gsheets_sheet import SheetAccess
@@ -47,7 +51,7 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
         (s.get("properties") or {}).get("sheetId", 0): s.get("protectedRanges") or []
         for s in meta.get("sheets") or []
     }
-    existing = [t for t in TAB_NAMES if t in sheets]
+    existing = [t for t in ALL_TAB_NAMES if t in sheets]
     headers: dict[str, list[object]] = {}
     if existing:
         got = sheet.api.batch_get([f"{quote_title(sheets[t]['title'])}!1:1" for t in existing])
@@ -56,10 +60,12 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
     added: list[str] = []
     structure: list[dict[str, Any]] = []
     cells: list[dict[str, Any]] = []
-    for tab in TAB_NAMES:
+    own = _data_lang(sheets, headers, lang)
+    for tab in ALL_TAB_NAMES:
         table = TABLES[tab]
         if tab not in sheets:
-            title, header = table.label(lang), list(table.header(lang))
+            tab_lang = lang if tab in TAB_NAMES else own
+            title, header = table.label(tab_lang), list(table.header(tab_lang))
             sheet_id = _new_sheet_id(taken)
             structure.append(
                 {
@@ -75,7 +81,10 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
                     }
                 }
             )
-            cells.append({"range": f"{quote_title(title)}!A1", "values": [header]})
+            values = [header]
+            if tab == "settings":
+                values += [[key, "", note] for key, _, note in default_rows(tab_lang)]
+            cells.append({"range": f"{quote_title(title)}!A1", "values": values})
             added.append(title)
             layout = read_layout(tab, header, title)[0]
         else:
@@ -119,6 +128,15 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
         sheet.api.update_many(cells)
     sheet.cache.forget_metadata()
     return added
+
+
+def _data_lang(sheets: dict[str, Any], headers: dict[str, list[object]], default: str) -> str:
+    """The language of the data tabs that exist (titles and headers), else `default`."""
+    for tab in TAB_NAMES:
+        if tab in sheets:
+            words = [str(sheets[tab].get("title", "")), *headers.get(tab, [])]
+            return "zh" if any("\u4e00" <= ch <= "\u9fff" for w in words for ch in str(w)) else "en"
+    return default
 
 
 def _new_sheet_id(taken: set[Any]) -> int:

@@ -19,6 +19,18 @@ hand edit in the browser included). So a save is applied once, however often it 
 never over a change made meanwhile: that sends the save to the queue's conflicts, for a person
 to decide.
 
+A save's change-history rows (`PendingOp.history`) go to the `changes` tab right after the
+records, before any queue file is removed: once every save of a queue file is settled, the
+history rows of those written (and a download register's row) are sent in one `values:append`
+for the whole flush (two tabs cannot be one request). A marker `<queue file>.hsent` is written
+before it is sent; when it exists — a timeout, a 5xx, a crash between the record and its history
+— the `change_id` column is read first and the rows already there are left out, so a retry never
+duplicates a history row, and a crash in between is completed by the next flush. A queue file is
+removed only when its records and its history are both in the sheet; while its history waits,
+what became of its saves is kept in `<queue file>.landed`, so the next flush writes just the
+history and never decides a save again that already landed (a cell changed since by someone
+else would make it look like a conflict).
+
 Transient failures are retried a bounded number of times (backoff with jitter) within one
 deadline per save — an append chunk or an update, its look-ups and reads included (30 s, see
 `gsheets_api`); after that the saves stay in the queue with the reason, and the next flush tries
@@ -27,6 +39,7 @@ again.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,10 +60,11 @@ from utils.store.gsheets_cells import (
     quote_title,
 )
 from utils.store.gsheets_sheet import SheetAccess
-from utils.store.pending import PendingOp, PendingQueue
+from utils.store.pending import PendingOp, PendingQueue, is_batch
 from utils.store.reconcile import decide
 
 APPEND_CHUNK = 2000  # rows per append request: well under Google's request size limit
+WRITE_TABS = (*TAB_NAMES, "settings")  # the tabs whose records saves write (history apart)
 Outcomes = dict[str, tuple[str, str]]  # op_id → ("done" | "conflict", reason)
 
 
@@ -70,10 +84,17 @@ def apply_ops(sheet: SheetAccess, queue: PendingQueue, items: list[tuple[Path, P
     if not items:
         return ""
     outcomes: Outcomes = {}
+    for path in dict.fromkeys(p for p, _ in items):  # settled by an earlier flush: only their
+        outcomes.update(_read_landed(path))  # history was still to be written
+    logged: set[Path] = set()  # queue files whose history rows are in the sheet
     error = ""
     try:
-        for tab in TAB_NAMES:
-            ops = [(p, op) for p, op in items if op.tab == tab]
+        for tab in WRITE_TABS:
+            ops = [
+                (p, op)
+                for p, op in items
+                if op.tab == tab and op.kind != "history" and op.op_id not in outcomes
+            ]
             k = 0
             while k < len(ops):
                 if ops[k][1].kind == "append":
@@ -85,6 +106,7 @@ def apply_ops(sheet: SheetAccess, queue: PendingQueue, items: list[tuple[Path, P
                 else:
                     _update(sheet.for_operation(), tab, ops[k][0], ops[k][1], outcomes)
                     k += 1
+        _history(sheet.for_operation(), items, outcomes, logged)
     except Transient as exc:
         error = f"Google Sheets cannot be reached: {exc.reason}"
     except SheetdeskError as exc:
@@ -92,7 +114,7 @@ def apply_ops(sheet: SheetAccess, queue: PendingQueue, items: list[tuple[Path, P
     except (TabGone, OutOfGrid) as exc:  # a tab was deleted or renamed again and again
         sheet.cache.forget_metadata()
         error = f"the spreadsheet's tabs changed while saving ({exc})"
-    _settle(queue, items, outcomes, error)
+    _settle(queue, items, outcomes, error, logged)
     return error
 
 
@@ -283,6 +305,106 @@ def _update(sheet: SheetAccess, tab: str, path: Path, op: PendingOp, outcomes: O
         return
 
 
+# ---- the change history ----
+def _history_due(path: Path, op: PendingOp, outcomes: Outcomes) -> bool:
+    """Whether `op`'s history rows are to be written: a register row always, a bulk load's
+    summary once its file is settled, a save's once the save is in the sheet (a save set
+    aside as a conflict has no history)."""
+    if not op.history:
+        return False
+    outcome = (outcomes.get(op.op_id) or ("",))[0]
+    return op.kind == "history" or outcome == "done" or (is_batch(path) and outcome != "")
+
+
+def _history(
+    sheet: SheetAccess, items: list[tuple[Path, PendingOp]], outcomes: Outcomes, logged: set[Path]
+) -> None:
+    """Append the history rows of every queue file whose saves are all settled, in one
+    request, idempotently by change ID (see the module's docstring)."""
+    groups: dict[Path, list[PendingOp]] = {}
+    for path, op in items:
+        groups.setdefault(path, []).append(op)
+    rows: list[dict] = []
+    paths: list[Path] = []
+    for path, ops in groups.items():
+        if any(op.op_id not in outcomes for op in ops if op.kind != "history"):
+            continue  # a save of this file is still waiting: so is its history
+        due = [row for op in ops if _history_due(path, op, outcomes) for row in op.history]
+        if due:
+            rows += due
+            paths.append(path)
+    if not rows:
+        return
+    table = TABLES["changes"]
+    target = _target(sheet, "changes", set(table.by_field))
+    known = sheet.cache.known_ids("changes", table.id_field)
+    look = any(_hist_sent(p).exists() for p in paths) or any(
+        str(r["change_id"]) in known for r in rows
+    )
+    attempt = 0
+    todo = rows
+    while True:
+        if look:
+            todo = _absent(sheet, target, todo)
+            look = False
+        if not todo:
+            break
+        cells = [_row("changes", target.layout, r) for r in todo]
+        start = target.first_column
+        sent = [r[start:] for r in cells]
+        for path in paths:
+            _mark(_hist_sent(path))
+        try:
+            reply = sheet.api.append(f"{quote_title(target.title)}!{letter(start)}1", sent)
+        except Transient as exc:
+            attempt += 1
+            if not sheet.api.retry_wait(attempt):
+                raise
+            look = exc.ambiguous  # it may have landed: look before appending again
+            continue
+        except TabGone:
+            attempt += 1
+            if not sheet.api.retry_wait(attempt, backoff=False):
+                raise
+            sheet.cache.forget_metadata()
+            target = _target(sheet, "changes", set(table.by_field))
+            look = True
+            continue
+        first, landed = first_cell((reply.get("updates") or {}).get("updatedRange", ""))
+        if first and landed is not None and landed != start:
+            _realign(sheet, target, first, landed, start, sent)
+        sheet.cache.note_applied(
+            [PendingOp("append", "changes", str(r["change_id"]), r) for r in todo]
+        )
+        break
+    for op in (op for path in paths for op in groups[path] if op.kind == "history"):
+        outcomes[op.op_id] = ("done", "")
+    logged.update(paths)
+
+
+def _absent(sheet: SheetAccess, target: Target, rows: list[dict]) -> list[dict]:
+    """The history rows whose change ID is not in the tab yet (one read of that column)."""
+    index = target.layout.index[TABLES["changes"].id_field]
+    column = letter(index)
+    got = sheet.api.batch_get([f"{quote_title(target.title)}!{column}:{column}"])[0]
+    there = {cell_id(r[0]) for n, r in enumerate(got) if n and r}
+    return [r for r in rows if str(r["change_id"]) not in there]
+
+
+def _tab_lang(sheet: SheetAccess, tab: str) -> str:
+    """The language of a new tab: the configured one for a data tab; for the app's own tabs,
+    the language of the data tabs' titles and headers, if there are any."""
+    if tab in TAB_NAMES:
+        return sheet.lang
+    tabs = sheet.tabs()
+    for name in TAB_NAMES:
+        if name in tabs:
+            cached = sheet.cache.header(name)
+            words = [str(tabs[name].get("title", "")), *(cached[0] if cached else [])]
+            return "zh" if any("\u4e00" <= ch <= "\u9fff" for w in words for ch in str(w)) else "en"
+    return sheet.lang
+
+
 # ---- the tab, its header ----
 def _target(sheet: SheetAccess, tab: str, fields: set[str]) -> Target:
     """The tab to write to and its header layout (from the last read when it is recent, else
@@ -316,8 +438,9 @@ def _target(sheet: SheetAccess, tab: str, fields: set[str]) -> Target:
 def _add_tab(sheet: SheetAccess, tab: str) -> dict[str, Any]:
     """The tab was deleted (or never made): create it with its header, as the local store
     does, so the save is not lost."""
-    header = TABLES[tab].header(sheet.lang)
-    title = TABLES[tab].label(sheet.lang)
+    lang = _tab_lang(sheet, tab)
+    header = TABLES[tab].header(lang)
+    title = TABLES[tab].label(lang)
     reply = sheet.api.structure(
         [
             {
@@ -369,14 +492,21 @@ def _extend_header(
 
 # ---- the queue files ----
 def _settle(
-    queue: PendingQueue, items: list[tuple[Path, PendingOp]], outcomes: Outcomes, error: str
+    queue: PendingQueue,
+    items: list[tuple[Path, PendingOp]],
+    outcomes: Outcomes,
+    error: str,
+    logged: set[Path],
 ) -> None:
+    """Remove the queue files whose saves and history rows are all in the sheet (moving the
+    saves that turned out to be conflicts aside); note why the others still wait."""
     groups: dict[Path, list[PendingOp]] = {}
     for path, op in items:
         groups.setdefault(path, []).append(op)
     for path, ops in groups.items():
         results = [outcomes.get(op.op_id) for op in ops]
-        if all(r is not None for r in results):
+        history_waits = path not in logged and any(_history_due(path, op, outcomes) for op in ops)
+        if all(r is not None for r in results) and not history_waits:
             for op, result in zip(ops, results, strict=True):
                 assert result is not None
                 if result[0] == "conflict":
@@ -387,7 +517,13 @@ def _settle(
                     queue.to_conflicts(where, op, result[1])
             queue.done(path)
             _sent(path).unlink(missing_ok=True)
-        elif error and len(ops) == 1 and ops[0].error != error:
+            _hist_sent(path).unlink(missing_ok=True)
+            _landed(path).unlink(missing_ok=True)
+            continue
+        saves = [op for op in ops if op.kind != "history"]
+        if saves and all(op.op_id in outcomes for op in saves):  # only the history waits
+            _write_landed(path, {op.op_id: outcomes[op.op_id] for op in saves})
+        if error and len(ops) == 1 and ops[0].error != error:
             queue.set_error(path, ops[0], error)  # (never on a bulk file: it holds many)
 
 
@@ -399,8 +535,41 @@ def _was_sent(path: Path) -> bool:
     return _sent(path).exists()
 
 
+def _hist_sent(path: Path) -> Path:
+    return path.with_name(path.name + ".hsent")
+
+
+def _landed(path: Path) -> Path:
+    return path.with_name(path.name + ".landed")
+
+
+def _read_landed(path: Path) -> Outcomes:
+    """What became of a queue file's saves, noted while its history waited ({} if nothing)."""
+    try:
+        data = json.loads(_landed(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): (str(v[0]), str(v[1])) for k, v in data.items()}
+
+
+def _write_landed(path: Path, outcomes: Outcomes) -> None:
+    marker = _landed(path)
+    tmp = marker.with_name(f".{marker.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({k: list(v) for k, v in outcomes.items()}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, marker)
+    except OSError:
+        pass  # without the note the saves are decided again: as before, never lost
+
+
 def _mark_sent(path: Path) -> None:
-    marker = _sent(path)
+    _mark(_sent(path))
+
+
+def _mark(marker: Path) -> None:
     if marker.exists():
         return
     with open(marker, "w", encoding="utf-8") as fh:

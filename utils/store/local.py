@@ -6,6 +6,12 @@ under a file lock shared by every process that uses the workbook. When the workb
 written — open in Excel/WPS/LibreOffice (their owner files `~$name.xlsx` / `.~lock.name.xlsx#`
 are present, or Windows refuses the replace), read-only, disk full — the saves stay in the
 pending queue beside the workbook and are written on the next chance.
+
+A save's change-history rows (`PendingOp.history`) are added to the `changes` tab in the same
+edit of the workbook as the save itself — one file replace, so they land together or not at all
+— and a history row whose change ID is already in the tab is skipped (a save already written
+before a crash). `init` and a new workbook get the change history and settings tabs too; an
+older workbook without them gets them on its first write, in the language of its headers.
 """
 
 from __future__ import annotations
@@ -20,16 +26,18 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from sheets_schema.columns import DATE, DATETIME
-from sheets_schema.tables import TAB_NAMES, TABLES, match_tab
+from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES, match_tab
 from sheets_schema.validate import read_layout
 from utils.errors import BadWorkbookError, StoreError
 from utils.store.base import RawTabs, Store, now_seconds
-from utils.store.pending import PendingOp, PendingQueue
+from utils.store.pending import PendingOp, PendingQueue, is_batch
 from utils.store.reconcile import decide
 from utils.store.xlsx_patch import SheetXml, XlsxError, XlsxWorkbook, from_serial
 from utils.store.xlsx_read import read_workbook, remove_stale_temps
 
 DEFAULT_WORKBOOK = "data/sheetdesk.xlsx"
+WRITE_TABS = (*TAB_NAMES, "settings")  # the tabs whose records saves write (history apart)
+WIDE = ("description", "progress_log", "notes", "old", "new", "note")  # wide columns
 LOCK_TIMEOUT = 15.0
 ID_LOCK_TIMEOUT = 3.0
 
@@ -187,22 +195,36 @@ class LocalWorkbookStore(Store):
         except XlsxError as exc:
             raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
         failed: set[Path] = set()
+        waiting: set[Path] = set()  # files whose tab cannot be edited: no history for them
+        aside: set[str] = set()  # saves set aside (conflicts): their history is not written
+        done: set[str] = set()  # saves already in the workbook (written before a crash …)
         with wb:
-            for tab in TAB_NAMES:
-                ops = [(path, op) for path, op in items if op.tab == tab]
+            for tab in WRITE_TABS:
+                ops = [(path, op) for path, op in items if op.tab == tab and op.kind != "history"]
                 if not ops:
                     continue
                 try:
                     title = _find_sheet(wb, tab) or self._add_tab(wb, tab)
-                    set_aside = _apply_ops(wb, title, tab, ops, wb.date_styles())
+                    set_aside, already = _apply_ops(wb, title, tab, ops, wb.date_styles())
                 except XlsxError as exc:  # this tab cannot be edited safely: its saves wait
                     for path, op in ops:
                         self.queue.set_error(path, op, str(exc))
                         failed.add(path)
+                        waiting.add(path)
                     continue
+                done |= already
                 for path, op, reason in set_aside:
                     self.queue.to_conflicts(path, op, reason)
                     failed.add(path)
+                    aside.add(op.op_id)
+            rows, check = [], set()
+            for path, op in items:  # (a bulk load's summary row: whatever became of its first)
+                if path in waiting or (op.op_id in aside and not is_batch(path)):
+                    continue
+                rows += op.history
+                if op.kind == "history" or op.op_id in done:  # may be there already
+                    check |= {str(row["change_id"]) for row in op.history}
+            self._write_history(wb, rows, check)
             tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
             try:
                 wb.save(str(tmp))
@@ -214,9 +236,41 @@ class LocalWorkbookStore(Store):
         return list(dict.fromkeys(p for p, _ in items if p not in failed))
 
     def _add_tab(self, wb: XlsxWorkbook, tab: str) -> str:
-        title = TABLES[tab].label(self.lang)
-        wb.add_sheet(title, TABLES[tab].header(self.lang))
+        lang = self.lang if tab in TAB_NAMES else _workbook_lang(wb, self.lang)
+        title = TABLES[tab].label(lang)
+        wb.add_sheet(title, TABLES[tab].header(lang))
         return title
+
+    def _write_history(self, wb: XlsxWorkbook, rows: list[dict], check: set[str]) -> None:
+        """Add the saves' history rows at the end of the `changes` tab (made if missing),
+        leaving out those in `check` whose change ID is in the tab already. A tab that cannot
+        be edited keeps every save waiting: a save is never written without its history."""
+        if not rows:
+            return
+        table = TABLES["changes"]
+        try:
+            title = _find_sheet(wb, "changes") or self._add_tab(wb, "changes")
+            header = wb.header(title)
+            _add_missing_headers(wb, title, "changes", "zh" if _looks_chinese(header) else "en")
+            layout, _ = read_layout("changes", wb.header(title), title)
+            sheet = wb.sheet(title)
+            id_index = layout.index[table.id_field]
+            there = {c for c in check if _find_row(wb, sheet, id_index, c) is not None}
+            first_new = sheet.last_data_row() + 1
+            above = sheet.row_cells(first_new - 1) if first_new > 2 else {}
+            styles = wb.date_styles()
+            new_rows: list[dict[int, object]] = []
+            new_styles: dict[int, str] = {}
+            for row in rows:
+                if str(row["change_id"]) in there:
+                    continue
+                there.add(str(row["change_id"]))
+                cells, cell_styles = _cells(table, layout.index, row, above, styles)
+                new_rows.append(cells)
+                new_styles.update(cell_styles)
+            sheet.append_rows(first_new, new_rows, new_styles)
+        except (XlsxError, ValueError, KeyError) as exc:
+            raise WorkbookBusy(f"the change history tab cannot be written ({exc})") from exc
 
     # ---- creating ----
     def init(self, lang: str | None = None) -> list[str]:
@@ -229,17 +283,21 @@ class LocalWorkbookStore(Store):
         try:
             if not self.path.exists():
                 self._create(lang)
-                return [TABLES[t].label(lang) for t in TAB_NAMES]
+                return [TABLES[t].label(lang) for t in ALL_TAB_NAMES]
             try:
                 wb = XlsxWorkbook(str(self.path))
             except XlsxError as exc:
                 raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
             with wb:
-                for tab in TAB_NAMES:
+                own = _workbook_lang(wb, lang)  # the app's own tabs: the workbook's language
+                for tab in ALL_TAB_NAMES:
                     title = _find_sheet(wb, tab)
                     if title is None:
-                        title = TABLES[tab].label(lang)
-                        wb.add_sheet(title, TABLES[tab].header(lang))
+                        tab_lang = lang if tab in TAB_NAMES else own
+                        title = TABLES[tab].label(tab_lang)
+                        wb.add_sheet(title, TABLES[tab].header(tab_lang))
+                        if tab == "settings":
+                            wb.sheet(title).append_rows(2, _settings_rows(tab_lang), {})
                         added.append(title)
                         continue
                     added += [f"{title}: {h}" for h in _add_missing_headers(wb, title, tab, lang)]
@@ -256,14 +314,15 @@ class LocalWorkbookStore(Store):
         return added
 
     def _create(self, lang: str) -> None:
-        """A new workbook with the three tabs: bold, frozen header row in `lang`."""
+        """A new workbook with the three tabs, the change history and the settings (one row
+        per setting, blank: the defaults): bold, frozen header row in `lang`."""
         from openpyxl import Workbook
         from openpyxl.styles import Font, PatternFill
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         wb = Workbook()
         wb.remove(wb.active)
-        for tab in TAB_NAMES:
+        for tab in ALL_TAB_NAMES:
             ws = wb.create_sheet(TABLES[tab].label(lang))
             ws.append(TABLES[tab].header(lang))
             for cell in ws[1]:
@@ -271,8 +330,13 @@ class LocalWorkbookStore(Store):
                 cell.fill = PatternFill("solid", fgColor="DDEBF7")
             ws.freeze_panes = "A2"
             for i, column in enumerate(TABLES[tab].columns, start=1):
-                width = 36 if column.field in ("description", "progress_log", "notes") else 16
+                width = 36 if column.field in WIDE else 16
                 ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+            if tab == "settings":
+                for row in _settings_rows(lang):
+                    ws.append([row.get(i) for i in range(len(TABLES[tab].columns))])
+                    for cell in ws[ws.max_row]:
+                        cell.number_format = "@"  # values typed later stay text
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             wb.save(tmp)
@@ -290,6 +354,22 @@ def _remove_leftovers(path: Path, lock: FileLock) -> None:
             remove_stale_temps(path)
     except (Timeout, OSError):
         pass
+
+
+def _settings_rows(lang: str) -> list[dict[int, object]]:
+    """A new settings tab's rows (key, blank value, note) as column index → value."""
+    from utils.settings_sheet import default_rows
+
+    return [{0: key, 2: note} for key, _, note in default_rows(lang)]
+
+
+def _workbook_lang(wb: XlsxWorkbook, default: str) -> str:
+    """The language of the workbook's data tabs (titles and headers), else `default`."""
+    for tab in TAB_NAMES:
+        title = _find_sheet(wb, tab)
+        if title is not None:
+            return "zh" if _looks_chinese([title, *wb.header(title)]) else "en"
+    return default
 
 
 def _find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:
@@ -339,10 +419,11 @@ def _apply_ops(
     tab: str,
     ops: list[tuple[Path, PendingOp]],
     styles: tuple[str, str],
-) -> list[tuple[Path, PendingOp, str]]:
+) -> tuple[list[tuple[Path, PendingOp, str]], set[str]]:
     """Apply one tab's saves in order: new rows are added in one edit at the end, updates
     change their row in place when `reconcile.decide` says so. Returns the saves set aside,
-    with why: a conflict, or a save that could not be written (the others go on)."""
+    with why: a conflict, or a save that could not be written (the others go on); and the
+    op IDs of the saves already in the tab (nothing to write)."""
     table = TABLES[tab]
     _add_missing_headers(wb, title, tab, "zh" if _looks_chinese(wb.header(title)) else "en")
     layout, _ = read_layout(tab, wb.header(title), title)
@@ -354,6 +435,7 @@ def _apply_ops(
     new_rows: dict[str, dict[int, object]] = {}
     new_styles: dict[int, str] = {}
     failed = []
+    done: set[str] = set()
     for path, op in ops:
         try:
             if op.record_id in new_rows:  # an append, or an update of a row added in this write
@@ -365,6 +447,7 @@ def _apply_ops(
             row = _row_values(wb, sheet.row_cells(number), layout.index, table) if number else None
             decision, fields = decide(tab, op, row)
             if decision == "done":
+                done.add(op.op_id)
                 continue
             if decision == "conflict":
                 failed.append((path, op, _conflict_reason(op, fields)))
@@ -380,7 +463,7 @@ def _apply_ops(
         except (ValueError, TypeError, KeyError, XlsxError) as exc:
             failed.append((path, op, f"could not be written: {exc}"))
     sheet.append_rows(first_new, list(new_rows.values()), new_styles)
-    return failed
+    return failed, done
 
 
 def _conflict_reason(op: PendingOp, fields: list[str]) -> str:

@@ -7,6 +7,22 @@ network, quota), the file stays, reads include it, and the next attempt applies 
 idempotent — an append whose ID is already in the sheet, or an update whose new `updated_at` is
 already in the row, is skipped — so a crash between "written" and "removed" never applies a save
 twice. Shared by both backends.
+
+A save's change-history rows (`utils.history`) travel in the same file as the save itself
+(`PendingOp.history`): the backend writes them to the `changes` tab in the same write as the
+record (local workbook) or right after it, before the file is removed (Google Sheets), and skips
+a history row whose `change_id` is already in the tab — so a save and its history land together,
+once. A file's layout:
+
+    {"kind": "update", "tab": "complaints", "record_id": "TS-…", "values": {…},
+     "expected": {…}, "op_id": "3f9c…", "history": [{"change_id": "BG-…-1", "at": {"$dt": …},
+     "by": "王芳", "tab": "complaints", "record_id": "TS-…", "field": "status", "old": "已受理",
+     "new": "处理中", "kind": "update"}, …], …}
+
+A bulk load's file is a list of appends; the first carries the batch's one summary row, which
+is written once the whole file is settled, whatever became of each record in it (`is_batch`).
+A download or report register (`Store.record_export`) is a file holding one op of kind
+"history" alone (tab "changes", no record to write).
 """
 
 from __future__ import annotations
@@ -43,7 +59,7 @@ def _decode(value: object) -> object:
 
 @dataclass
 class PendingOp:
-    kind: str  # "append" or "update"
+    kind: str  # "append", "update", or "history" (change-history rows alone)
     tab: str
     record_id: str
     values: dict  # append: the whole record; update: the changed fields (with stamps)
@@ -53,6 +69,8 @@ class PendingOp:
     op_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     created: float = field(default_factory=time.time)
     error: str = ""  # why it could not be applied the last time, for people to read
+    # the change-history rows of this save (`utils.history`), written with it, once
+    history: list[dict] = field(default_factory=list)
 
     @property
     def created_text(self) -> str:
@@ -64,6 +82,7 @@ class PendingOp:
         data["expected_updated_at"] = _encode(self.expected_updated_at)
         if self.expected is not None:
             data["expected"] = {k: _encode(v) for k, v in self.expected.items()}
+        data["history"] = [{k: _encode(v) for k, v in row.items()} for row in self.history]
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -77,7 +96,15 @@ class PendingOp:
         data["expected_updated_at"] = _decode(data.get("expected_updated_at"))
         if data.get("expected") is not None:
             data["expected"] = {k: _decode(v) for k, v in data["expected"].items()}
+        data["history"] = [
+            {k: _decode(v) for k, v in row.items()} for row in data.get("history") or []
+        ]
         return cls(**data)
+
+
+def is_batch(path: Path) -> bool:
+    """A bulk load's file (many appends, written and removed as one)."""
+    return path.name.endswith("-batch.json")
 
 
 def _load(text: str) -> list[PendingOp]:
