@@ -162,8 +162,10 @@ def is_overdue(
 def not_started_mask(complaints: pd.DataFrame, now: Any, settings: Settings) -> pd.Series:
     """True for complaints still received (or blank) more than one working day after they
     were received (`START_DAYS`, on the team's calendar): nobody has started on them."""
-    status = complaints["status"]  # as the store hands it over: stripped, "" when blank
-    waiting = (status.isna() | status.isin(("", "received"))) & complaints["received_at"].notna()
+    # the status as the store hands it over (stripped, "" when blank): anything not yet moved
+    # on — received, blank, missing — is waiting
+    moved_on = complaints["status"].isin(("in_progress", "resolved", "closed"))
+    waiting = ~moved_on & complaints["received_at"].notna()
     out = pd.Series(False, index=complaints.index)
     if waiting.any():
         received = complaints.loc[waiting, "received_at"]

@@ -55,6 +55,21 @@ def _client_lookup(c: pd.DataFrame, clients: pd.DataFrame | None) -> tuple[np.nd
     return names, key
 
 
+# what `_complaint_rows` reads of prepared complaints (lists take just these rows and columns)
+ROW_COLUMNS = [
+    "complaint_id",
+    "client_id",
+    "received_at",
+    "_due",
+    "category",
+    "severity",
+    "channel",
+    "level",
+    "_owner",
+    "status",
+]
+
+
 def _complaint_rows(o: pd.DataFrame, clients: pd.DataFrame | None) -> pd.DataFrame:
     """The list columns (see the module's docstring) of prepared complaints `o`."""
     names, key = _client_lookup(o, clients)
@@ -87,7 +102,7 @@ def overdue_list(
     (working days past due_at)."""
     c = prepare_complaints(complaints, settings)
     _, overdue = masks or open_overdue(c, moment, settings)
-    o = c[overdue]
+    o = c.loc[overdue, ROW_COLUMNS]
     out = _complaint_rows(o, clients)
     end = pd.Series(pd.Timestamp(moment), index=o.index)
     days = settings.work_calendar.working_days_between(o["_due"], end) if len(o) else end
@@ -112,7 +127,7 @@ def not_started_list(
     days since they were received). `mask`: `not_started_at(...)`, if computed."""
     c = prepare_complaints(complaints, settings)
     waiting = mask if mask is not None else not_started_at(c, moment, settings)
-    o = c[waiting]
+    o = c.loc[waiting, ROW_COLUMNS]
     out = _complaint_rows(o, clients)
     end = pd.Series(pd.Timestamp(moment), index=o.index)
     days = settings.work_calendar.working_days_between(o["received_at"], end) if len(o) else end
@@ -161,7 +176,7 @@ def reopen_events(complaints: pd.DataFrame | None, revisits: pd.DataFrame | None
                 }
             )
         )
-    fu = r[r["_followup"] & r["_reached"]]
+    fu = r.loc[r["_followup"] & r["_reached"], ["complaint_id", "solved", "attitude", "done_at"]]
     bad = (fu["complaint_id"] != "") & ((fu["solved"] == "no") | (fu["attitude"] == "unsatisfied"))
     if bad.any():
         parts.append(
@@ -209,7 +224,7 @@ def reopened_list(
     times = times.groupby("complaint_id").size()
     sel = ev if period is None else ev[period.contains(ev["at"])]
     latest = sel.groupby("complaint_id")["at"].max()
-    o = c[c["complaint_id"].isin(latest.index)].drop_duplicates("complaint_id")
+    o = c.loc[c["complaint_id"].isin(latest.index), ROW_COLUMNS].drop_duplicates("complaint_id")
     out = _complaint_rows(o, clients)
     if o.empty:
         out["reopened_at"] = pd.Series(dtype="datetime64[ns]")

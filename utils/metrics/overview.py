@@ -36,7 +36,13 @@ from utils.metrics.series import (
     revisit_rates,
     score_trend,
 )
-from utils.metrics.staff import Star, scored_served, staff_table, stars_of_the_month
+from utils.metrics.staff import (
+    Star,
+    complaints_about,
+    scored_served,
+    staff_table,
+    stars_of_the_month,
+)
 from utils.settings import Settings
 
 
@@ -111,6 +117,8 @@ def dashboard(
     top, causes = top_categories(co, period)
     star_month = month_period(period.last_day)
     served = scored_served(rv, [period, star_month], co, f.clients)  # once for both
+    about = complaints_about(co, period)
+    same = (period.start, period.end) == (star_month.start, star_month.end)
     stars = stars_of_the_month(
         rv,
         star_month,
@@ -118,8 +126,9 @@ def dashboard(
         complaints=co,
         clients=f.clients,
         served=served,
+        about=about if same else None,
     )
-    staff = staff_table(co, rv, period, now, settings, masks, f.clients, served)
+    staff = staff_table(co, rv, period, now, settings, masks, f.clients, served, about)
     if filters.handlers:  # the people picked only (others appear as served or complained about)
         staff = staff[staff["staff"].isin(filters.handlers)].reset_index(drop=True)
     return Dashboard(

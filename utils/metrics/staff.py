@@ -110,7 +110,7 @@ def scored_served(
     return served_by(rows, complaints, clients)
 
 
-def _about(complaints: pd.DataFrame, period: Period) -> pd.DataFrame:
+def complaints_about(complaints: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per person complained about (responsible_staff) in complaints received in the period:
     n (complaints about them) and verified (of those, verified as true)."""
     c = conform(complaints, "complaints")
@@ -129,6 +129,7 @@ def staff_table(
     masks: Masks | None = None,
     clients: pd.DataFrame | None = None,
     served: pd.Series | None = None,
+    about: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per person who owns complaints, made revisits, served clients or was
     complained about: staff, handled (complaints they own resolved in the period),
@@ -136,8 +137,9 @@ def staff_table(
     min(end, now)), overdue, revisits (done in the period), reached, avg_score and scored (the
     scored reached revisits in the period of the clients and complaints they served,
     `served_by`; `clients` give the owners; `served`: `scored_served(...)`, if computed),
-    complaints_about (complaints about them received in the period) and verified (of those,
-    verified as true). Busiest first."""
+    complaints_about (complaints about them received in the period; `about`:
+    `complaints_about(...)`, if computed) and verified (of those, verified as true). Busiest
+    first."""
     c = prepare_complaints(complaints, settings)
     r = prepare_revisits(revisits)
     res = resolved_in(c, period, ["_owner", "resolved_at", "_due"])
@@ -150,7 +152,7 @@ def staff_table(
     scores = _scores(done, c, clients, served)
     sc = group_stats(scores["staff"], score=scores["score"])
     sc = sc[sc.index != ""]
-    about = _about(c, period)
+    about = about if about is not None else complaints_about(c, period)
     people = sorted(
         (set(h.index) | set(o.index) | set(v.index) | set(sc.index) | set(about.index)) - {""}
     )
@@ -194,13 +196,15 @@ def star_ranking(
     complaints: pd.DataFrame | None = None,
     clients: pd.DataFrame | None = None,
     served: pd.Series | None = None,
+    about: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Staff with at least `min_revisits` scored reached revisits in the month of the clients
     and complaints they served (`served_by`: without `complaints` and `clients` nobody is
     known to have served anyone), ranked by average score, then more scored revisits, then
     fewer complaints about them verified as true in the month; equal on all three = the
     same rank (joint), listed by name: staff, avg_score, reached, scored, verified, rank.
-    `served`: `scored_served(...)` covering the month, if computed."""
+    `served`: `scored_served(...)` covering the month and `about`: `complaints_about(...)` of
+    the month, if computed."""
     p = month if isinstance(month, Period) else month_period(month)
     r = prepare_revisits(revisits)
     wanted = ["_reached", "score"] + (SERVED_COLUMNS if served is None else [])
@@ -208,10 +212,12 @@ def star_ranking(
     g = group_stats(scores["staff"].to_numpy(dtype=object), score=scores["score"])
     enough = (g.index != "") & (g["score_n"].to_numpy() >= max(int(min_revisits), 1))
     g = g[enough]
-    about = _about(conform(complaints, "complaints"), p)["verified"].to_dict() if len(g) else {}
+    if about is None and len(g):
+        about = complaints_about(conform(complaints, "complaints"), p)
+    verified = about["verified"].to_dict() if about is not None and len(g) else {}
     # a handful of people: ranked in plain Python
     people = [
-        (str(name), float(total) / int(n), int(n), int(about.get(name, 0)))
+        (str(name), float(total) / int(n), int(n), int(verified.get(name, 0)))
         for name, total, n in zip(g.index, g["score"], g["score_n"], strict=True)
     ]
     people.sort(key=lambda x: (-round(x[1], 9), -x[2], x[3], x[0]))
@@ -243,11 +249,18 @@ def stars_of_the_month(
     complaints: pd.DataFrame | None = None,
     clients: pd.DataFrame | None = None,
     served: pd.Series | None = None,
+    about: pd.DataFrame | None = None,
 ) -> list[Star]:
     """每月之星: the people ranked first by `star_ranking` — several when they tie on average
     score, scored revisits and verified complaints (joint stars); [] when nobody qualifies."""
     ranking = star_ranking(
-        revisits, month, min_revisits, complaints=complaints, clients=clients, served=served
+        revisits,
+        month,
+        min_revisits,
+        complaints=complaints,
+        clients=clients,
+        served=served,
+        about=about,
     )
     top = ranking[ranking["rank"] == 1]
     return [
