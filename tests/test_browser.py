@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from utils import dashboard_view as dv
 from utils import metrics as m
 from utils import report
 from utils.demo import load_demo
@@ -317,7 +318,7 @@ def test_dashboard_renders_tiles_and_charts_in_every_tab(
         s.open(app_url + "/dashboard")
         page = s.page
         s.wait_for(METRIC)
-        assert page.locator(METRIC).count() == 17
+        assert page.locator(METRIC).count() == sum(len(keys) for _, keys in dv.KPI_ROWS)
         page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 5')
         assert not s.exceptions()
         assert page.locator(f"{CHART} svg, {CHART} canvas").count() >= 5
@@ -486,7 +487,7 @@ def test_first_visit_straight_to_the_dashboard_shows_the_sidebar(
         # the same page, with its query, inside the frame: not sent to Home
         assert s.page.url.endswith("/dashboard?x=1"), s.page.url
         nav = s.page.locator("[data-testid='stSidebarNav'] a")
-        assert nav.count() == 6, nav.all_inner_texts()
+        assert nav.count() == 7, nav.all_inner_texts()
         assert not s.exceptions(), s.exceptions()
     finally:
         s.close()

@@ -219,7 +219,7 @@ def test_custom_period_and_monthly_charts(demo: Path) -> None:
 def test_staff_do_not_get_the_dashboard(demo: Path) -> None:
     at = open_dashboard(STAFF, "zh")  # a link straight to it: the menu has no such page
     assert not at.metric and charts(at) == 0 and not at.get("download_button")
-    assert [x.value for x in at.title] == [t("home.title", "zh")]
+    assert [x.value for x in at.title] == [t("my_work.title", "zh")]  # sent to their own page
     with pytest.raises(ValueError):
         at.switch_page("pages/dashboard.py")
 

@@ -351,3 +351,33 @@ def test_someone_with_nothing_to_do_is_told_so(workbook):
     at = start(User("新同事", "staff"))
     assert [t.value for t in at.title] == ["My work"]
     assert at.success and "Nothing overdue" in at.success[0].value
+
+
+def test_the_root_sends_each_person_to_their_page_and_links_keep_working(tmp_path, monkeypatch):
+    """"/" is a hidden landing page: staff go on to My work, managers to the dashboard; the
+    pages themselves keep their own addresses (a direct link to /dashboard works)."""
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    from utils.auth import User
+    from utils.i18n import t
+    from utils.navigation import default_for
+    from utils.store.local import LocalWorkbookStore
+
+    path = tmp_path / "desk.xlsx"
+    monkeypatch.setenv("SHEETDESK_WORKBOOK", str(path))
+    LocalWorkbookStore(path).init("en")
+    streamlit.cache_resource.clear()
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    for user, title in ((User("王芳", "staff"), "my_work.title"), (User("周", "manager"), None)):
+        at = AppTest.from_file(app, default_timeout=30)
+        at.session_state["sheetdesk_user"] = user
+        at.session_state["sheetdesk_lang"] = "en"
+        at.run()
+        assert not at.exception, at.exception
+        if title:
+            assert [x.value for x in at.title] == [t(title, "en")]
+        else:
+            assert [x.value for x in at.title] == [t("dash.page.title", "en")]
+    assert default_for(None) == "home"
+    streamlit.cache_resource.clear()

@@ -15,9 +15,15 @@ class PageSpec:
     url: str  # URL path: /complaints?id=…
     icon: str  # a Material icon Streamlit ships (renders without an emoji font)
     managers_only: bool = False
+    hidden: bool = False  # in the app, not in the menu
 
 
+# The app's root ("/") is a hidden landing page that sends each person to their own page
+# (`default_for`); every other page keeps its own address, so a link to /dashboard or
+# /my-work always works (Streamlit serves the default page only at "/").
+LANDING = PageSpec("pages/landing.py", "nav.home", "start", ":material/home:", hidden=True)
 PAGES: tuple[PageSpec, ...] = (
+    LANDING,
     PageSpec("pages/home.py", "nav.home", "home", ":material/home:"),
     PageSpec("pages/my_work.py", "nav.my_work", "my-work", ":material/assignment_ind:"),
     PageSpec("pages/clients.py", "nav.clients", "clients", ":material/groups:"),
@@ -26,7 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/dashboard.py", "nav.dashboard", "dashboard", ":material/monitoring:", True),
     PageSpec("pages/health.py", "nav.health", "data-health", ":material/health_and_safety:"),
 )
-DEFAULT_URL = "home"  # nobody signed in yet: the sign-in form on Home
+DEFAULT_URL = "home"  # nobody signed in yet: the sign-in form
 STAFF_DEFAULT_URL = "my-work"  # staff land on their own work
 MANAGER_DEFAULT_URL = "dashboard"  # managers and admins land on the dashboard
 
@@ -40,11 +46,15 @@ def pages_for(role: str | None) -> list[PageSpec]:
 
 
 def default_for(role: str | None) -> str:
-    """The URL of the page a role lands on (served at the app's root): My work for staff, the
+    """The URL of the page a role lands on from the app's root: My work for staff, the
     dashboard for managers and admins, Home while nobody is signed in. Always one of
     `pages_for(role)`."""
     if role is None:
         return DEFAULT_URL
     wanted = MANAGER_DEFAULT_URL if role in ("manager", "admin") else STAFF_DEFAULT_URL
-    urls = [p.url for p in pages_for(role)]
+    urls = [p.url for p in pages_for(role) if not p.hidden]
     return wanted if wanted in urls else urls[0]
+
+
+def spec_for(url: str) -> PageSpec:
+    return next(p for p in PAGES if p.url == url)

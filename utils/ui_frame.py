@@ -12,7 +12,7 @@ import streamlit as st
 from utils import ui, ui_auth
 from utils.errors import SheetdeskError
 from utils.i18n import LANGUAGES
-from utils.navigation import PageSpec, default_for, pages_for
+from utils.navigation import LANDING, PageSpec, pages_for
 
 _IN_FRAME: ContextVar[bool] = ContextVar("sheetdesk_in_frame", default=False)
 
@@ -31,7 +31,8 @@ def app_frame(specs: Sequence[PageSpec] | None = None) -> None:
             title=ui.tr(p.title_key),
             url_path=p.url,
             icon=p.icon,
-            default=p.url == default_for(who.role if who else None),
+            default=p is LANDING,
+            visibility="hidden" if p.hidden else "visible",
         )
         for p in chosen
     ]
