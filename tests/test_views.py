@@ -87,15 +87,15 @@ def test_an_open_complaint_shows_its_due_moment_and_not_overdue_before_it() -> N
 def test_an_overdue_complaint_gets_the_red_badge() -> None:
     late = complaint(due_at=dt.datetime(2026, 11, 23, 9, 0))
     line = views.complaint_badges(late, S, NOW, "en")
-    assert ":red-badge[⏰ Overdue] Due 2026-11-23 09\\:00" in line
-    assert ":red-badge[⏰ 已超时]" in views.complaint_badges(late, S, NOW, "zh")
+    assert ":red-badge[:material/alarm: Overdue] Due 2026-11-23 09\\:00" in line
+    assert ":red-badge[:material/alarm: 已超时]" in views.complaint_badges(late, S, NOW, "zh")
 
 
 def test_a_blank_due_date_is_computed_from_severity() -> None:
     # received Friday 09:00, critical = 1 working day → Monday 09:00, overdue at 10:00
     c = complaint(due_at=None, severity="critical")
     line = views.complaint_badges(c, S, NOW, "en")
-    assert line.endswith(":red-badge[⏰ Overdue] Due 2026-11-23 09\\:00")
+    assert line.endswith(":red-badge[:material/alarm: Overdue] Due 2026-11-23 09\\:00")
 
 
 @pytest.mark.parametrize("status", ["resolved", "closed"])
@@ -159,7 +159,7 @@ def test_followup_rows_flag_unreachable_clients() -> None:
         rows[name] = values
     out = views.followup_rows(rows, pd.Series(["张三"], index=["KH-1"]), "en")
     assert out.columns[1] == "Needs a manager"
-    assert out["Needs a manager"].tolist() == ["", "⚠️ unreachable"]
+    assert out["Needs a manager"].tolist() == ["", "⚠ unreachable"]
     assert out.columns[3] == "Client" and out["Client"].tolist() == ["张三", "张三"]
     assert "Unreached attempts" in out.columns and "Next attempt" in out.columns
 

@@ -137,12 +137,12 @@ def actions_panel(
                 revisits=snap.revisits,
                 lang=lang,
             ),
-            icon="🔒",
+            icon=":material/lock:",
         )
         return
     if wf.status_of(complaint) == "resolved" and "close" not in allowed:
         st.caption(
-            "🔒 "
+            ":material/lock: "
             + ops.refusal(
                 "close", complaint, user=who, settings=settings, revisits=snap.revisits, lang=lang
             )
@@ -173,7 +173,7 @@ def details_form(complaint: dict, *, who: auth.User, store: Store, settings: Set
                 by=complaint.get("updated_by") or "?",
                 at=format_value(TAB, "updated_at", complaint.get("updated_at"), lang),
             ),
-            icon="🔄",
+            icon=":material/refresh:",
         )
         if st.button(ui.tr("form.reload"), key=f"{form}_reload"):
             uf.bump(form)
@@ -184,7 +184,9 @@ def details_form(complaint: dict, *, who: auth.User, store: Store, settings: Set
             TAB, list(ops.COMPLAINT_DETAILS), basis, key=f"{form}_{gen}"
         )
         st.caption(ui.tr("complaints.edit_note"))
-        submitted = st.form_submit_button(ui.tr("form.save"), type="primary", icon="💾")
+        submitted = st.form_submit_button(
+            ui.tr("form.save"), type="primary", icon=":material/save:"
+        )
     general = st.empty()
     if not submitted:
         return

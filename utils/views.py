@@ -87,7 +87,7 @@ def complaint_badges(
         f":{SEVERITY_COLORS.get(severity, 'gray')}-badge[{ch.SEVERITY.label(severity, lang)}]",
     ]
     if wf.is_overdue(complaint, now, settings, key):
-        badges.append(f":red-badge[⏰ {t('workflow.overdue', lang)}]")
+        badges.append(f":red-badge[:material/alarm: {t('workflow.overdue', lang)}]")
     if wf.is_not_started(complaint, now, settings):
         badges.append(f":red-badge[{t('workflow.not_started', lang)}]")
     due = wf.effective_due_at(complaint, settings, key)
@@ -240,7 +240,7 @@ def followup_rows(shown: pd.DataFrame, client_names: pd.Series, lang: str) -> pd
     names = shown["client_id"].map(client_names).fillna("").to_numpy()
     display.insert(2, t("complaints.col.client", lang), names)
     flagged = shown["unreachable"].to_numpy(dtype=bool)
-    marker = "⚠️ " + t("revisits.unreachable", lang)
+    marker = "⚠ " + t("revisits.unreachable", lang)  # a table cell: plain text, no icon font
     display.insert(1, t("workflow.col.unreachable", lang), np.where(flagged, marker, ""))
     return display
 

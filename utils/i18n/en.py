@@ -787,6 +787,55 @@ MESSAGES.update(
     }
 )  # end calendar
 
+# --- damaged or hostile workbooks (utils/store/xlsx_read.py, utils/cli.py check) ---
+MESSAGES.update(
+    {
+        "problem.far_cell": (
+            "Cell {ref} of the tab “{sheet}” holds “{value}” but lies outside the table "
+            "(columns A–{last_column}, rows 1–{last_row}), so it is ignored. If it was typed by "
+            "mistake, select it and press Delete (in Excel, Ctrl+End jumps to the last cell): a "
+            "value that far out also makes the workbook slow to read."
+        ),
+        "problem.far_cells_more": (
+            "{count} more cell(s) outside the table on the tab “{sheet}” are ignored as well."
+        ),
+        "store.workbook_empty": (
+            "{path} is empty (0 bytes): it is not a workbook. A copy or save may have failed. "
+            "Restore it from a backup, or move it away so a new one is created."
+        ),
+        "store.workbook_not_xlsx": (
+            "{path} is not an .xlsx workbook (it may be an old .xls file, a CSV or another kind "
+            "of file renamed to .xlsx). Open it in Excel or WPS and save it as “Excel Workbook "
+            "(.xlsx)”, or point SHEETDESK_WORKBOOK at the right file."
+        ),
+        "store.workbook_damaged": (
+            "{path} is damaged ({detail}): it may have been cut short by a copy or download "
+            "that did not finish, or corrupted on disk. Restore it from a backup, or open it in "
+            "Excel or WPS, which can often repair it, and save it again."
+        ),
+        "store.workbook_part_missing": (
+            "{path} is damaged: the tab “{sheet}” is listed but its cells ({part}) are missing "
+            "from the file. Restore it from a backup, or open it in Excel or WPS to repair it."
+        ),
+        "store.workbook_bad_xml": (
+            "{path} is damaged: the tab “{sheet}” cannot be read ({detail}). Restore it from a "
+            "backup, or open it in Excel or WPS to repair it and save it again."
+        ),
+        "store.workbook_too_big": (
+            "{path} is too big for Sheetdesk: the tab “{sheet}” holds {size}. Move old rows to "
+            "another workbook, or delete what was typed far below or to the right of the table."
+        ),
+        "store.workbook_unreadable": (
+            "{path} cannot be read ({detail}). Check that the file is there and that this "
+            "program may read it."
+        ),
+        "cli.workbook_missing": (
+            "There is no workbook at {path}. Check the path, or create it with "
+            "`python -m utils.cli init --workbook {path}`."
+        ),
+    }
+)  # end damaged workbooks
+
 # --- reminders (utils/reminders, python -m utils.cli remind) ---
 MESSAGES.update(
     {
@@ -857,54 +906,6 @@ MESSAGES.update(
     }
 )  # end reminders
 
-# --- damaged or hostile workbooks (utils/store/xlsx_read.py, utils/cli.py check) ---
-MESSAGES.update(
-    {
-        "problem.far_cell": (
-            "Cell {ref} of the tab “{sheet}” holds “{value}” but lies outside the table "
-            "(columns A–{last_column}, rows 1–{last_row}), so it is ignored. If it was typed by "
-            "mistake, select it and press Delete (in Excel, Ctrl+End jumps to the last cell): a "
-            "value that far out also makes the workbook slow to read."
-        ),
-        "problem.far_cells_more": (
-            "{count} more cell(s) outside the table on the tab “{sheet}” are ignored as well."
-        ),
-        "store.workbook_empty": (
-            "{path} is empty (0 bytes): it is not a workbook. A copy or save may have failed. "
-            "Restore it from a backup, or move it away so a new one is created."
-        ),
-        "store.workbook_not_xlsx": (
-            "{path} is not an .xlsx workbook (it may be an old .xls file, a CSV or another kind "
-            "of file renamed to .xlsx). Open it in Excel or WPS and save it as “Excel Workbook "
-            "(.xlsx)”, or point SHEETDESK_WORKBOOK at the right file."
-        ),
-        "store.workbook_damaged": (
-            "{path} is damaged ({detail}): it may have been cut short by a copy or download "
-            "that did not finish, or corrupted on disk. Restore it from a backup, or open it in "
-            "Excel or WPS, which can often repair it, and save it again."
-        ),
-        "store.workbook_part_missing": (
-            "{path} is damaged: the tab “{sheet}” is listed but its cells ({part}) are missing "
-            "from the file. Restore it from a backup, or open it in Excel or WPS to repair it."
-        ),
-        "store.workbook_bad_xml": (
-            "{path} is damaged: the tab “{sheet}” cannot be read ({detail}). Restore it from a "
-            "backup, or open it in Excel or WPS to repair it and save it again."
-        ),
-        "store.workbook_too_big": (
-            "{path} is too big for Sheetdesk: the tab “{sheet}” holds {size}. Move old rows to "
-            "another workbook, or delete what was typed far below or to the right of the table."
-        ),
-        "store.workbook_unreadable": (
-            "{path} cannot be read ({detail}). Check that the file is there and that this "
-            "program may read it."
-        ),
-        "cli.workbook_missing": (
-            "There is no workbook at {path}. Check the path, or create it with "
-            "`python -m utils.cli init --workbook {path}`."
-        ),
-    }
-)  # end damaged workbooks
 
 # --- the seeds' duties without loopholes (docs/policies.md) ---
 MESSAGES.update(

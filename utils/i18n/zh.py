@@ -696,6 +696,48 @@ MESSAGES.update(
     }
 )  # end calendar
 
+# --- damaged or hostile workbooks (utils/store/xlsx_read.py, utils/cli.py check) ---
+MESSAGES.update(
+    {
+        "problem.far_cell": (
+            "“{sheet}”工作表的单元格 {ref} 中有“{value}”，但它在表格范围（A–{last_column} 列，"
+            "第 1–{last_row} 行）之外，已被忽略。如果是误输入，请选中该单元格并按 Delete 删除"
+            "（在 Excel 中按 Ctrl+End 可跳到最后一个单元格）：离表格这么远的内容还会让工作簿读取变慢。"
+        ),
+        "problem.far_cells_more": "“{sheet}”工作表中另有 {count} 个表格范围外的单元格也被忽略。",
+        "store.workbook_empty": (
+            "{path} 是空文件（0 字节），不是工作簿，可能是复制或保存时失败了。请从备份恢复，"
+            "或把它移走以便新建。"
+        ),
+        "store.workbook_not_xlsx": (
+            "{path} 不是 .xlsx 工作簿（可能是旧的 .xls 文件、CSV 或改了扩展名的其他文件）。"
+            "请用 Excel 或 WPS 打开并另存为“Excel 工作簿（.xlsx）”，或让 SHEETDESK_WORKBOOK 指向正确的文件。"
+        ),
+        "store.workbook_damaged": (
+            "{path} 已损坏（{detail}）：可能是复制或下载没有完成而被截断，或在磁盘上损坏。"
+            "请从备份恢复，或用 Excel 或 WPS 打开（它们通常能修复）后重新保存。"
+        ),
+        "store.workbook_part_missing": (
+            "{path} 已损坏：工作表“{sheet}”在目录中，但它的单元格数据（{part}）不在文件里。"
+            "请从备份恢复，或用 Excel 或 WPS 打开修复。"
+        ),
+        "store.workbook_bad_xml": (
+            "{path} 已损坏：无法读取工作表“{sheet}”（{detail}）。请从备份恢复，"
+            "或用 Excel 或 WPS 打开修复后重新保存。"
+        ),
+        "store.workbook_too_big": (
+            "{path} 太大，Sheetdesk 无法处理：工作表“{sheet}”有 {size}。请把旧记录移到另一个工作簿，"
+            "或删除表格下方或右侧很远处输入的内容。"
+        ),
+        "store.workbook_unreadable": (
+            "无法读取 {path}（{detail}）。请检查文件是否存在、本程序是否有权限读取。"
+        ),
+        "cli.workbook_missing": (
+            "{path} 处没有工作簿。请检查路径，或用 `python -m utils.cli init --workbook {path}` 新建。"
+        ),
+    }
+)  # end damaged workbooks
+
 # --- reminders (utils/reminders, python -m utils.cli remind) ---
 MESSAGES.update(
     {
@@ -766,47 +808,6 @@ MESSAGES.update(
     }
 )  # end reminders
 
-# --- damaged or hostile workbooks (utils/store/xlsx_read.py, utils/cli.py check) ---
-MESSAGES.update(
-    {
-        "problem.far_cell": (
-            "“{sheet}”工作表的单元格 {ref} 中有“{value}”，但它在表格范围（A–{last_column} 列，"
-            "第 1–{last_row} 行）之外，已被忽略。如果是误输入，请选中该单元格并按 Delete 删除"
-            "（在 Excel 中按 Ctrl+End 可跳到最后一个单元格）：离表格这么远的内容还会让工作簿读取变慢。"
-        ),
-        "problem.far_cells_more": "“{sheet}”工作表中另有 {count} 个表格范围外的单元格也被忽略。",
-        "store.workbook_empty": (
-            "{path} 是空文件（0 字节），不是工作簿，可能是复制或保存时失败了。请从备份恢复，"
-            "或把它移走以便新建。"
-        ),
-        "store.workbook_not_xlsx": (
-            "{path} 不是 .xlsx 工作簿（可能是旧的 .xls 文件、CSV 或改了扩展名的其他文件）。"
-            "请用 Excel 或 WPS 打开并另存为“Excel 工作簿（.xlsx）”，或让 SHEETDESK_WORKBOOK 指向正确的文件。"
-        ),
-        "store.workbook_damaged": (
-            "{path} 已损坏（{detail}）：可能是复制或下载没有完成而被截断，或在磁盘上损坏。"
-            "请从备份恢复，或用 Excel 或 WPS 打开（它们通常能修复）后重新保存。"
-        ),
-        "store.workbook_part_missing": (
-            "{path} 已损坏：工作表“{sheet}”在目录中，但它的单元格数据（{part}）不在文件里。"
-            "请从备份恢复，或用 Excel 或 WPS 打开修复。"
-        ),
-        "store.workbook_bad_xml": (
-            "{path} 已损坏：无法读取工作表“{sheet}”（{detail}）。请从备份恢复，"
-            "或用 Excel 或 WPS 打开修复后重新保存。"
-        ),
-        "store.workbook_too_big": (
-            "{path} 太大，Sheetdesk 无法处理：工作表“{sheet}”有 {size}。请把旧记录移到另一个工作簿，"
-            "或删除表格下方或右侧很远处输入的内容。"
-        ),
-        "store.workbook_unreadable": (
-            "无法读取 {path}（{detail}）。请检查文件是否存在、本程序是否有权限读取。"
-        ),
-        "cli.workbook_missing": (
-            "{path} 处没有工作簿。请检查路径，或用 `python -m utils.cli init --workbook {path}` 新建。"
-        ),
-    }
-)  # end damaged workbooks
 
 # --- the seeds' duties without loopholes (docs/policies.md) ---
 MESSAGES.update(
