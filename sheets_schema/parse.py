@@ -30,7 +30,11 @@ from sheets_schema.columns import (
 )
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-MIN_YEAR, MAX_YEAR = 1900, 9999  # the dates a cell may hold
+# The dates a cell may hold: a service desk's dates lie between 1900 and 2200. (The tables
+# hold nanosecond timestamps, which end in 2262; a year like 3026 is a typo, reported on its
+# cell rather than stopping the read.)
+MIN_YEAR, MAX_YEAR = 1900, 2200
+_MAX_SERIAL = (dt.datetime(MAX_YEAR + 1, 1, 1) - EXCEL_EPOCH).days
 
 
 class CellError(ValueError):
@@ -92,14 +96,14 @@ _DATE_RE = re.compile(
 
 
 def _from_serial(value: float) -> dt.datetime:
-    # Excel's range: 1900-01-01 … 9999-12-31; NaN and ±inf fail the comparison too
-    if not (math.isfinite(value) and 1 <= value < 2958466):
+    # 1900-01-01 … MAX_YEAR-12-31; NaN and ±inf fail the comparison too
+    if not (math.isfinite(value) and 1 <= value < _MAX_SERIAL):
         raise CellError("bad_date")
     return EXCEL_EPOCH + dt.timedelta(seconds=round(value * 86400))  # serials carry noise
 
 
 def _in_range(moment: dt.datetime) -> dt.datetime:
-    """Dates in the schema are 1900–9999 (a NaN serial reads as 1899-12-30, for one)."""
+    """Dates in the schema are MIN_YEAR–MAX_YEAR (a NaN serial reads as 1899-12-30, for one)."""
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         raise CellError("bad_datetime")
     return moment

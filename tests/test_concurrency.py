@@ -240,15 +240,6 @@ def test_processes_appending_and_updating_one_workbook_lose_nothing(tmp_path: Pa
     assert rate > 0.5  # a sanity bound only: the machine's figure is in the docs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LocalWorkbookStore._apply_pending removes the written saves' queue files only "
-    "after releasing the workbook's file lock: a process that takes the lock in between "
-    "lists a save that is already in the workbook; if a later save has changed that cell "
-    "since, reconcile.decide sees neither its value nor what it expected and sets it aside "
-    "in conflicts/ — a save that landed (and that the later save was built on) is shown as "
-    "a conflict, and 'keep mine' would overwrite the later save",
-)
 def test_a_save_already_written_is_not_set_aside_by_another_process(tmp_path: Path) -> None:
     """Three processes (three stores on one workbook); a process is descheduled between
     releasing the lock and removing its queue files (made to happen here by a hook)."""
@@ -273,19 +264,21 @@ def test_a_save_already_written_is_not_set_aside_by_another_process(tmp_path: Pa
 
         store.queue.done = later
 
-    def bob_builds_on_anns_save() -> None:
-        seen = bob.read(fresh=True).record("clients", rid)
-        assert seen is not None and seen["notes"] == "Ann's"  # Ann's save is in the workbook
-        bob.update("clients", rid, {"notes": "Bob's"}, seen=seen, user="Bob")
+    def another_process_tries_to_write() -> None:
+        """Between Ann's write and the removal of her queue file, another process wants the
+        workbook: it finds it locked (the removal happens under the lock) and waits."""
+        cat.file_lock.timeout = 0.2
+        assert cat.flush(), "the workbook is still Ann's: the other process waits"
 
-    paused_before_removing(ann, bob_builds_on_anns_save)
-    paused_before_removing(bob, cat.flush)
+    paused_before_removing(ann, another_process_tries_to_write)
     saved = ann.update("clients", rid, {"notes": "Ann's"}, seen=ann_saw, user="Ann")
     assert not saved.pending
-    assert _cell(path, rid, "Notes") == "Bob's"  # Bob's save, built on Ann's, is the last
-    assert [c.values.get("notes") for c in cat.queue.conflicts()] == [], (
-        "Ann's save landed: it is not a conflict"
-    )
+    assert cat.flush() == "" and cat.queue.conflicts() == [], "Ann's save landed: no conflict"
+    seen = bob.read(fresh=True).record("clients", rid)
+    assert seen is not None and seen["notes"] == "Ann's"
+    bob.update("clients", rid, {"notes": "Bob's"}, seen=seen, user="Bob")  # built on Ann's
+    assert _cell(path, rid, "Notes") == "Bob's"
+    assert cat.queue.conflicts() == []
 
 
 def _cell(path: Path, rid: str, header: str) -> object:
@@ -373,23 +366,12 @@ class Chaos:
                 self.refused += outage.fired
 
 
-def _no_stale_row_hints(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work around the two bugs pinned below (xfail): the writer settles each update against
-    the row read now, never against the row as read or written "a moment ago" by this
-    process (`SheetAccess.recent`), which can be older than a write made meanwhile.
-    Everything else — retries, deadlines, look-ups, the queue — runs as it is."""
-    from utils.store import gsheets_sheet
-
-    monkeypatch.setattr(gsheets_sheet.SheetAccess, "recent", lambda self, tab, record_id: None)
-
-
 @pytest.mark.slow
 def test_threads_with_their_own_google_stores_lose_nothing_through_faults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from utils.store import read_cache
 
-    _no_stale_row_hints(monkeypatch)
     read_cache.reset()  # the cache is per process: this test is a new process
     google = FakeGoogle(tmp_path)
     seeder = google()
@@ -460,16 +442,6 @@ def test_threads_with_their_own_google_stores_lose_nothing_through_faults(
     assert [p for p in snapshot.problems if p.level == "error"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GoogleSheetsStore: the conflict check's read of a row (_read_row -> "
-    "SheetAccess.remember) is made outside the process's write lock, so when another "
-    "session's save of that row is written between the read's answer and its remember, the "
-    "older cells replace the newer in the cache's row hints; the check's own save is then "
-    "written by gsheets_write._update against that hint (sheet.recent(), up to 5 s old) "
-    "instead of the row as it is, reconcile.decide sees no change, and the other session's "
-    "save — already reported saved — is overwritten without a conflict",
-)
 def test_a_save_written_during_another_sessions_check_is_not_overwritten(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -510,15 +482,6 @@ def test_a_save_written_during_another_sessions_check_is_not_overwritten(
     assert refused or set_aside == ["Bob's"], "Bob is told, or his save is set aside"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gsheets_write._update: when a write's answer is lost (a timeout after Google "
-    "applied it) the retry reads the row, finds the save there and settles it as done — but "
-    "leaves the process's row hint (SheetAccess.remember) as it was before the write; the next "
-    "save of that row within 5 s (HINT_SECONDS) is decided against those older cells "
-    "(sheet.recent()), reconcile.decide sees no change, and the save that landed is "
-    "overwritten without a conflict",
-)
 def test_a_save_whose_answer_was_lost_is_not_overwritten_by_the_next(tmp_path: Path) -> None:
     from utils.store import read_cache
 

@@ -75,9 +75,8 @@ LONG_TEXT = st.builds(
     st.lists(MIXED, min_size=1, max_size=8).map("".join),
     st.sampled_from([255, 256, 1024, 8191, 32_766, 32_767]),
 )
-# Excel holds 1900-01-01 … 9999-12-31, but a date after 2262-04-11 in a date column crashes
-# the read (test_a_date_after_2262_in_a_date_column_does_not_stop_the_read, a bug): kept
-# inside pandas' range here so that the other rules are still checked
+# the dates a cell may hold (sheets_schema.parse MIN_YEAR–MAX_YEAR); later ones are reported
+# on their cell (test_a_date_after_2262_in_a_date_column_does_not_stop_the_read)
 EXCEL_DATES = st.dates(dt.date(1900, 3, 1), dt.date(2262, 4, 10))
 EXCEL_DATETIMES = st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2262, 4, 10, 23, 59, 59))
 ANY_CELL = st.one_of(
@@ -610,14 +609,6 @@ def test_a_hand_edit_is_never_lost_nor_silently_overwritten(spec, which, app, da
 
 
 # ==== a record whose ID was typed by hand ===================================================
-@pytest.mark.xfail(
-    strict=True,
-    reason="LocalWorkbookStore finds a row by the ID's exact text (xlsx_patch.SheetXml."
-    "find_text): an ID typed with spaces around it, as a number or in full-width characters "
-    "is read (parse_id) but never found when a save is written, so every update of that "
-    "record is set aside as 'the row is no longer in the workbook' while update() reports "
-    "it saved; the Google backend normalises the ID cell (gsheets_cells.cell_id) and finds it",
-)
 @pytest.mark.parametrize("typed", [" KH-20261123-7K3F ", 20261123, "ＫＨ-20261123-7K3F"])
 def test_a_record_whose_id_was_typed_by_hand_can_be_updated(tmp_path: Path, typed) -> None:
     path = tmp_path / "desk.xlsx"
@@ -636,14 +627,6 @@ def test_a_record_whose_id_was_typed_by_hand_can_be_updated(tmp_path: Path, type
     assert openpyxl.load_workbook(path)["Clients"]["D2"].value == "新"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=Exception,
-    reason="sheets_schema.validate._series: a date the parsers accept (up to 9999-12-31, as "
-    "Excel does; a typo like 3026-01-05) but pandas' datetime64[ns] cannot hold (after "
-    "2262-04-11) raises pandas OutOfBoundsDatetime out of Store.read(): the whole workbook "
-    "cannot be read, instead of one warning for the cell",
-)
 @pytest.mark.parametrize(
     ("column", "typed"),
     [

@@ -192,11 +192,6 @@ def test_the_guard_runs_before_calamine_reads_the_sheet(tmp_path, monkeypatch) -
     assert raw["clients"][1][1][:2] == ["KH-20260101-0000", "客户0"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Store._snapshot (base.py, being rewritten by its owner) does not yet add the read's "
-    "own problems: `problems += getattr(raw, 'problems', [])`",
-)
 def test_ignored_far_cells_reach_the_snapshot_and_the_check_command(tmp_path, capfd) -> None:
     path = build(tmp_path / "far.xlsx")
     rewrite(path, {CLIENTS: lambda x: x.replace("</sheetData>", far_row(1048576, "XFD"))})
@@ -395,14 +390,22 @@ def test_from_serial_refuses_numbers_no_calendar_has() -> None:
             from_serial(value)
 
 
-def test_dates_outside_1900_to_9999_are_refused_by_the_parser() -> None:
+def test_dates_outside_1900_to_2200_are_refused_by_the_parser() -> None:
     from sheets_schema.parse import CellError, parse_date, parse_datetime
 
-    for value in (dt.datetime(1899, 12, 30), dt.date(1066, 10, 14), "1899-12-31", 2958466, -5):
+    for value in (
+        dt.datetime(1899, 12, 30),
+        dt.date(1066, 10, 14),
+        "1899-12-31",
+        2958466,
+        -5,
+        "3026-01-05",  # a typo: the tables hold timestamps up to 2262
+        dt.datetime(2263, 1, 1),
+    ):
         with pytest.raises(CellError):
             parse_datetime(value)
     assert parse_date(float("nan")) is None  # how pandas spells an empty cell
-    assert parse_date("9999-12-31") == dt.date(9999, 12, 31)
+    assert parse_date("2200-12-31") == dt.date(2200, 12, 31)
 
 
 # ---- 3. writing what another tool wrote -------------------------------------------------------

@@ -287,6 +287,7 @@ class Store(ABC):
         problems += level_problems(results["complaints"].frame, results["complaints"].layout)
         settings = results["settings"]
         problems += sheet_problems(settings.frame, settings.layout)
+        problems += getattr(raw, "problems", [])  # what the reader itself found (far cells)
         return Snapshot(
             frames={t: r.frame for t, r in results.items()},
             problems=problems,

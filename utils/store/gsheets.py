@@ -156,10 +156,11 @@ class GoogleSheetsStore(Store):
 
     def _read_row(self, tab: str, record_id: str) -> dict | None:
         sheet = self.sheet.for_operation()
+        sent = sheet.now()
         ref = sheet.locate(tab, record_id)
         if ref is None:
             return None
-        sheet.remember(tab, record_id, ref)
+        sheet.remember(tab, record_id, ref, seen_at=sent)
         return ref.raw(tab)
 
     def current(self, tab: str, record_id: str) -> dict | None:

@@ -56,9 +56,15 @@ class SheetAccess:
         return out
 
     # ---- where records are ----
-    def remember(self, tab: str, record_id: str, ref: RowRef) -> None:
-        """Where a record was just read or written, for every session."""
-        self.cache.remember_row(tab, record_id, ref)
+    def remember(
+        self, tab: str, record_id: str, ref: RowRef, seen_at: float | None = None
+    ) -> None:
+        """Where a record was just read (at `seen_at`: when the read was sent) or written
+        (now), for every session; an older sighting never replaces a newer one."""
+        self.cache.remember_row(tab, record_id, ref, seen_at)
+
+    def now(self) -> float:
+        return self.cache.monotonic()
 
     def recent(self, tab: str, record_id: str) -> RowRef | None:
         """The row as read or written a moment ago (by any session): no need to read it again."""

@@ -257,7 +257,9 @@ def _update(sheet: SheetAccess, tab: str, path: Path, op: PendingOp, outcomes: O
     attempt = 0
     while True:
         ref = None if _was_sent(path) else sheet.recent(tab, op.record_id)
+        sent = None
         if ref is None:
+            sent = sheet.now()
             ref = sheet.locate(tab, op.record_id)
         if ref is None:
             outcomes[op.op_id] = ("conflict", "the row is no longer in the spreadsheet")
@@ -268,6 +270,8 @@ def _update(sheet: SheetAccess, tab: str, path: Path, op: PendingOp, outcomes: O
         decision, fields = decide(tab, op, current)
         if decision == "done":
             outcomes[op.op_id] = ("done", "")  # already written
+            if sent is not None:  # read just now: the row as it is, with this save in it
+                sheet.remember(tab, op.record_id, ref, seen_at=sent)
             sheet.cache.note_applied([op])
             return
         if decision == "conflict":

@@ -26,6 +26,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from sheets_schema.columns import DATE, DATETIME
+from sheets_schema.parse import CellError, parse_id
 from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES, match_tab
 from sheets_schema.validate import read_layout
 from utils.errors import BadWorkbookError, StoreError
@@ -162,6 +163,11 @@ class LocalWorkbookStore(Store):
                 if not self.path.exists():
                     self._create(self.lang)
                 done = self._write(items)
+                # still under the lock: another process must never see a written save as
+                # waiting (it would check it again against a newer row and set it aside)
+                for path in done:
+                    self.queue.done(path)
+                remove_stale_temps(self.path)
         except (Timeout, WorkbookBusy, OSError, BadWorkbookError) as exc:
             reason = str(exc) or type(exc).__name__
             noted: set[Path] = set()
@@ -170,8 +176,6 @@ class LocalWorkbookStore(Store):
                     self.queue.set_error(path, op, reason)  # a bulk file once, whole
                     noted.add(path)
             return reason
-        for path in done:
-            self.queue.done(path)
         return ""
 
     def _busy_reason(self) -> str:
@@ -394,9 +398,24 @@ def _add_missing_headers(wb: XlsxWorkbook, title: str, tab: str, lang: str) -> l
 
 
 def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id: str):
+    """The row holding `record_id`: found by its exact text (fast), else by reading the ID
+    column the way the sheet is read — an ID typed by hand with spaces around it, as a
+    number, or in full-width characters is the same ID."""
     if id_index is None:
         return None
-    return sheet.find_text(record_id, id_index, wb.shared_index(record_id))
+    found = sheet.find_text(record_id, id_index, wb.shared_index(record_id))
+    if found is not None:
+        return found
+    for number in sheet.rows():
+        cell = sheet.row_cells(number).get(id_index) if number > 1 else None
+        if cell is None:
+            continue
+        try:
+            if parse_id(wb.cell_value(cell)) == record_id:
+                return number
+        except CellError:
+            continue
+    return None
 
 
 def _row_values(wb: XlsxWorkbook, cells: dict, index: dict[str, int], table) -> dict:

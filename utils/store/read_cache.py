@@ -169,14 +169,23 @@ class SpreadsheetCache:
                 self.noted += 1
 
     # ---- where records are ----
-    def remember_row(self, tab: str, record_id: str, where: Any) -> None:
+    def remember_row(
+        self, tab: str, record_id: str, where: Any, seen_at: float | None = None
+    ) -> None:
         """Where a record was just read or written (a row number and its cells), for every
-        session: the next update of it reads that row, not the whole ID column."""
+        session: the next update of it reads that row, not the whole ID column. `seen_at` is
+        when those cells were true (a read: when it was sent; a write: when it landed): an
+        older sighting never replaces a newer one — a read that started before another
+        session's write must not hide that write."""
         with self.lock:
             now = self.monotonic()
+            seen = now if seen_at is None else seen_at
             if len(self._rows) > 10_000:
                 self._rows = {k: v for k, v in self._rows.items() if now - v[1] < 600}
-            self._rows[(tab, record_id)] = (where, now)
+            known = self._rows.get((tab, record_id))
+            if known is not None and known[1] > seen:
+                return
+            self._rows[(tab, record_id)] = (where, seen)
 
     def row(self, tab: str, record_id: str, max_age: float | None = None) -> Any:
         """What `remember_row` was told, if not older than `max_age` seconds."""
