@@ -19,6 +19,7 @@ from utils import metrics as m
 from utils import ui_dashboard as ud
 from utils import ui_forms as uf
 from utils.errors import SheetdeskError
+from utils.health import calendar_notice
 
 ui_frame.page_frame()
 who = uf.require_user()
@@ -39,6 +40,9 @@ if snap.is_empty():
     st.info(ui.tr("dash.page.empty"), icon=":material/inbox:")
     st.stop()
 st.caption(ui.tr("dash.page.intro"))
+notice = uf.memo(snap, f"calendar_notice:{lang}", lambda: calendar_notice(snap, settings, lang))
+if notice:
+    st.warning(notice, icon=":material/calendar_month:")
 
 # --- period, frequency, live switch
 today = clock.today()

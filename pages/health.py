@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from sheets_schema.tables import TAB_NAMES
+from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES
 from utils import ui, ui_frame
 from utils import ui_forms as uf
-from utils.health import problem_table, summary
+from utils.health import calendar_notice, problem_table, summary
+from utils.reminders.status import describe, last_run_for
 
 ui_frame.page_frame()
-uf.require_user()
+who = uf.require_user()
 st.title(ui.tr("health.title"))
 st.caption(ui.tr("health.intro"))
 store = ui.get_store()
@@ -62,22 +63,32 @@ if snap.damaged:
             store.invalidate()
             st.rerun()
 
-if not snap.problems:
+notice = calendar_notice(snap, ui.get_settings(), lang)
+if notice:
+    st.warning(notice, icon=":material/calendar_month:")
+if who.is_manager:
+    for level, text in describe(last_run_for(store), lang):
+        if level != "info" or text:
+            getattr(st, level)(text, icon=":material/notifications:")
+
+problems = snap.all_problems  # the change history's and the settings tab's included
+if not problems:
     st.success(ui.tr("health.none"), icon=":material/check_circle:")
     st.stop()
 
-counts = summary(snap.problems)
-cols = st.columns(len(TAB_NAMES) + 1)
+counts = summary(problems)
+shown_tabs = [tab for tab in ALL_TAB_NAMES if tab in TAB_NAMES or counts.get(tab)]
+cols = st.columns(len(shown_tabs) + 1)
 cols[0].metric(
-    ui.tr("health.summary", errors=counts["error"], warnings=counts["warning"]), len(snap.problems)
+    ui.tr("health.summary", errors=counts["error"], warnings=counts["warning"]), len(problems)
 )
-for col, tab in zip(cols[1:], TAB_NAMES, strict=True):
+for col, tab in zip(cols[1:], shown_tabs, strict=True):
     col.metric(ui.tr(f"tab.{tab}"), counts.get(tab, 0))
 
 f1, f2, f3 = st.columns([1, 1, 2])
 tabs = f1.multiselect(
     ui.tr("health.filter_tab"),
-    TAB_NAMES,
+    shown_tabs,
     format_func=lambda tab: ui.tr(f"tab.{tab}"),
     placeholder=ui.tr("health.all"),
 )
@@ -88,7 +99,7 @@ levels = f2.multiselect(
     placeholder=ui.tr("health.all"),
 )
 text = f3.text_input(ui.tr("health.search"))
-table = problem_table(snap.problems, lang, tabs=tabs, levels=levels, text=text)
+table = problem_table(problems, lang, tabs=tabs, levels=levels, text=text)
 message = ui.tr("health.col.message")
 st.dataframe(
     table,

@@ -78,3 +78,18 @@ def test_working_days() -> None:
         pd.Series([friday, pd.NaT]), pd.Series([dt.datetime(2026, 11, 20, 22, 0), friday])
     )
     assert series.iloc[0] == pytest.approx(0.25) and pd.isna(series.iloc[1])
+
+
+def test_data_health_says_when_the_calendar_does_not_know_a_year() -> None:
+    from types import SimpleNamespace
+
+    from utils.health import calendar_notice
+    from utils.settings import Settings
+
+    complaints = pd.DataFrame(
+        {"received_at": [pd.Timestamp("2031-03-02 10:00")], "due_at": [pd.NaT]}
+    )
+    snap = SimpleNamespace(frames={"complaints": complaints})
+    notice = calendar_notice(snap, Settings(), "en")
+    assert notice and "2031" in notice
+    assert calendar_notice(snap, Settings(calendar="none"), "en") is None

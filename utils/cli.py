@@ -180,7 +180,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         snapshot.revisits,
         month=args.month,
         lang=lang,
-        settings=load_settings(),
+        settings=load_settings(None, snapshot.settings),
         now=clock.now(),
     )
     out = Path(args.out or f"sheetdesk-report-{args.month}.html")
@@ -197,7 +197,7 @@ def _weekly_table(args: argparse.Namespace) -> int:
 
     lang = _lang(args)
     snapshot = _store(args).read()
-    settings = load_settings()
+    settings = load_settings(None, snapshot.settings)
     data = weekly_csv(snapshot.complaints, snapshot.clients, args.week, lang, settings)
     if not args.out:
         sys.stdout.buffer.write(data)

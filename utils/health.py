@@ -9,7 +9,9 @@ import pandas as pd
 
 from sheets_schema.problems import Problem
 from sheets_schema.tables import TABLES
+from utils import clock
 from utils.i18n import t
+from utils.settings import Settings
 
 
 def summary(problems: Sequence[Problem]) -> dict[str, int]:
@@ -62,3 +64,15 @@ def problem_table(
     frame = pd.DataFrame(rows, columns=columns)
     frame[columns[2]] = frame[columns[2]].astype("Int64")
     return frame
+
+
+def calendar_notice(snapshot: object, settings: Settings, lang: str) -> str | None:
+    """Say so when the working calendar does not know a year the data touches (deadlines
+    there count weekends and the team's own days only, not the official holidays)."""
+    frames = getattr(snapshot, "frames", {})
+    complaints = frames.get("complaints")
+    years: set[int] = {clock.today().year}
+    if complaints is not None and len(complaints):
+        for name in ("received_at", "due_at"):
+            years |= {int(y) for y in pd.to_datetime(complaints[name]).dt.year.dropna().unique()}
+    return settings.work_calendar.unknown_years_notice(sorted(years), lang)

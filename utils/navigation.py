@@ -16,6 +16,7 @@ class PageSpec:
     icon: str  # a Material icon Streamlit ships (renders without an emoji font)
     managers_only: bool = False
     hidden: bool = False  # in the app, not in the menu
+    admins_only: bool = False
 
 
 # The app's root ("/") is a hidden landing page that sends each person to their own page
@@ -31,6 +32,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/revisits.py", "nav.revisits", "revisits", ":material/call:"),
     PageSpec("pages/dashboard.py", "nav.dashboard", "dashboard", ":material/monitoring:", True),
     PageSpec("pages/health.py", "nav.health", "data-health", ":material/health_and_safety:"),
+    PageSpec(
+        "pages/settings.py", "nav.settings", "settings", ":material/settings:", admins_only=True
+    ),
 )
 DEFAULT_URL = "home"  # nobody signed in yet: the sign-in form
 STAFF_DEFAULT_URL = "my-work"  # staff land on their own work
@@ -40,9 +44,11 @@ MANAGER_DEFAULT_URL = "dashboard"  # managers and admins land on the dashboard
 def pages_for(role: str | None) -> list[PageSpec]:
     """The pages a role uses, in menu order: staff do not see the managers' pages. Nobody
     signed in yet: every page (each shows the sign-in form, and a link to any page works)."""
-    if role in (None, "manager", "admin"):
+    if role in (None, "admin"):
         return list(PAGES)
-    return [p for p in PAGES if not p.managers_only]
+    if role == "manager":
+        return [p for p in PAGES if not p.admins_only]
+    return [p for p in PAGES if not p.managers_only and not p.admins_only]
 
 
 def default_for(role: str | None) -> str:

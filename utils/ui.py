@@ -5,7 +5,9 @@ business rule lives here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -28,16 +30,48 @@ def secrets() -> Mapping:
 
 
 @st.cache_resource(show_spinner=False)
-def get_store() -> Store:
-    """One store per process, shared by every session: one read cache, one writer."""
+def _shared_store() -> Store:
     store = open_store(load_config(secrets()))
     store.background = True  # saves return at once; a writer thread puts them in the sheet
     return store
 
 
-@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """One store per process, shared by every session: one read cache, one writer. A new
+    spreadsheet is made in this session's language when none is configured
+    (`Store.offer_lang`: no effect once the spreadsheet speaks one)."""
+    store = _shared_store()
+    store.offer_lang(lang())
+    return store
+
+
+_MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(snapshot) → (the snapshot, results)
+
+
+def memo(snapshot: Snapshot, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per snapshot (process-wide: it depends only on the data). A save or a
+    re-read makes a new snapshot, so nothing stale is served."""
+    key = id(snapshot)
+    entry = _MEMO.get(key)
+    if entry is None or entry[0]() is not snapshot:
+        entry = (weakref.ref(snapshot, lambda _gone, key=key: _MEMO.pop(key, None)), {})
+        _MEMO[key] = entry
+    results = entry[1]
+    if name not in results:
+        results[name] = compute()
+    return results[name]
+
+
 def get_settings() -> Settings:
-    return load_settings(secrets().get("sheetdesk", {}))
+    """The team's settings: defaults < the spreadsheet's settings tab < secrets' [sheetdesk]
+    < the environment; once per snapshot (an admin's change in the tab applies on the next
+    read). Without a readable spreadsheet: without the tab."""
+    overrides = secrets().get("sheetdesk", {})
+    try:
+        snap = get_store().read()
+    except SheetdeskError:
+        return load_settings(overrides)
+    return memo(snap, "settings", lambda: load_settings(overrides, snap.settings))
 
 
 def snapshot() -> Snapshot:

@@ -7,7 +7,6 @@ computations per snapshot. Glue only: every rule is in a plain module under util
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,7 +28,6 @@ from utils.ui_fields import show_problems
 FLASH_KEY = "sheetdesk_flash"
 CONFLICT_KEY = "sheetdesk_conflict"
 
-_MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(snapshot) → (the snapshot, results)
 
 
 # --- guards ---------------------------------------------------------------------------------
@@ -49,18 +47,7 @@ def read_snapshot() -> Snapshot:
     return ui.snapshot()
 
 
-def memo(snapshot: Snapshot, name: str, compute: Callable[[], Any]) -> Any:
-    """`compute()` once per snapshot (process-wide: it depends only on the data). A save or a
-    re-read makes a new snapshot, so nothing stale is served."""
-    key = id(snapshot)
-    entry = _MEMO.get(key)
-    if entry is None or entry[0]() is not snapshot:
-        entry = (weakref.ref(snapshot, lambda _gone, key=key: _MEMO.pop(key, None)), {})
-        _MEMO[key] = entry
-    store = entry[1]
-    if name not in store:
-        store[name] = compute()
-    return store[name]
+memo = ui.memo
 
 
 def people(snapshot: Snapshot) -> list[str]:

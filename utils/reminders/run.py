@@ -47,6 +47,7 @@ from utils.reminders.due import (
 from utils.reminders.ledger import DONE, Busy, Ledger, entry, state_folder
 from utils.reminders.messages import Outgoing, compose
 from utils.reminders.status import last_run_at, write_last_run
+from utils.settings import load_settings
 from utils.workflow import level_of, next_level
 
 ACTOR = "Sheetdesk"  # who the progress log says escalated a case automatically
@@ -274,6 +275,10 @@ def _run(
 
     snapshot = store.read()
     frames = snapshot.frames
+    if len(snapshot.settings):  # the settings tab, under the secrets and the environment
+        overrides = dict(setup.secrets.get("sheetdesk") or {})
+        overrides = {k: v for k, v in overrides.items() if k not in ("reminders", "notify")}
+        settings = load_settings(overrides, snapshot.settings)
     items = {
         item.key: item
         for item in decide(frames, settings, now, config, since=since, known=ledger.known())
@@ -302,7 +307,9 @@ def _run(
             planned.append((item, pending))
 
     if config.auto_escalate:
-        planned = _auto_escalate(store, snapshot, ledger, report, planned, now, config.language)
+        # the log line is written in the sheet's language (the messages: the team's)
+        log_lang = store.sheet_lang() if hasattr(store, "sheet_lang") else config.language
+        planned = _auto_escalate(store, snapshot, ledger, report, planned, now, log_lang)
 
     outgoing = compose(planned, lang, config)
     people = setup.notify.people

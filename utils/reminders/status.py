@@ -30,11 +30,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+from utils.i18n import t
 from utils.reminders.ledger import state_folder
 
 STATUS_FILE = "last_run.json"
 
-__all__ = ["STATUS_FILE", "last_run", "last_run_for", "state_folder", "write_last_run"]
+__all__ = [
+    "STATUS_FILE",
+    "describe",
+    "last_run",
+    "last_run_for",
+    "state_folder",
+    "write_last_run",
+]
 
 
 def last_run(folder: str | os.PathLike) -> dict | None:
@@ -71,3 +79,47 @@ def write_last_run(folder: str | os.PathLike, summary: dict) -> None:
     tmp = folder / f".{STATUS_FILE}.tmp"
     tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, folder / STATUS_FILE)
+
+
+def describe(info: dict | None, lang: str) -> list[tuple[str, str]]:
+    """The last run for people, as (level, text) lines — level "info", "warning" or "error":
+    when it ran and what it sent, then each failing channel (its reason, never a secret)."""
+    if not info:
+        return [("info", t("reminders.status.never", lang))]
+    at = str(info.get("at", ""))[:16].replace("T", " ")
+    if info.get("error"):
+        return [("error", t("reminders.status.error", lang, at=at, error=info["error"]))]
+    kinds = ", ".join(
+        f"{t(f'reminders.kind.{kind}', lang)} {n}"
+        for kind, n in (info.get("reminders") or {}).items()
+    )
+    channels = ", ".join(
+        f"{name}: " + " ".join(f"{t(f'reminders.status.{k}', lang)} {v}" for k, v in counts.items())
+        for name, counts in (info.get("channels") or {}).items()
+    )
+    lines = [
+        (
+            "info",
+            t(
+                "reminders.status.ran",
+                lang,
+                at=at,
+                messages=info.get("messages", 0),
+                kinds=kinds or "—",
+                channels=channels or "—",
+            ),
+        )
+    ]
+    for failing in info.get("failing") or []:
+        lines.append(
+            (
+                "warning",
+                t(
+                    "reminders.status.failing",
+                    lang,
+                    channel=failing.get("channel", "?"),
+                    reason=failing.get("detail") or failing.get("reason", ""),
+                ),
+            )
+        )
+    return lines
