@@ -138,6 +138,9 @@ def client_page(rid: str) -> None:
         st.caption(ui.tr("clients.timeline_hint"))
         if picked:
             st.switch_page("pages/complaints.py", query_params={"id": picked})
+    uf.history_section(
+        snap, TAB, rid, masked=not may_see_contact(client.get("owner"), who.name, who.role)
+    )
     st.divider()
     if may_edit_client(client, who.name, who.role):
         with st.expander(ui.tr("clients.edit"), icon=":material/edit:"):

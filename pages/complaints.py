@@ -181,6 +181,7 @@ def complaint_page(rid: str) -> None:
         st.subheader(ui.tr("complaints.revisits"))
         visits = visits.sort_values("done_at")
         uf.table(labelled("revisits", visits, lang, views.COMPLAINT_REVISIT_COLUMNS))
+    uf.history_section(snap, TAB, rid)
 
 
 current = uf.current_id()

@@ -393,7 +393,9 @@ def test_live_refresh_shows_new_rows_without_a_click(
     assert not session.exceptions()
 
 
-def test_downloads_from_the_page(session: Session, app_url: str, tmp_path: Path) -> None:
+def test_downloads_from_the_page(
+    session: Session, app_url: str, tmp_path: Path, workbook: Path
+) -> None:
     session.open(app_url + "/dashboard")
     page = session.page
     session.wait_for(METRIC)
@@ -412,6 +414,17 @@ def test_downloads_from_the_page(session: Session, app_url: str, tmp_path: Path)
     html = got["dash_dl_report"].read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html
     assert not session.exceptions()
+    # the seeds: client data taken out is registered — who, when, what, how many rows
+    store = LocalWorkbookStore(workbook)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        store.flush()
+        changes = store.read(fresh=True).changes
+        taken = changes.loc[changes["kind"].isin(["download", "export"])]
+        if len(taken) >= 3:
+            break
+        time.sleep(1)
+    assert set(taken["by"]) == {"周主任"} and len(taken) >= 3, taken
 
 
 # --- the monthly report, offline --------------------------------------------------------------

@@ -835,3 +835,20 @@ def test_home_never_ships_a_whole_register(workbook):
     (table,) = at.dataframe  # only the tab in view is built
     assert len(table.value) == 200
     assert "200 most recently changed of 260" in texts(at.caption)
+
+
+def test_a_records_page_shows_its_history_and_masks_others_contact_details(workbook):
+    cid = seed_client(workbook, name="史记客户", phone="13911112222", owner="王芳")
+    seen = LocalWorkbookStore(workbook).read().record("clients", cid)
+    LocalWorkbookStore(workbook).update(
+        "clients", cid, {"phone": "13933334444", "notes": "换号了"}, seen=seen, user="王芳"
+    )
+    at = goto(start(), "pages/clients.py", id=cid)  # a manager: everything
+    shown = "\n".join(df.value.to_string() for df in at.dataframe)
+    assert "13911112222" in shown and "13933334444" in shown and "换号了" in shown
+    assert "typed directly into the spreadsheet are not" in texts(at.caption)
+    staff = goto(start(User("李娜", "staff")), "pages/clients.py", id=cid)
+    shown = "\n".join(df.value.to_string() for df in staff.dataframe)
+    assert "换号了" in shown, "the history is there"
+    assert "13911112222" not in shown and "13933334444" not in shown
+    assert "139****2222" in shown and "139****4444" in shown

@@ -168,3 +168,29 @@ def staff_view(frames: dict[str, pd.DataFrame], actor: str, role: str) -> dict[s
     if is_manager(role):
         return frames
     return {**frames, "clients": mask_contacts(frames["clients"], actor, role)}
+
+
+CONTACT_FIELDS = ("phone", "email", "address", "contact_person")
+_ONE = {
+    "phone": mask_phone,
+    "email": mask_email,
+    "address": mask_address,
+    "contact_person": mask_name,
+}
+
+
+def mask_changes(changes: pd.DataFrame, record_id: str) -> pd.DataFrame:
+    """The change history with the old and new contact details of client `record_id` masked,
+    for someone who may not see that client's contact details in full."""
+    if changes is None or changes.empty:
+        return changes
+    hit = (changes["tab"] == "clients") & (changes["record_id"] == record_id)
+    hit &= changes["field"].isin(CONTACT_FIELDS)
+    if not bool(hit.any()):
+        return changes
+    out = changes.copy()
+    for n in out.index[hit]:
+        mask = _ONE[str(out.at[n, "field"])]
+        out.at[n, "old"] = mask(out.at[n, "old"])
+        out.at[n, "new"] = mask(out.at[n, "new"])
+    return out

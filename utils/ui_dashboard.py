@@ -5,6 +5,7 @@ charts side by side, the tabs' tables and the downloads tab. Glue only: the figu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 import altair as alt
@@ -286,8 +287,23 @@ def handover_form() -> None:
         )
 
 
+def _registered(what: str, rows: int, note: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """The file's contents, made when the person downloads it — and registered in the change
+    history first (the seeds: client data taken out of the system is registered)."""
+    store, who = ui.get_store(), ui.user()
+
+    def data() -> bytes:
+        content = make()
+        if who is not None:
+            ops.record_export(store, who, what, rows, note)
+        return content
+
+    return data
+
+
 def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
-    """The filtered tables as CSV files and one workbook, and the monthly report."""
+    """The filtered tables as CSV files and one workbook, and the monthly report; every file
+    handed out is registered in the change history."""
     lang = ui.lang()
     settings = ui.get_settings()
     st.subheader(ui.tr("dash.dl.data"))
@@ -299,7 +315,12 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
     for col, (tab, frame) in zip(cols, frames.items(), strict=False):
         col.download_button(
             ui.tr("dash.dl.csv", table=TABLES[tab].label(lang), rows=f"{len(frame):,}"),
-            data=lambda tab=tab, frame=frame: downloads.csv_bytes(tab, frame, lang),
+            data=_registered(
+                tab,
+                len(frame),
+                downloads.csv_name(tab, stem),
+                lambda tab=tab, frame=frame: downloads.csv_bytes(tab, frame, lang),
+            ),
             file_name=downloads.csv_name(tab, stem),
             mime=downloads.CSV_MIME,
             key=f"dash_dl_{tab}",
@@ -308,7 +329,12 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
         )
     cols[-1].download_button(
         ui.tr("dash.dl.xlsx"),
-        data=lambda: downloads.xlsx_bytes(frames, lang),
+        data=_registered(
+            "workbook",
+            sum(len(f) for f in frames.values()),
+            downloads.xlsx_name(stem),
+            lambda: downloads.xlsx_bytes(frames, lang),
+        ),
         file_name=downloads.xlsx_name(stem),
         mime=downloads.XLSX_MIME,
         key="dash_dl_xlsx",
@@ -322,7 +348,12 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
     week = a.selectbox(ui.tr("dash.dl.week"), weeks, key="dash_week") or weeks[0]
     b.download_button(
         ui.tr("dash.dl.week_button", week=week),
-        data=lambda: report.weekly_csv(snap.complaints, snap.clients, week, lang, settings),
+        data=_registered(
+            "weekly",
+            0,
+            report.weekly_filename(week, lang),
+            lambda: report.weekly_csv(snap.complaints, snap.clients, week, lang, settings),
+        ),
         file_name=report.weekly_filename(week, lang),
         mime=downloads.CSV_MIME,
         key="dash_dl_week",
@@ -343,9 +374,21 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
     )
     b.download_button(
         ui.tr("dash.dl.report_button", month=report.month_label(m.month_period(month), lang)),
-        data=lambda: report.build_report(
-            snap.clients, snap.complaints, snap.revisits, month, lang, settings, now, filters=sel
-        ).encode("utf-8"),
+        data=_registered(
+            "report",
+            0,
+            report.report_filename(month, lang),
+            lambda: report.build_report(
+                snap.clients,
+                snap.complaints,
+                snap.revisits,
+                month,
+                lang,
+                settings,
+                now,
+                filters=sel,
+            ).encode("utf-8"),
+        ),
         file_name=report.report_filename(month, lang),
         mime="text/html",
         key="dash_dl_report",

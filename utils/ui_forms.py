@@ -18,6 +18,7 @@ from sheets_schema.tables import TABLES
 from utils import access, auth, ui, ui_auth, ui_frame
 from utils.errors import ConflictError, InvalidRecord, SheetdeskError
 from utils.forms import conflict_table, format_value
+from utils.history import hand_edits_note, history
 from utils.operations import save_state
 from utils.search import staff_names
 from utils.settings import Settings
@@ -27,7 +28,6 @@ from utils.ui_fields import show_problems
 
 FLASH_KEY = "sheetdesk_flash"
 CONFLICT_KEY = "sheetdesk_conflict"
-
 
 
 # --- guards ---------------------------------------------------------------------------------
@@ -386,3 +386,19 @@ def view_for(snapshot: Snapshot, who: auth.User) -> Snapshot:
         lambda: access.staff_view(snapshot.frames, who.name, who.role),
     )
     return dataclasses.replace(snapshot, frames=frames)
+
+
+def history_section(snapshot: Snapshot, tab: str, record_id: str, *, masked: bool = False) -> None:
+    """A record's change history (what was saved in the app, newest first), folded; the
+    contact details of a client the person may not see in full are masked."""
+    lang = ui.lang()
+    with st.expander(ui.tr("history.title"), icon=":material/history:"):
+        changes = snapshot.changes
+        if masked:
+            changes = access.mask_changes(changes, record_id)
+        rows = history(changes, tab, record_id, lang)
+        if rows.empty:
+            st.caption(ui.tr("history.none"))
+        else:
+            table(rows)
+        st.caption(hand_edits_note(lang))

@@ -1082,6 +1082,8 @@ MESSAGES.update(
         "problem.unknown_setting": "{column_ref}: “{value}” is not a setting Sheetdesk knows, so this row is ignored. Check the spelling (for example time_limit.normal, cadence.A, holidays).",
         "problem.secret_setting": "{column_ref}: “{value}” cannot be set in the spreadsheet: accounts, roles and credentials are configured in the app's secrets only. This row is ignored; delete it (and change the password or key if one was typed here).",
         "problem.setting_twice": "{column_ref}: the setting “{setting}” is already given on row {first}; that row's value is used and this one is ignored.",
+        "history.title": "Change history",
+        "history.none": "Nothing saved in Sheetdesk yet.",
         "history.col.at": "When",
         "history.col.by": "By",
         "history.col.kind": "What",

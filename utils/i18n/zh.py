@@ -955,6 +955,8 @@ MESSAGES.update(
         "problem.unknown_setting": "{column_ref}：“{value}”不是 Sheetdesk 认识的设置项，此行被忽略。请检查拼写（例如 time_limit.normal、cadence.A、holidays）。",
         "problem.secret_setting": "{column_ref}：“{value}”不能在表格中设置：账号、角色和密钥只在应用的 secrets 配置中设置。此行被忽略；请删除它（如果在这里填过密码或密钥，请更换）。",
         "problem.setting_twice": "{column_ref}：设置项“{setting}”已在第 {first} 行填写；使用那一行的值，此行被忽略。",
+        "history.title": "变更记录",
+        "history.none": "尚无在 Sheetdesk 中保存的变更。",
         "history.col.at": "时间",
         "history.col.by": "操作人",
         "history.col.kind": "操作",
