@@ -103,7 +103,12 @@ def complaint_table() -> None:
     if shown.empty:
         return
     picked = uf.pick_row(
-        views.complaint_rows(shown, uf.client_names(snap), lang),
+        views.complaint_rows(
+            shown,
+            uf.client_names(snap),
+            lang,
+            key_clients=uf.memo(snap, "key_clients", lambda: views.key_client_ids(snap.clients)),
+        ),
         shown["complaint_id"].tolist(),
         key="complaints_table",
         tint=shown["overdue"].to_numpy(dtype=bool),
@@ -156,7 +161,9 @@ def complaint_page(rid: str) -> None:
         return
     basis = uf.seen_version(TAB, complaint)
     st.title(md(rid))
-    st.markdown(views.complaint_badges(complaint, settings, ops.now(), lang))
+    client = snap.record("clients", complaint.get("client_id") or "") or {}
+    grade = str(client.get("grade") or "")
+    st.markdown(views.complaint_badges(complaint, settings, ops.now(), lang, grade=grade))
     client_link(complaint)
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -41,7 +41,7 @@ def staff_filter(key: str) -> tuple[bool, list[str]]:
 def followups_tab(queue: pd.DataFrame) -> None:
     st.caption(ui.tr("revisits.followups_intro", max=settings.max_attempts))
     mine, staff = staff_filter("fu")
-    rows = followups_for(queue, who.name) if mine else queue
+    rows = followups_for(queue, who.name, settings) if mine else queue
     rows = queue_for_staff(rows, ("handler", "first_receiver"), staff)
     shown = rows.head(MAX_ROWS)
     uf.count_caption(len(shown), len(rows))

@@ -385,7 +385,8 @@ def test_conflict_shows_both_versions_and_keeps_mine(workbook):
     dialogs = [d.proto.dialog.title for d in at.get("dialog")]
     assert dialogs == ["Changed in the spreadsheet meanwhile"]
     assert "was changed by 李娜" in texts(at.warning)
-    versions = at.dataframe[0].value.set_index("Field")
+    (versions,) = [d.value for d in at.dataframe if "Your version" in d.value.columns]
+    versions = versions.set_index("Field")
     assert versions.loc["Notes", "Your version"] == "我的备注"
     assert versions.loc["Notes", "In the spreadsheet now"] == "李娜改过的备注"
     assert store_record(workbook, "clients", cid)["notes"] == "李娜改过的备注"  # not overwritten
@@ -737,7 +738,8 @@ def test_edit_complaint_details_moves_the_due_date_and_notes_it(fresh_store):
     assert row["severity"] == "critical" and row["verified"] == "yes"
     assert row["due_at"] == dt.datetime(2026, 11, 23, 16, 0)  # one working day, over the weekend
     assert row["description"] == "x"  # the complaint's words stay as logged
-    assert row["progress_log"].splitlines()[-1].endswith("王芳 edit: 严重程度, 查证属实")
+    # the log speaks the workbook's language (English here), not the person's
+    assert row["progress_log"].splitlines()[-1].endswith("王芳 edit: Severity, Verified")
     assert result is not None
     assert (
         ops.edit_complaint(fresh_store, row, dict(row), user=manager, when=when, settings=S) is None

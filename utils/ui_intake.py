@@ -102,6 +102,14 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
             fields.field_label(TAB, "description"), key=f"log_desc_{gen}", height=120
         )
         slots["description"] = st.empty()
+        requested = fields.field_input(
+            TAB,
+            "requested_due",
+            None,
+            key=f"log_requested_{gen}",
+            help=ui.tr("complaints.log.requested_help"),
+        )
+        slots["requested_due"] = st.empty()
         st.caption(ui.tr("complaints.log.first_receiver", name=who.name))
         submitted = st.form_submit_button(
             ui.tr("complaints.log.submit"), type="primary", icon=":material/report:"
@@ -125,6 +133,7 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
             settings=settings,
             new_client=client_values if new_client else None,
             allow_duplicate_phone=anyway,
+            requested_due=requested,
         )
     except DuplicatePhone as err:
         names = "、".join(f"{m['name']} ({m['client_id']})" for m in err.matches[:5])

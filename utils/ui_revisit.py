@@ -24,7 +24,12 @@ RADIO_CHOICES = {
     "charged": ch.YES_NO,
     "attitude": ch.ATTITUDE,
 }
-EFFECT_KIND = {"closed": "success", "reopened": "warning", "unreachable": "warning"}
+EFFECT_KIND = {
+    "closed": "success",
+    "reopened": "warning",
+    "unreachable": "warning",
+    "not_independent": "info",
+}
 
 
 def radio(field: str, key: str) -> str | None:
@@ -141,7 +146,7 @@ def save(
     saved = outcome.revisit
     attempt = saved.record.get("attempt")
     uf.saved(saved, ui.tr("revisits.saved", record_id=saved.record_id, attempt=attempt or 1))
-    if outcome.complaint is not None:
+    if outcome.complaint is not None or outcome.effect == "not_independent":
         level = ch.LEVEL.label(outcome.level, lang) if outcome.level else ""
         uf.flash(
             EFFECT_KIND[outcome.effect],

@@ -156,6 +156,7 @@ MESSAGES.update(
         "home.counts": "{clients} clients · {complaints} complaints · {revisits} revisits",
         "home.problems": "{count} row(s) need attention — see Data health.",
         "home.tables": "Tables",
+        "complaints.log.requested_help": "Only when the client asked for a deadline (seeds: resolve by the time the client asks). When it is earlier than the time limit, it wins.",
         "nav.settings": "Settings",
         "settings.title": "Settings",
         "settings.admins_only": "Only an admin changes the team's settings.",

@@ -130,6 +130,7 @@ MESSAGES.update(
         "home.counts": "{clients} 个客户 · {complaints} 条投诉 · {revisits} 条回访",
         "home.problems": "有 {count} 行数据需要处理——请查看“数据检查”。",
         "home.tables": "数据表",
+        "complaints.log.requested_help": "仅当客户要求了处理时限时填写（制度：按客户要求的时间解决）。早于规定时限时，以客户要求为准。",
         "nav.settings": "设置",
         "settings.title": "设置",
         "settings.admins_only": "只有管理员可以修改团队设置。",
