@@ -25,7 +25,6 @@ KPI_ROWS = (
     ("report.section.revisits", m.REVISIT_KPIS),
     ("report.section.clients", m.CLIENT_KPIS),
 )
-TILES_PER_ROW = 5
 SHORT_TILES = {"within_limit", "median_days", "p90_days", "completion", "per_100"}
 FILTERS = (  # widget key, Filters field, option list, dimension for labels
     ("dash_f_category", "categories", "categories", "category"),

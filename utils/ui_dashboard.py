@@ -112,15 +112,17 @@ def pair(left: object, right: object) -> None:
 
 
 def kpi_tiles(d: m.Dashboard) -> None:
+    """The tiles, row by row; a row wraps on a narrow screen (two or three tiles to a row on
+    a phone) instead of stacking one tile per row."""
     for heading, keys in dv.KPI_ROWS:
         if heading:
             st.markdown(f"**{ui.tr(heading)}**")
-        cols = st.columns(dv.TILES_PER_ROW)
-        for col, key in zip(cols, keys, strict=False):
+        row = st.container(horizontal=True)
+        for key in keys:
             k = d.kpis[key]
             # st.metric reads the sign from a leading ASCII "-": not the typographic minus
             change = m.format_change(k.kind, k.change).replace("−", "-")
-            col.metric(
+            row.metric(
                 ui.tr(dv.tile_key(key)),
                 m.format_value(k.kind, k.value),
                 delta=change or None,
