@@ -7,10 +7,12 @@ from utils import ui, ui_frame
 from utils import ui_forms as uf
 from utils.health import calendar_notice, problem_table, summary
 from utils.reminders.status import describe, last_run_for
+from utils.ui_fix import fix_panel
 
 ui_frame.page_frame()
 who = uf.require_user()
 st.title(ui.tr("health.title"))
+uf.show_flash()
 st.caption(ui.tr("health.intro"))
 store = ui.get_store()
 snap = ui.snapshot()
@@ -107,3 +109,4 @@ st.dataframe(
     width="stretch",
     column_config={message: st.column_config.TextColumn(message, width="large")},
 )
+fix_panel(store, problems, who)

@@ -206,6 +206,8 @@ def validate_rows(
     parsed: dict[str, list] = {}
 
     def report(i: int, column: Column, level: str, key: str, value: object, **extra: object):
+        ids = parsed.get(table.id_field)
+        row_id = ids[i] if ids is not None and ids[i] is not None else ""
         problems.append(
             Problem(
                 level,
@@ -213,7 +215,7 @@ def validate_rows(
                 row_numbers[i],
                 column.field,
                 key,
-                {"value": _cell_str(value), **extra},
+                {"value": _cell_str(value), "row_id": row_id, **extra},
                 layout.letter(column.field),
                 layout.header(column.field),
             )

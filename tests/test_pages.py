@@ -854,3 +854,25 @@ def test_a_records_page_shows_its_history_and_masks_others_contact_details(workb
     assert "换号了" in shown, "the history is there"
     assert "13911112222" not in shown and "13933334444" not in shown
     assert "139****2222" in shown and "139****4444" in shown
+
+
+def test_a_bad_cell_is_fixed_from_data_health(workbook):
+    wb = openpyxl.load_workbook(workbook)
+    sheet = wb["Clients"]
+    header = [c.value for c in sheet[1]]
+    row = [None] * len(header)
+    row[header.index("Client ID")] = "KH-HAND-2"
+    row[header.index("Name")] = "手写客户"
+    row[header.index("Phone")] = "call me"
+    sheet.append(row)
+    wb.save(workbook)
+    at = goto(start(), "pages/health.py")
+    at.selectbox(key="health_fix_pick").set_value(("clients", "KH-HAND-2")).run()
+    assert "not a phone number" in texts(at.error)  # the bad cell, highlighted with its message
+    phone = next(t for t in at.text_input if t.key and t.key.endswith("_phone"))
+    phone.input("13800001111")
+    next(iter(at.get("form_submit_button"))).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "KH-HAND-2 fixed" in texts(at.success)
+    assert store_record(workbook, "clients", "KH-HAND-2")["phone"] == "13800001111"
