@@ -323,12 +323,16 @@ def test_not_solved_reopens_and_escalates_one_level() -> None:
     out = revisit_effects(c, r, frame("revisits", []), actor="李雷", now=NOW, settings=S)
     assert out["status"] == "in_progress"
     assert out["level"] == "management"
-    assert out["progress_log"].splitlines() == [
+    reopened, escalated = out["progress_log"].splitlines()
+    assert reopened.startswith(
         "2026-12-01 09:30 李雷 reopen: follow-up HF-TS-1-25: the client says the problem is "
-        "not solved",
+        "not solved — resolved "
+    )
+    assert escalated == (
         "2026-12-01 09:30 李雷 escalate→management: follow-up HF-TS-1-25: the client says the "
-        "problem is not solved",
-    ]
+        "problem is not solved"
+    )
+    assert out["resolution"] == "" and out["resolved_at"] is None and out["due_at"] > NOW
 
 
 def test_unsatisfied_reopens_closed_complaint_and_clears_closed_at() -> None:

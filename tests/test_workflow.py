@@ -365,7 +365,7 @@ def test_close_after_reached_solved_followup() -> None:
     assert out["closed_at"] == NOW
     assert out["progress_log"].endswith("close: follow-up HF-9: client reached, problem solved")
     zh = close(resolved(), actor="王芳", now=NOW, revisits=revisits, settings=S, lang="zh")
-    assert zh["progress_log"].endswith("close: 回访 HF-9：已联系上客户，问题已解决")
+    assert zh["progress_log"].endswith("结案：回访 HF-9：已联系上客户，问题已解决")  # a zh sheet
 
 
 def test_close_refused_without_reached_solved_followup() -> None:
@@ -454,19 +454,23 @@ def test_unreachable_close_refusals() -> None:
 
 def test_reopen_closed_clears_closed_at() -> None:
     c = resolved(status="closed", closed_at=dt.datetime(2026, 11, 26, 9, 0))
-    out = reopen(c, actor="王芳", now=NOW, reason="客户再次来电")
+    out = reopen(c, actor="王芳", now=NOW, reason="客户再次来电", settings=S)
     assert out == {
         "status": "in_progress",
         "closed_at": None,
-        "progress_log": "2026-11-23 10:05 王芳 reopen: 客户再次来电",
+        # the earlier result leaves the record (it is in the log) and a new deadline runs
+        "resolution": "",
+        "resolved_at": None,
+        "due_at": dt.datetime(2026, 11, 26, 10, 5),  # Mon 10:05 + 3 working days
+        "progress_log": "2026-11-23 10:05 王芳 reopen: 客户再次来电 — resolved 2026-11-24 09:00 "
+        "as: 已更换压缩机",
     }
 
 
 def test_reopen_resolved_and_refusals() -> None:
-    assert reopen(resolved(), actor="王芳", now=NOW, reason="r") == {
-        "status": "in_progress",
-        "progress_log": "2026-11-23 10:05 王芳 reopen: r",
-    }
+    out = reopen(resolved(), actor="王芳", now=NOW, reason="r")
+    assert out["status"] == "in_progress" and out["resolution"] == "" and out["resolved_at"] is None
+    assert out["progress_log"].startswith("2026-11-23 10:05 王芳 reopen: r — resolved ")
     with pytest.raises(WorkflowError) as e:
         reopen(resolved(), actor="王芳", now=NOW, reason="")
     assert e.value.key == "workflow.need_reason"

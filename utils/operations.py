@@ -172,12 +172,13 @@ def edit_complaint(
 ) -> SaveResult | None:
     """Correct a complaint's details (`COMPLAINT_DETAILS`): the fields of `edited` that differ
     from `basis` (the version the form was filled from); the change is noted in the progress
-    log (field labels in `lang`). Who may act on the complaint may edit it, never the person it
+    log (in the sheet's language). Who may act on the complaint may edit it, never the person it
     is about; severity, the staff complained about and "verified" are a manager's to decide
     (`WorkflowError`). A new severity never moves the deadline later by itself: a stricter one
     brings it forward; a lighter one keeps the earlier deadline unless `reason` is given (the
     manager's, written in the log). `onto`: apply the same changes on top of the
-    spreadsheet's version after a conflict. None when nothing changed."""
+    spreadsheet's version after a conflict. None when nothing changed. `lang` is the
+    person's (messages); the log line is in the sheet's language (`Store.sheet_lang`)."""
     changes = changed_fields(
         "complaints", basis, {k: v for k, v in edited.items() if k in COMPLAINT_DETAILS}
     )
@@ -191,6 +192,7 @@ def edit_complaint(
         fields = "、".join(columns[k].label(lang) for k in decided)
         raise WorkflowError("workflow.manager_only_fields", fields=fields)
     lines = []
+    sheet_lang = store.sheet_lang()
     received = wf.as_datetime(target.get("received_at"))
     key = _is_key_client(store, target.get("client_id"))
     current_due = wf.effective_due_at(target, settings, key)
@@ -199,7 +201,9 @@ def edit_complaint(
     if "requested_due" in changes and earlier:  # the client's deadline wins
         assert asked is not None
         changes["due_at"] = asked
-        lines.append(plog.line(when, user.name, "deadline", f"{asked:%Y-%m-%d %H:%M}"))
+        lines.append(
+            plog.line(when, user.name, "deadline", f"{asked:%Y-%m-%d %H:%M}", lang=sheet_lang)
+        )
         current_due = asked
     if "severity" in changes and received is not None:
         severity = clean_text(changes["severity"])
@@ -208,11 +212,11 @@ def edit_complaint(
             changes["due_at"] = new_due
         elif new_due > current_due and clean_text(reason):
             changes["due_at"] = new_due
-            lines.append(
-                plog.line(when, user.name, "deadline", f"{new_due:%Y-%m-%d %H:%M} {reason}")
-            )
-    names = ", ".join(columns[k].label(lang) for k in COMPLAINT_DETAILS if k in changes)
-    log = plog.append(target.get("progress_log"), plog.line(when, user.name, "edit", names))
+            detail = f"{new_due:%Y-%m-%d %H:%M} {reason}"
+            lines.append(plog.line(when, user.name, "deadline", detail, lang=sheet_lang))
+    names = ", ".join(columns[k].label(sheet_lang) for k in COMPLAINT_DETAILS if k in changes)
+    line = plog.line(when, user.name, "edit", names, lang=sheet_lang)
+    log = plog.append(target.get("progress_log"), line)
     for line in lines:
         log = plog.append(log, line)
     changes["progress_log"] = log
@@ -270,6 +274,7 @@ def log_complaint(
         settings,
         key_client=key,
         requested_due=requested_due,
+        lang=store.sheet_lang(),
     )
     _, problems = validate_record("complaints", {**fields, "complaint_id": "-"})
     client = None
@@ -335,11 +340,18 @@ def action_changes(
     settings: Settings,
     revisits: pd.DataFrame,
     lang: str,
+    sheet_lang: str = "en",
 ) -> dict:
     """The fields a workflow action changes (`utils.workflow`), from the form's `params`:
     handler (assign), reason (escalate, close, reopen), note (record_progress,
-    record_feedback), resolution/root_cause/corrective_action (resolve)."""
-    common: dict[str, Any] = {"actor": user.name, "now": when, "role": user.role}
+    record_feedback), resolution/root_cause/corrective_action (resolve). `lang`: the
+    person's language (messages); `sheet_lang`: the sheet's, which the log is written in."""
+    common: dict[str, Any] = {
+        "actor": user.name,
+        "now": when,
+        "role": user.role,
+        "lang": sheet_lang,
+    }
     text = {k: clean_text(v) for k, v in params.items()}
     if action == "assign":
         return wf.assign(complaint, handler=text.get("handler", ""), **common)
@@ -363,11 +375,10 @@ def action_changes(
             revisits=revisits,
             settings=settings,
             reason=text.get("reason", ""),
-            lang=lang,
             **common,
         )
     if action == "reopen":
-        return wf.reopen(complaint, reason=text.get("reason", ""), **common)
+        return wf.reopen(complaint, reason=text.get("reason", ""), settings=settings, **common)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -397,6 +408,7 @@ def apply_action(
         settings=settings,
         revisits=revisits,
         lang=lang,
+        sheet_lang=store.sheet_lang(),
     )
     record_id = clean_text(complaint.get("complaint_id"))
     try:
@@ -481,7 +493,8 @@ def record_revisit(
     unanswered another unreached call is refused (`WorkflowError`: a manager may now close
     it). A solved follow-up by the complaint's handler or first receiver is recorded but does
     not close it (effect "not_independent"). When the client was not reached the
-    questionnaire answers are dropped; blank done_at → `when`. Raises `InvalidRecord`
+    questionnaire answers are dropped; blank done_at → `when`. `lang` is the person's; what
+    is written in the complaint's log is in the sheet's language. Raises `InvalidRecord`
     (problems by field) before anything is saved, or `RecordNotFound` when the follow-up names
     a complaint that does not exist."""
     record = dict(values)
@@ -521,7 +534,7 @@ def record_revisit(
             actor=user.name,
             now=when,
             settings=settings,
-            lang=lang,
+            lang=store.sheet_lang(),
         )
         if not changes:
             solved = clean_text(saved.record.get("solved")) == "yes"
@@ -570,7 +583,7 @@ def handover(
     to_name: str,
     now: dt.datetime,
     *,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> HandoverResult:
     """When someone leaves (seeds: 调离时指派其他员工代替): every client `from_name` owns gets
     `to_name` as owner, and every open complaint they answer for (they handle it, or first
@@ -578,7 +591,8 @@ def handover(
     progress log (the first receiver, 首问, stays as it was). A manager's action
     (`WorkflowError` otherwise). Each record is saved through the store with the version read
     (`seen=`): one changed meanwhile is left as it is and listed in `conflicts`, as is a
-    complaint about `to_name` (they may not handle it). `lang`: the log line's language."""
+    complaint about `to_name` (they may not handle it). `lang`: the log line's language
+    (default: the sheet's)."""
     if not user.is_manager:
         raise WorkflowError("workflow.handover_manager_only", name=user.name)
     old, new = clean_text(from_name), clean_text(to_name)
@@ -587,6 +601,7 @@ def handover(
     if same_person(old, new):
         raise WorkflowError("workflow.handover_same", name=new)
     snap = store.read()
+    log_lang = lang or store.sheet_lang()
     out = HandoverResult()
 
     def save(tab: str, record: dict, changes: dict) -> bool:
@@ -610,7 +625,7 @@ def handover(
         if wf.is_about(record, new):
             out.conflicts.append(HandoverConflict("complaints", record["complaint_id"], "about"))
             continue
-        line = plog.line(now, user.name, "handover", old, target=new, lang=lang)
+        line = plog.line(now, user.name, "handover", old, target=new, lang=log_lang)
         changes = {"handler": new, "progress_log": plog.append(record.get("progress_log"), line)}
         out.complaints += save("complaints", record, changes)
     return out

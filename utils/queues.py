@@ -36,6 +36,7 @@ from utils.workflow import (
     is_key_grade,
     level_of,
     next_level,
+    reopened,
     status_of,
     status_values,
 )
@@ -231,7 +232,7 @@ def revisit_effects(
     (resolved or closed complaints, whoever heard it); the last unreached call allowed
     (`workflow.attempt_limit`, counted from the records) → a log line flagging it for a
     manager. `revisits` may or may not already hold `revisit`; `lang` is the language of the
-    log text."""
+    log lines (the sheet's: verbs, levels and text)."""
     if clean_text(revisit.get("kind")) != FOLLOWUP:
         return {}
     if clean_text(revisit.get("complaint_id")) != clean_text(complaint.get("complaint_id")):
@@ -244,16 +245,16 @@ def revisit_effects(
         unhappy = solved == "no" or clean_text(revisit.get("attitude")) == "unsatisfied"
         if unhappy and status in DONE_STATUSES:
             reason = _reopen_reason(revisit, lang)
-            changes: dict = {"status": "in_progress"}
-            if as_datetime(complaint.get("closed_at")) is not None:
-                changes["closed_at"] = None
+            changes, detail = reopened(complaint, now, settings, reason, lang)
             level = next_level(level_of(complaint))
             if level is None:
                 reason = f"{reason}; {t('workflow.log.already_top', lang)}"
-            log = plog.append(log, plog.line(now, actor, "reopen", reason))
+                detail = f"{detail}; {t('workflow.log.already_top', lang)}"
+            log = plog.append(log, plog.line(now, actor, "reopen", detail, lang=lang))
             if level is not None:
                 changes["level"] = level
-                log = plog.append(log, plog.line(now, actor, "escalate", reason, target=level))
+                line = plog.line(now, actor, "escalate", reason, target=level, lang=lang)
+                log = plog.append(log, line)
             changes["progress_log"] = log
             return changes
         staff = clean_text(revisit.get("staff")) or actor
@@ -263,7 +264,7 @@ def revisit_effects(
             return {
                 "status": "closed",
                 "closed_at": now,
-                "progress_log": plog.append(log, plog.line(now, actor, "close", detail)),
+                "progress_log": plog.append(log, plog.line(now, actor, "close", detail, lang=lang)),
             }
         return {}
     if status != "resolved":
@@ -272,4 +273,5 @@ def revisit_effects(
     if attempt < attempt_limit(settings):
         return {}
     detail = t("workflow.log.unreachable", lang, revisit_id=rid, attempts=attempt)
-    return {"progress_log": plog.append(log, plog.line(now, actor, "unreachable", detail))}
+    line = plog.line(now, actor, "unreachable", detail, lang=lang)
+    return {"progress_log": plog.append(log, line)}

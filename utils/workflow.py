@@ -400,10 +400,12 @@ def new_complaint_fields(
     *,
     key_client: bool = False,
     requested_due: dt.datetime | None = None,
+    lang: str = "en",
 ) -> dict:
     """The fields of a newly logged complaint: the logger is its first receiver (首问负责);
     due_at from severity (a key client's limit with `key_client`), or the deadline the client
-    asked for (`requested_due`) when that is earlier."""
+    asked for (`requested_due`) when that is earlier. `lang`: the language of the sheet, which
+    the progress log is written in (as in every action below)."""
     description = _required(description, "workflow.need_description")
     severity = clean_text(severity) or "normal"
     asked = as_datetime(requested_due)
@@ -419,7 +421,7 @@ def new_complaint_fields(
         "status": "received",
         "received_at": now,
         "due_at": due,
-        "progress_log": plog.line(now, actor, "receive"),
+        "progress_log": plog.line(now, actor, "receive", lang=lang),
     }
     if asked is not None:
         fields["requested_due"] = asked
@@ -427,7 +429,13 @@ def new_complaint_fields(
 
 
 def assign(
-    complaint: dict, *, actor: str, now: dt.datetime, handler: str, role: str = "staff"
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    handler: str,
+    role: str = "staff",
+    lang: str = "en",
 ) -> dict:
     """Set the handler (经办人). Staff may assign an unassigned complaint they received;
     changing an existing handler is a manager's reassignment."""
@@ -440,29 +448,41 @@ def assign(
 
     return {
         "handler": handler,
-        "progress_log": _log(complaint, now, actor, "assign", target=handler),
+        "progress_log": _log(complaint, now, actor, "assign", target=handler, lang=lang),
     }
 
 
 def escalate(
-    complaint: dict, *, actor: str, now: dt.datetime, reason: str, role: str = "staff"
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    reason: str,
+    role: str = "staff",
+    lang: str = "en",
 ) -> dict:
     """One level up (层级上报), with the reason in the log; refused at the top level."""
     _check_escalate(complaint, role, actor)
     reason = _required(reason, "workflow.need_reason")
     level = next_level(level_of(complaint))
     assert level is not None  # _check_escalate has refused a complaint at the top level
-    log = _log(complaint, now, actor, "escalate", reason, target=level)
+    log = _log(complaint, now, actor, "escalate", reason, target=level, lang=lang)
     return {"level": level, "progress_log": log}
 
 
 def record_progress(
-    complaint: dict, *, actor: str, now: dt.datetime, note: str, role: str = "staff"
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    note: str,
+    role: str = "staff",
+    lang: str = "en",
 ) -> dict:
     """A progress note; the first one moves a received complaint to in_progress."""
     _check_open("record_progress")(complaint, role, actor)
     note = _required(note, "workflow.need_note")
-    changes: dict = {"progress_log": _log(complaint, now, actor, "progress", note)}
+    changes: dict = {"progress_log": _log(complaint, now, actor, "progress", note, lang=lang)}
     if status_of(complaint) == "received":
         changes["status"] = "in_progress"
     return changes
@@ -477,6 +497,7 @@ def resolve(
     root_cause: str = "",
     corrective_action: str = "",
     role: str = "staff",
+    lang: str = "en",
 ) -> dict:
     """Resolved now, with the resolution text (required); root cause and corrective action are
     written only when given."""
@@ -487,17 +508,24 @@ def resolve(
         changes["root_cause"] = clean_text(root_cause)
     if clean_text(corrective_action):
         changes["corrective_action"] = clean_text(corrective_action)
-    changes["progress_log"] = _log(complaint, now, actor, "resolve", resolution)
+    changes["progress_log"] = _log(complaint, now, actor, "resolve", resolution, lang=lang)
     return changes
 
 
 def record_feedback(
-    complaint: dict, *, actor: str, now: dt.datetime, note: str = "", role: str = "staff"
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    note: str = "",
+    role: str = "staff",
+    lang: str = "en",
 ) -> dict:
     """The client was told the result (反馈) now: once the complaint is resolved, and still
     after it is closed (also when a follow-up closed it on its own)."""
     _check_feedback(complaint, role, actor)
-    return {"feedback_at": now, "progress_log": _log(complaint, now, actor, "feedback", note)}
+    log = _log(complaint, now, actor, "feedback", note, lang=lang)
+    return {"feedback_at": now, "progress_log": log}
 
 
 def close(
@@ -515,7 +543,7 @@ def close(
     minute) reached the client, who said it is solved and was not unsatisfied — a follow-up by
     someone other than the handler and first receiver (`is_independent`); or, by a
     manager/admin with a reason, when the client was not reached in `attempt_limit` recorded
-    calls. `lang` is the language of the generated log detail."""
+    calls. `lang` is the language of the log line (the sheet's), its detail included."""
     state = _check_close(complaint, role, actor, revisits, settings)
     if state["closable"]:
         detail = clean_text(reason) or t(
@@ -529,18 +557,44 @@ def close(
     return {
         "status": "closed",
         "closed_at": now,
-        "progress_log": _log(complaint, now, actor, "close", detail),
+        "progress_log": _log(complaint, now, actor, "close", detail, lang=lang),
     }
 
 
 def reopen(
-    complaint: dict, *, actor: str, now: dt.datetime, reason: str, role: str = "staff"
+    complaint: dict,
+    *,
+    actor: str,
+    now: dt.datetime,
+    reason: str,
+    role: str = "staff",
+    lang: str = "en",
+    settings: Settings | None = None,
 ) -> dict:
-    """Back to in_progress from resolved or closed, with a reason; clears closed_at."""
+    """Back to in_progress from resolved or closed, with a reason (`reopened`)."""
     _check_reopen(complaint, role, actor)
     reason = _required(reason, "workflow.need_reason")
-    changes: dict = {"status": "in_progress"}
+    changes, detail = reopened(complaint, now, settings, reason, lang)
+    changes["progress_log"] = _log(complaint, now, actor, "reopen", detail, lang=lang)
+    return changes
+
+
+def reopened(
+    complaint: dict, now: dt.datetime, settings: Settings | None, reason: str, lang: str
+) -> tuple[dict, str]:
+    """What reopening changes — by a person or by a follow-up where the client says it is not
+    solved: back in progress; the earlier resolution leaves the record's current result and
+    goes into the progress log line (returned with the reason); closed_at cleared; a new
+    deadline counted from the reopening (with `settings`)."""
+    changes: dict = {"status": "in_progress", "resolution": "", "resolved_at": None}
     if as_datetime(complaint.get("closed_at")) is not None:
         changes["closed_at"] = None
-    changes["progress_log"] = _log(complaint, now, actor, "reopen", reason)
-    return changes
+    if settings is not None:
+        changes["due_at"] = compute_due_at(now, clean_text(complaint.get("severity")), settings)
+    earlier = clean_text(complaint.get("resolution"))
+    when = as_datetime(complaint.get("resolved_at"))
+    detail = reason
+    if earlier:
+        at = f"{when:%Y-%m-%d %H:%M}" if when else "?"
+        detail = f"{reason} — " + t("workflow.log.earlier_resolution", lang, at=at, text=earlier)
+    return changes, detail

@@ -293,6 +293,7 @@ MESSAGES.update(
         "workflow.log.followup_both": (
             "follow-up {revisit_id}: the client says the problem is not solved and is unsatisfied"
         ),
+        "workflow.log.earlier_resolution": "resolved {at} as: {text}",
         "workflow.log.already_top": "already at the top level, not escalated",
         "workflow.log.unreachable": (
             "follow-up {revisit_id}: attempt {attempts}, client not reached; a manager may close "

@@ -245,6 +245,7 @@ MESSAGES.update(
         "workflow.log.followup_not_solved": "回访 {revisit_id}：客户表示问题未解决",
         "workflow.log.followup_unsatisfied": "回访 {revisit_id}：客户不满意",
         "workflow.log.followup_both": "回访 {revisit_id}：客户表示问题未解决且不满意",
+        "workflow.log.earlier_resolution": "此前于 {at} 解决：{text}",
         "workflow.log.already_top": "已是最高层级，未再上报",
         "workflow.log.unreachable": (
             "回访 {revisit_id}：第 {attempts} 次未联系上客户，可由主管填写原因后结案"
