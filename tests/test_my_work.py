@@ -354,7 +354,7 @@ def test_someone_with_nothing_to_do_is_told_so(workbook):
 
 
 def test_the_root_sends_each_person_to_their_page_and_links_keep_working(tmp_path, monkeypatch):
-    """"/" is a hidden landing page: staff go on to My work, managers to the dashboard; the
+    """ "/" is a hidden landing page: staff go on to My work, managers to the dashboard; the
     pages themselves keep their own addresses (a direct link to /dashboard works)."""
     import streamlit
     from streamlit.testing.v1 import AppTest

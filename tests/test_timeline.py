@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from utils import progress_log as plog
 from utils.settings import Settings
 from utils.timeline import (
     EVENT_COLUMNS,
@@ -17,7 +18,6 @@ from utils.timeline import (
     parse_log,
     timeline_table,
 )
-from utils import progress_log as plog
 
 from .test_search import frame
 

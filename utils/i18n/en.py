@@ -1063,8 +1063,7 @@ MESSAGES.update(
         "reaches the client. Click one to record it.",
         "my_work.followups.none": "No follow-ups waiting for you.",
         "my_work.routine": "Revisits due",
-        "my_work.routine.hint": "Your clients due or late for a revisit. Click one to record "
-        "it.",
+        "my_work.routine.hint": "Your clients due or late for a revisit. Click one to record it.",
         "my_work.routine.none": "None of your clients is due for a revisit.",
         "my_work.recent": "My clients' recent complaints",
         "my_work.recent.hint": "Complaints of the clients you look after, received in the last "

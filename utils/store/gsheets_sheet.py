@@ -56,9 +56,7 @@ class SheetAccess:
         return out
 
     # ---- where records are ----
-    def remember(
-        self, tab: str, record_id: str, ref: RowRef, seen_at: float | None = None
-    ) -> None:
+    def remember(self, tab: str, record_id: str, ref: RowRef, seen_at: float | None = None) -> None:
         """Where a record was just read (at `seen_at`: when the read was sent) or written
         (now), for every session; an older sighting never replaces a newer one."""
         self.cache.remember_row(tab, record_id, ref, seen_at)
