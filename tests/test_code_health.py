@@ -51,6 +51,11 @@ def test_ruff_format_has_nothing_to_change_and_nothing_is_skipped() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    sys.version_info < (3, 11),
+    reason="the type check runs with the newest releases (CI's Python 3.13 run); the floor "
+    "run on 3.10 checks that the code runs on the oldest versions",
+)
 def test_the_type_checker_is_clean_on_the_core() -> None:
     out = _run(_tool("mypy"))  # [tool.mypy] in pyproject.toml: sheets_schema and utils
     assert out.returncode == 0, out.stdout[-5000:]
