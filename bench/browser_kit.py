@@ -80,7 +80,9 @@ def summary(values: list[float]) -> dict:
 class Server:
     """`streamlit run SCRIPT` (cwd = the script's folder) headless on a free port."""
 
-    def __init__(self, script: Path, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, script: Path, env: dict[str, str], log: Path, args: list[str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
@@ -103,6 +105,7 @@ class Server:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *(args or []),
             ],
             cwd=script.parent,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
@@ -406,35 +409,77 @@ class Tab:
         self.context.close()
 
 
-def sign_in(tab: Tab, name: str, attempts: int = 3) -> tuple[float, int]:
-    """THE sign-in step (change only this when sign-in changes): type the name in the sidebar's
-    form and press its button; done when the app is idle and the sidebar shows the name.
-    Returns (seconds of the press that worked, presses). A press can be lost — in the first
-    session after a server start the form's widget IDs change between its first and second
-    run, so the first press is ignored and the form comes back empty — and is then made again."""
+ACCOUNTS = {  # login → (name, role, password): the benchmark's accounts
+    "zhou": ("周主任", "manager", "bench-manager-1"),
+    "wangfang": ("王芳", "staff", "bench-staff-1"),
+}
+
+
+def write_secrets(path: Path) -> Path:
+    """The benchmark's accounts (argon2-hashed passwords) as a secrets file for the server's
+    `--secrets.files` — how the app signs people in (see tests/test_browser.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from utils.auth import hash_password
+
+    path.write_text(
+        "".join(
+            f'[sheetdesk.accounts.{login}]\nname = "{name}"\nrole = "{role}"\n'
+            f'password_hash = "{hash_password(password)}"\n'
+            for login, (name, role, password) in ACCOUNTS.items()
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def sign_in(tab: Tab, login: str, attempts: int = 3) -> tuple[float, int]:
+    """THE sign-in step (change only this when sign-in changes): the page shows the sign-in
+    form (login and password, in the main area); type them and press its button; done when the
+    app is idle, the password box is gone and the sidebar shows the person's name. Returns
+    (seconds of the press that worked, presses). A press can be lost — in the first session
+    after a server start the form's widget IDs can change between its first and second run, so
+    the press is ignored and the form comes back — and is then made again."""
     page = tab.page
-    form = "[data-testid='stSidebar'] [data-testid='stForm']"
+    name, _role, password = ACCOUNTS[login]
+    form = "[data-testid='stMain'] [data-testid='stForm']"
     signed_in = "[data-testid='stSidebar'] [data-testid='stMarkdownContainer'] strong"
     box = page.locator(f"{form} input[type='text']").first
+    secret = page.locator(f"{form} input[type='password']").first
     for attempt in range(1, attempts + 1):
         box.wait_for(state="visible")
-        box.fill(name)
-        t0 = time.perf_counter()
+        box.fill(login)
+        secret.fill(password)
+        cpu0, t0 = tab.server.cpu_s(), time.perf_counter()
         page.locator(f"{form} [data-testid='stFormSubmitButton'] button").first.click()
         handle = page.wait_for_function(
             """([form, signedIn, name]) => {
               const app = document.querySelector("[data-testid='stApp']");
               if (app?.getAttribute('data-test-script-state') !== 'notRunning') return false;
-              if ([...document.querySelectorAll(signedIn)].some(e => e.innerText === name))
-                return 'in';
-              const box = document.querySelector(form + " input[type='text']");
-              return box !== null && box.value === '' ? 'lost' : false;
+              if (document.querySelector("[data-testid='stSkeleton'], [data-testid='stSpinner']"))
+                return false;
+              const pw = document.querySelector(form + " input[type='password']");
+              if (pw === null && [...document.querySelectorAll(signedIn)].some(
+                e => e.innerText === name)) return 'in';
+              return pw !== null && pw.value === '' ? 'lost' : false;
             }""",
             arg=[form, signed_in, name],
             polling=POLL_MS,
             timeout=TIMEOUT_MS,
         )
         seconds = time.perf_counter() - t0
+        tab.cpu = tab.server.cpu_s() - cpu0
         if handle.json_value() == "in":
+            _wait_for_cookie(tab)
             return seconds, attempt
-    raise RuntimeError(f"sign-in as {name} failed {attempts} times")
+    raise RuntimeError(f"sign-in as {login} failed {attempts} times")
+
+
+def _wait_for_cookie(tab: Tab, cookie: str = "sheetdesk_session", timeout_s: float = 15) -> None:
+    """After a sign-in (untimed): the session cookie the page sets, so that a reload or a new
+    tab of this browser stays signed in."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(c["name"] == cookie and c["value"] for c in tab.context.cookies()):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"signed in, but no {cookie} cookie after {timeout_s:.0f} s")

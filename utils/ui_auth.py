@@ -91,11 +91,18 @@ def signed_in() -> auth.User | None:
 
 
 def cookie_jobs() -> None:
-    """Set or clear the session cookie asked for on the previous run (script in the page)."""
-    job = st.session_state.pop(_COOKIE_JOB, None)
+    """Set or clear the session cookie asked for on the previous run (script in the page) —
+    on this run and the next: a run cut short by a page switch (the landing page sends a
+    person on at once after signing in) never puts its script in the page."""
+    job = st.session_state.get(_COOKIE_JOB)
     if job is None:
         return
-    value, max_age = job
+    value, max_age, *rest = job
+    runs_left = rest[0] if rest else 2
+    if runs_left > 1:
+        st.session_state[_COOKIE_JOB] = (value, max_age, runs_left - 1)
+    else:
+        st.session_state.pop(_COOKIE_JOB, None)
     secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
     cookie = f"{COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict{secure}"
     st.html(
