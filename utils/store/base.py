@@ -256,11 +256,20 @@ class Store(ABC):
             version = self._version()
             if not fresh and self._cached and version is not None and self._cached[0] == version:
                 return self._cached[1]
-            with _no_gc():  # a read allocates millions of small objects and frees none:
-                raw = self._read_raw()  # the cyclic GC would walk them all, for nothing
-                snapshot = self._snapshot(raw)
+            disk = self._disk_cache()  # a validated snapshot on disk (`snapshot_cache`)
+            key, snapshot = disk.lookup(self) if disk is not None else (None, None)
+            if snapshot is None:
+                with _no_gc():  # a read allocates millions of small objects and frees none:
+                    raw = self._read_raw()  # the cyclic GC would walk them all, for nothing
+                    snapshot = self._snapshot(raw)
+                if key is not None:
+                    disk.keep(key, snapshot)
             self._cached = (version, snapshot)
             return snapshot
+
+    def _disk_cache(self):  # a backend's `snapshot_cache.SnapshotCache`
+        """The backend's snapshot cache on disk, or None (none: every read is a full one)."""
+        return None
 
     def invalidate(self) -> None:
         with self._lock:

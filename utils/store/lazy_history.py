@@ -35,6 +35,9 @@ class LazyHistory:
         self._load: Callable[[], Result] | None = load
         self._result: Result | None = None
         self._lock = threading.Lock()
+        # what `of` was given, until the history is loaded (for the snapshot cache on disk:
+        # `utils.store.snapshot_cache`); None when made otherwise
+        self.parts: tuple[str, Sequence[Sequence[object]], Mapping, set[str]] | None = None
 
     @classmethod
     def of(
@@ -57,7 +60,10 @@ class LazyHistory:
             gone = hist.deleted_records(result.frame, present, skip=skip)
             return result.frame, [*result.problems, *gone]
 
-        return cls(load)
+        made = cls(load)
+        if overlay is None:
+            made.parts = (title, rows, present, skip)
+        return made
 
     @classmethod
     def empty(cls) -> LazyHistory:
@@ -75,6 +81,7 @@ class LazyHistory:
                     if enabled:
                         gc.enable()
                 self._load = None  # the cells read are no longer needed
+                self.parts = None
             return self._result
 
     @property

@@ -33,6 +33,7 @@ from utils.errors import BadWorkbookError, StoreError
 from utils.store.base import RawTabs, Store, now_seconds
 from utils.store.pending import PendingOp, PendingQueue, is_batch
 from utils.store.reconcile import decide
+from utils.store.snapshot_cache import SnapshotCache
 from utils.store.xlsx_patch import SheetXml, XlsxError, XlsxWorkbook, from_serial
 from utils.store.xlsx_read import read_workbook, remove_stale_temps
 
@@ -62,6 +63,7 @@ class LocalWorkbookStore(Store):
         super().__init__(PendingQueue(f"{self.path}.pending"), clock)
         self.file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
         self.id_lock = FileLock(f"{self.path}.ids.lock", timeout=ID_LOCK_TIMEOUT)
+        self._snapshot_cache: SnapshotCache | None = None
 
     def describe(self) -> str:
         return str(self.path)
@@ -77,6 +79,15 @@ class LocalWorkbookStore(Store):
             return ("missing", self.queue.state())
 
     # ---- reading ----
+    def _disk_cache(self) -> SnapshotCache | None:
+        """The validated snapshot kept beside the workbook (`<workbook>.cache/`), which a new
+        process reads instead of the workbook while the workbook is unchanged."""
+        if os.environ.get("SHEETDESK_SNAPSHOT_CACHE", "1").strip().lower() in ("0", "no", "off"):
+            return None
+        if self._snapshot_cache is None:
+            self._snapshot_cache = SnapshotCache(self.path)
+        return self._snapshot_cache
+
     def _read_raw(self) -> RawTabs:
         """The tables' tabs, read by `xlsx_read` (guarded against hostile and damaged files:
         raises BadWorkbookError; the result's `problems` lists the cells it ignored)."""
