@@ -69,9 +69,9 @@ MAIN_NAMESPACES = (
 # literal prefix `<c`, so the regex engine skims from one cell start to the next.
 _SUSPECT = re.compile(
     rb"<c(?:[>/]|\s(?!r=\")|\sr=\"(?:(?![A-Za-z])|[A-Za-z]{3}"
-    rb"|[A-Za-z]{1,2}+(?:(?<=[A-Za-z]{2})\d{5}|\d{6}|(?!\d))))"
+    rb"|[A-Za-z]{1,2}(?![A-Za-z])(?:(?<=[A-Za-z]{2})\d{5}|\d{6}|(?!\d))))"
 )
-_IMPLICIT = re.compile(rb"<c(?:[>/]|\s(?!r=\")|\sr=\"(?:(?![A-Za-z])|[A-Za-z]++(?!\d)))")
+_IMPLICIT = re.compile(rb"<c(?:[>/]|\s(?!r=\")|\sr=\"(?:(?![A-Za-z])|[A-Za-z]+(?![A-Za-z\d])))")
 _WIDE_COLUMNS = re.compile(rb"<c\sr=\"([A-Za-z]{2,})\d")
 _FAR_ROWS = re.compile(rb"<c\sr=\"[A-Za-z]+(\d{5,})\"")
 _PREFIXED_MAIN = re.compile(
