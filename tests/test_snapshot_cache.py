@@ -5,8 +5,10 @@ snapshot."""
 
 from __future__ import annotations
 
+import ast
 import os
 import threading
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -17,6 +19,7 @@ from utils.store import snapshot_cache as sc
 from utils.store.local import LocalWorkbookStore
 
 CLIENT = {"name": "张三", "phone": "0138 0000 1111", "grade": "重点客户"}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def settle() -> None:
@@ -194,3 +197,49 @@ def test_a_snapshot_it_cannot_hold_exactly_is_not_kept(tmp_path) -> None:
     bad = sc.Cached({"clients": odd}, [], {}, sc.History(frame=odd, problems=[]))
     assert not cache.save(key, lambda: bad)
     assert not cache.path.exists()
+
+
+def _module_file(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _sources(start: str) -> dict[str, Path]:
+    """Our modules that `start` imports, directly or through others (imports inside
+    functions included), with their files."""
+    found: dict[str, Path] = {}
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if name in found or path is None:
+            continue
+        found[name] = path
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                target = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join([*anchor, target] if target else anchor)
+                targets = [target, *(f"{target}.{alias.name}" for alias in node.names)]
+            for target in targets:
+                if target.split(".")[0] not in ("utils", "sheets_schema"):
+                    continue
+                while target and _module_file(target) is None:
+                    target = target.rpartition(".")[0]
+                if target:
+                    todo.append(target)
+    return found
+
+
+def test_the_code_fingerprint_covers_every_module_the_store_imports() -> None:
+    needed = set(_sources("utils.store.local").values())
+    assert needed, "found the store's modules"
+    assert needed <= set(sc.fingerprinted_files()), needed - set(sc.fingerprinted_files())

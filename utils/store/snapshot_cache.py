@@ -11,9 +11,9 @@ workbook's key now:
 - the file's size and modification time, and the name, CRC-32 and sizes of every part in its
   zip directory (read from the central directory: cheap), so any edit — by hand, by another
   program, by the app's own writer — changes it;
-- a fingerprint of the code that reads and validates (every .py file under sheets_schema/ and
-  utils/, and the versions of Python, pandas, pyarrow and python-calamine), so a new rule or
-  column never meets an old cache.
+- a fingerprint of the code that reads and validates (the source of every module of ours the
+  local store imports, and the versions of Python, pandas, pyarrow and python-calamine), so a
+  new rule or column never meets an old cache.
 
 The key is taken before the workbook is read and again after; the cache is written only when
 both agree. A cache file that is cut, damaged or of another format (magic, lengths, BLAKE2
@@ -36,7 +36,6 @@ import uuid
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -57,19 +56,48 @@ class Unsupported(Exception):
 # ---- the key ---------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A digest of the code a snapshot depends on (computed once per process)."""
+    """A digest of the code a snapshot depends on — the source of every module of ours that
+    the local store imports, directly or through others (found in their syntax trees) — and
+    of the versions of Python, pandas, pyarrow and python-calamine. Computed once per
+    process."""
     h = hashlib.blake2b(digest_size=16)
     h.update(sys.version.encode())
-    for package in ("pandas", "pyarrow", "python-calamine"):
-        try:
-            h.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{package}=?".encode())
-    for folder in ("sheets_schema", "utils"):
-        for path in sorted((_ROOT / folder).rglob("*.py")):
-            h.update(str(path.relative_to(_ROOT)).encode())
-            h.update(path.read_bytes())
+    import pyarrow
+    import python_calamine
+
+    for package in (pd, pyarrow, python_calamine):
+        h.update(f"{package.__name__}={getattr(package, '__version__', '?')}".encode())
+        for part in sorted(Path(str(package.__file__)).parent.glob("*.so")):  # (no version)
+            st = part.stat()
+            h.update(f"{part.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for path in fingerprinted_files():
+        h.update(str(path.relative_to(_ROOT)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
+
+
+# The modules a snapshot depends on: all that `utils.store.local` imports, directly or through
+# others (`tests/test_snapshot_cache.py` checks this list against their syntax trees).
+FINGERPRINTED = (
+    "sheets_schema/*.py",
+    "utils/__init__.py",
+    "utils/store/*.py",
+    "utils/i18n/*.py",
+    "utils/cells.py",
+    "utils/clock.py",
+    "utils/errors.py",
+    "utils/forms.py",
+    "utils/history.py",
+    "utils/policy_checks.py",
+    "utils/progress_log.py",
+    "utils/settings.py",
+    "utils/settings_sheet.py",
+    "utils/workdays.py",
+)
+
+
+def fingerprinted_files() -> list[Path]:
+    return sorted({path for pattern in FINGERPRINTED for path in _ROOT.glob(pattern)})
 
 
 def workbook_key(path: Path) -> str | None:
