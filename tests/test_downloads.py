@@ -325,3 +325,36 @@ def test_libreoffice_opens_the_workbook_as_text_and_dates(frames: Frames, tmp_pa
     assert rows[1][col["complaint_id"]] == "TS-20261005-0001"
     assert rows[1][col["received_at"]].startswith("2026-10-05")
     assert rows[2][col["description"]].startswith("=HYPERLINK(")  # text, not run as a formula
+
+
+def test_xlsx_keeps_awkward_text_exactly() -> None:
+    awkward = ["_x0041_ stays", "  spaces around  ", "a & b < c > d", "line one\nline two", "0012"]
+    clients = frame(
+        "clients",
+        [
+            {"client_id": f"KH-20240101-{i:04d}", "name": text, "status": "active"}
+            for i, text in enumerate(awkward, start=1)
+        ],
+    )
+    wb = load(dl.xlsx_bytes({"clients": clients}, "en"))
+    ws = wb["Clients"]
+    name = [c.value for c in ws[1]].index(TABLES["clients"].by_field["name"].label("en"))
+    cells = [ws.cell(row, name + 1) for row in range(2, 2 + len(awkward))]
+    assert [c.value for c in cells] == awkward
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_xlsx_of_many_rows_keeps_every_row_in_order() -> None:
+    rows = [
+        {**COMPLAINTS[0], "complaint_id": f"TS-20261005-{i:05d}", "description": f"第 {i} 条"}
+        for i in range(2_000)
+    ]
+    data = dl.xlsx_bytes({"complaints": frame("complaints", rows)}, "zh")
+    ws = load(data)[TABLES["complaints"].label("zh")]
+    assert ws.max_row == 1 + len(rows)
+    assert [ws.cell(r, 1).value for r in (2, 1001, 2001)] == [
+        "TS-20261005-00000",
+        "TS-20261005-00999",
+        "TS-20261005-01999",
+    ]
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}2001"

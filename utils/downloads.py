@@ -14,11 +14,9 @@ Headers are the columns' labels and choice values their labels in the chosen lan
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from sheets_schema.columns import DATE, DATETIME, INT
@@ -101,78 +99,56 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _column(kind: str | None, col: pd.Series) -> tuple[str, list[object]]:
-    """A column for the workbook: ("date" | "datetime" | "int" | "text", its Python values)
-    with None for blanks; text without the control characters a workbook cannot hold."""
+def _column(kind: str | None, col: pd.Series) -> tuple[str, pd.Series]:
+    """A column for the workbook: ("date" | "datetime" | "int" | "text", its values) — dates
+    as datetime64 (a date's time dropped, a date-time's seconds kept), whole numbers as
+    nullable integers, text as str without the control characters a workbook cannot hold,
+    None for blanks."""
     if kind in (DATE, DATETIME):
         stamps = pd.to_datetime(col)
-        if kind == DATE:
-            return "date", [
-                None if pd.isna(v) else v.to_pydatetime() for v in stamps.dt.normalize()
-            ]
-        values = stamps.dt.floor("s")
-        return "datetime", [None if pd.isna(v) else v.to_pydatetime() for v in values]
+        return (
+            ("date", stamps.dt.normalize()) if kind == DATE else ("datetime", stamps.dt.floor("s"))
+        )
     if kind == INT:
-        return "int", [None if pd.isna(v) else int(v) for v in col]
-    text = col.astype(object).where(col.notna(), None)
-    out: list[object] = []
-    for v in text.to_numpy(dtype=object):
-        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-            out.append(None)
-        else:
-            cleaned = _ILLEGAL.sub("", str(v))
-            out.append(cleaned or None)
-    return "text", out
+        return "int", pd.to_numeric(col, errors="coerce").astype("Int64")
+    text = col.astype("str")  # Arrow-backed: blanks stay missing
+    if text.str.contains(_ILLEGAL.pattern, regex=True).any():
+        text = text.str.replace(_ILLEGAL.pattern, "", regex=True)
+    return "text", text.where(text != "")
 
 
 def xlsx_bytes(tables: Mapping[str, pd.DataFrame], lang: str) -> bytes:
     """The tables (tab name → frame, in the order given) as one .xlsx workbook: one sheet per
     table named by the tab's label, labelled header row (bold, frozen, with a filter); dates as
     dates, whole numbers as numbers, text always as text (never a formula, phone numbers keep
-    their digits). Written by xlsxwriter in constant-memory mode: row by row, tens of
-    thousands of rows in a second or two."""
-    import xlsxwriter
+    their digits). Written column by column with vectorised string operations
+    (`utils.xlsx_write`): 50,000 rows in well under a second."""
+    from utils.xlsx_write import Column, Sheet, workbook_bytes
 
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDE7F2"})
-    formats = {
-        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-        "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-    }
+    sheets = []
     taken: set[str] = set()
     for tab, frame in tables.items():
         fields = _fields(tab, frame)
         out = export_frame(tab, frame, lang)
-        ws = wb.add_worksheet(_sheet_title(TABLES[tab].label(lang), taken))
-        columns = [
-            _column(_kind(tab, name), out[header])
-            for name, header in zip(fields, out.columns, strict=True)
-        ]
-        for i, (header, (kind, values)) in enumerate(zip(out.columns, columns, strict=True)):
-            sample = [v if isinstance(v, str) else str(v) for v in values[:200] if v is not None]
+        columns = []
+        for name, header in zip(fields, out.columns, strict=True):
+            kind, values = _column(_kind(tab, name), out[header])
+            head = values.head(200).dropna()
+            sample = [v if isinstance(v, str) else _sample_text(v) for v in head]
             width = _width(str(header), sample)
-            ws.set_column(i, i, max(width, 12) if kind in formats else width)
-        ws.freeze_panes(1, 0)
-        if fields:
-            ws.autofilter(0, 0, len(out), len(fields) - 1)
-        for i, header in enumerate(out.columns):
-            ws.write_string(0, i, str(header), head)
-        for r in range(len(out)):
-            for i, (kind, values) in enumerate(columns):
-                value = values[r]
-                if value is None:
-                    continue
-                if kind == "text":
-                    ws.write_string(r + 1, i, value)  # text stays text: never a formula
-                elif kind == "int":
-                    ws.write_number(r + 1, i, value)
-                else:
-                    ws.write_datetime(r + 1, i, value, formats[kind])
-    if not taken:
-        wb.add_worksheet("Sheet")
-    wb.close()
-    return buf.getvalue()
+            if kind in ("date", "datetime"):
+                width = max(width, 12)
+            columns.append(Column(str(header), kind, values, width))
+        sheets.append(Sheet(_sheet_title(TABLES[tab].label(lang), taken), columns))
+    if not sheets:
+        sheets.append(Sheet("Sheet", []))
+    return workbook_bytes(sheets)
+
+
+def _sample_text(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return str(value.to_pydatetime())
+    return str(value)
 
 
 def file_stem(start: dt.date | pd.Timestamp, last_day: dt.date | pd.Timestamp) -> str:
