@@ -36,7 +36,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -77,7 +77,9 @@ class PendingOp:
         return dt.datetime.fromtimestamp(self.created).strftime("%Y-%m-%d %H:%M")
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # a shallow copy (not `asdict`, which deep-copies every value: bulk loads write tens
+        # of thousands of these): the nested values are encoded into new dicts just below
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["values"] = {k: _encode(v) for k, v in self.values.items()}
         data["expected_updated_at"] = _encode(self.expected_updated_at)
         if self.expected is not None:
