@@ -11,6 +11,7 @@ from sheets_schema.tables import (
     columns,
     match_header,
     match_tab,
+    sheet_language,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "match_header",
     "match_tab",
     "name_key",
+    "sheet_language",
 ]

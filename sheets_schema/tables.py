@@ -9,6 +9,7 @@ lack (they are created by `init` or on the first write); `ALL_TAB_NAMES` all fiv
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -139,3 +140,33 @@ def match_header(tab: str, header: object) -> str | None:
     if header is None:
         return None
     return TABLES[tab].header_keys.get(name_key(header))
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def sheet_language(tabs: Mapping[str, tuple[str, Sequence[object]]]) -> str | None:
+    """The language a spreadsheet speaks, from its tabs (table → (sheet title, header row)):
+    "zh" when more of the header cells that name a column are in Chinese than not, "en" when
+    fewer (a column or two of the team's own in the other language does not tip it); on a
+    tie — headers all blank — the titles of the tabs decide; None when nothing does (no tab of
+    ours, or a tie there too). Pure: the stores call it on what they read."""
+    zh = en = 0
+    for tab in ALL_TAB_NAMES:
+        if tab not in tabs:
+            continue
+        for cell in tabs[tab][1]:
+            if cell is None or not str(cell).strip() or match_header(tab, cell) is None:
+                continue
+            if _chinese(str(cell)):
+                zh += 1
+            else:
+                en += 1
+    if zh == en:
+        titled = [str(tabs[t][0]) for t in ALL_TAB_NAMES if t in tabs]
+        zh = sum(map(_chinese, titled))
+        en = len(titled) - zh
+    if zh == en:
+        return None
+    return "zh" if zh > en else "en"

@@ -571,7 +571,7 @@ def test_init_creates_tabs_and_structure_and_touches_no_data(google: FakeGoogle)
     rule = sheet.validations[(1, 3)]  # grade, row 2
     names = [v["userEnteredValue"] for v in rule["condition"]["values"]]
     assert rule["strict"] is False and rule["showCustomUi"] is True
-    assert {"A 重点客户", "A", "A – key client"} <= set(names)
+    assert names == ["A 重点客户", "B 普通客户", "C 一般客户", "D 潜在客户"]  # the sheet's labels
     assert (0, 3) not in sheet.validations  # not on the header
     assert google.api.count("write") == 2  # one structural batch, one write of header cells
     google.api.reset_counts()

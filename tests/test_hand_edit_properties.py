@@ -24,6 +24,7 @@ import os
 import shutil
 import string
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,7 +185,12 @@ MEMORY_DISK = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 def folder() -> Iterator[Path]:
     # hypothesis runs many examples per test: a fixture's tmp_path would be shared by all
     with tempfile.TemporaryDirectory(prefix="sheetdesk-prop-", dir=MEMORY_DISK) as name:
-        yield Path(name)
+        try:
+            yield Path(name)
+        finally:  # every store's snapshot cache is written in the background: let it land
+            for thread in threading.enumerate():
+                if thread.name == "sheetdesk-snapshot-cache":
+                    thread.join()
 
 
 @contextlib.contextmanager

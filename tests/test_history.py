@@ -181,13 +181,13 @@ def test_local_queue_file_holds_the_save_and_its_history(local, tmp_path) -> Non
     assert local.flush() == ""
     cells = _history_cells(local.path)
     assert [c[0] for c in cells].count(row["change_id"]) == 1
-    assert cells[-1][3:9] == (
-        "clients",
+    assert cells[-1][3:9] == (  # choices as the sheet's labels (客户档案 = clients, 修改 = update)
+        "客户档案",
         saved.record_id,
         "grade",
         "A 重点客户",
         "B 普通客户",
-        "update",
+        "修改",
     )
 
 

@@ -4,6 +4,7 @@
     check   [--workbook PATH] [--json]            validate everything; exit 1 on any error
     demo    [--workbook PATH] [--clients N] [--complaints N] [--revisits N] [--seed S]
     import  TAB FILE [--workbook PATH]            bulk-load a legacy register (CSV or XLSX)
+    translate --to zh|en [--workbook PATH]         tab names, headers, choices, log verbs
     report  --month YYYY-MM [--out FILE.html] [--lang zh|en] [--workbook PATH]
     report  --week YYYY-Www [--out FILE.csv] [--lang zh|en]  the weekly complaint table (CSV)
     calendar --year YYYY [--json] [--lang zh|en]  days off and make-up working days in force
@@ -48,7 +49,7 @@ def _store(args: argparse.Namespace):
     if getattr(args, "lang", None):
         from dataclasses import replace
 
-        config = replace(config, lang=_lang(args))
+        config = replace(config, lang=_lang(args), lang_configured=True)
     return open_store(config)
 
 
@@ -164,6 +165,35 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("cli.import_waiting", lang, count=len(waiting_ops), reason=reason), file=sys.stderr)
         return EXIT_WAITING
     return EXIT_PROBLEMS if rejected else EXIT_OK
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    """The spreadsheet's tab names, header cells, choice cells and progress-log verbs in the
+    language `--to`, in place (`utils.store.translate`); nothing else is touched."""
+    from utils.store.translate import translate_store
+
+    lang = _lang(args)
+    store = _store(args)
+    result = translate_store(store, args.to)
+    language = t(f"cli.language.{args.to}", lang)
+    for why in result.skipped:
+        print(t("cli.translate_skipped", lang, what=why), file=sys.stderr)
+    if not result.changed:
+        print(t("cli.translate_nothing", lang, path=store.describe(), language=language))
+        return EXIT_OK
+    print(
+        t(
+            "cli.translate_done",
+            lang,
+            path=store.describe(),
+            language=language,
+            tabs=len(result.tabs),
+            headers=result.headers,
+            choices=f"{result.choices:,}",
+            logs=f"{result.logs:,}",
+        )
+    )
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -403,6 +433,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tab", help="clients, complaints or revisits (or their labels)")
     p.add_argument("file", help="a .csv or .xlsx file; headers by field name or either label")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser(
+        "translate",
+        help="put the tab names, headers, choice cells and progress-log verbs in a language",
+    )
+    common(p)
+    p.add_argument("--to", choices=["zh", "en"], required=True, help="the language to put it in")
+    p.set_defaults(func=cmd_translate)
     p = sub.add_parser(
         "report", help="the monthly report (offline HTML) or the weekly complaint table (CSV)"
     )

@@ -114,8 +114,8 @@ STAFF_COLUMNS = [
 KEY_MARK = "★ "  # before a key client's name in the lists
 
 
-def when(value: object, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A moment as text; blank for none."""
+def when(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as text; blank for none (None or NaT)."""
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime(fmt)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sheets_schema.tables import TABLES
 from utils import clock
+from utils import progress_log as plog
 from utils.errors import StoreError
 from utils.settings import Settings
 from utils.workflow import compute_due_at
@@ -462,8 +463,14 @@ def load_demo(
 ) -> dict:
     """Generate demo data and append it through `store` (tabs created if missing); the IDs
     saved are recorded in the demo manifest beside the workbook (`manifest_path`), so that
-    `remove_demo` takes out exactly these rows. Returns {tab: rows added}."""
+    `remove_demo` takes out exactly these rows. Returns {tab: rows added}. The progress logs
+    are written in the workbook's language (`Store.sheet_lang`: a new one, the store's)."""
     data = generate(clients, complaints, revisits, seed=seed, today=today)
+    lang = store.sheet_lang() if hasattr(store, "sheet_lang") else "en"
+    if lang != "en":
+        for record in data.complaints:
+            if record.get("progress_log"):
+                record["progress_log"] = plog.translate(record["progress_log"], lang)
     saved = {}
     for tab in DEMO_TABS:
         ids, refused = store.append_many(tab, getattr(data, tab), user=user)

@@ -122,7 +122,7 @@ def update_rows(
 ) -> list[dict]:
     """One "update" row per field of `after` whose text differs from `before` (stamps left
     out), in the table's column order."""
-    rows = []
+    rows: list[dict] = []
     order = [c.field for c in TABLES[tab].columns]
     for name in sorted(after, key=lambda f: order.index(f) if f in order else len(order)):
         if name in STAMPS or name == TABLES[tab].id_field:

@@ -302,10 +302,10 @@ def value_text(kind: str, value: object, lang: str = "en") -> str:
     """A setting's value as it is written in the sheet (and shown)."""
     if value is None:
         return ""
-    if kind == DATES:
-        return ", ".join(d.isoformat() for d in sorted(value))  # type: ignore[attr-defined]
-    if kind == NAMES:
-        return ", ".join(value)  # type: ignore[arg-type]
+    if kind == DATES and isinstance(value, Iterable):
+        return ", ".join(d.isoformat() for d in sorted(value))
+    if kind == NAMES and isinstance(value, Iterable):
+        return ", ".join(value)
     if kind == FLAG:
         return YES_NO.label("yes" if value else "no", lang)
     if kind == NUMBER and isinstance(value, float) and value.is_integer():
@@ -317,6 +317,7 @@ def normalise_value(key: str, value: object) -> str:
     """What `save_setting` writes for a value given as text or as a value (a list of dates,
     True …): the text the sheet will hold. Raises BadValue."""
     spec = BY_KEY[key]
+    parsed: object
     if spec.kind == DATES and not isinstance(value, str) and isinstance(value, Iterable):
         parsed = frozenset().union(*(parse_value(key, v) or frozenset() for v in value))
     elif spec.kind == NAMES and not isinstance(value, str) and isinstance(value, Iterable):
@@ -500,8 +501,8 @@ def effective_text(key: str, settings: Any, lang: str = "en") -> str:
             value = (reminders.get("ladder") or {}).get(name.split(".", 1)[1], spec.default)
         else:
             value = reminders.get(name, spec.default)
-        if spec.kind == NAMES and value is not None:
-            value = tuple(value)  # type: ignore[arg-type]
+        if spec.kind == NAMES and isinstance(value, Iterable):
+            value = tuple(value)
     else:
         attr = {"working_days": "extra_working_days"}.get(key, key)
         value = getattr(settings, attr, spec.default)

@@ -54,7 +54,11 @@ def memo(snapshot: Snapshot, name: str, compute: Callable[[], Any]) -> Any:
     key = id(snapshot)
     entry = _MEMO.get(key)
     if entry is None or entry[0]() is not snapshot:
-        entry = (weakref.ref(snapshot, lambda _gone, key=key: _MEMO.pop(key, None)), {})
+
+        def forget(_gone: weakref.ref[Snapshot]) -> None:
+            _MEMO.pop(key, None)
+
+        entry = (weakref.ref(snapshot, forget), {})
         _MEMO[key] = entry
     results = entry[1]
     if name not in results:

@@ -4,6 +4,8 @@ those clients, then registered anyway or not) and correcting a client's details.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from utils import auth, ui, views
@@ -16,7 +18,16 @@ from utils.store import Store
 
 TAB = "clients"
 ADD_FORM = "client_add"
-PENDING_KEY = "clients_add_pending"  # (values, matches) while a duplicate phone waits
+PENDING_KEY = "clients_add_pending"  # a PendingDuplicate while a duplicate phone waits
+
+
+@dataclass(frozen=True)
+class PendingDuplicate:
+    """A registration held back because its phone is already in the register: what was
+    typed, and the clients with that phone."""
+
+    values: dict
+    matches: list[dict]
 
 
 def save_new(
@@ -29,7 +40,7 @@ def save_new(
             store, values, user=who, today=ops.now().date(), allow_duplicate_phone=anyway
         )
     except DuplicatePhone as err:  # the person decides: the warning below, with links
-        st.session_state[PENDING_KEY] = (values, err.matches)
+        st.session_state[PENDING_KEY] = PendingDuplicate(values, err.matches)
         return
     except InvalidRecord as err:
         fields.show_problems(err, slots, general)
@@ -96,9 +107,9 @@ def add_form(*, who: auth.User, store: Store) -> None:
     general = st.empty()
     if submitted:
         save_new(values, slots, general, who=who, store=store)
-    pending = st.session_state.get(PENDING_KEY)
-    if pending:
-        duplicate_warning(*pending, slots, general, who=who, store=store)
+    pending: PendingDuplicate | None = st.session_state.get(PENDING_KEY)
+    if pending is not None:
+        duplicate_warning(pending.values, pending.matches, slots, general, who=who, store=store)
 
 
 def edit_form(client: dict, *, who: auth.User, store: Store) -> None:

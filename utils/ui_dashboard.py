@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
+from typing import Literal, cast
 
 import altair as alt
 import pandas as pd
@@ -23,7 +25,8 @@ from utils.search import staff_names
 from utils.store import Snapshot
 
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
-DELTA_COLOR = {True: "normal", False: "inverse", None: "off"}
+DeltaColor = Literal["normal", "inverse", "off"]  # the ones st.metric's tiles use here
+DELTA_COLOR: dict[bool | None, DeltaColor] = {True: "normal", False: "inverse", None: "off"}
 
 
 # --- cached figures: keyed on the snapshot (source + read_at), the selection and the minute ----
@@ -80,7 +83,7 @@ def filter_widgets(opts: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
             ui.tr(f"dash.dim.{dv.FILTER_TITLES[field]}"),
             opts[opt_key],
             key=key,
-            format_func=lambda v, d=dim: dv.dim_label(d, v, lang),
+            format_func=partial(dv.dim_label, dim, lang=lang),
             placeholder=ui.tr("dash.ctl.all"),
         )
         picked[field] = tuple(chosen)
@@ -103,7 +106,7 @@ def chart(c: alt.TopLevelMixin) -> None:
     st.altair_chart(c.properties(autosize=FIT_X), width="stretch")
 
 
-def pair(left: object, right: object) -> None:
+def pair(left: alt.TopLevelMixin, right: alt.TopLevelMixin) -> None:
     a, b = st.columns(2, gap="large")
     with a:
         chart(left)
@@ -135,21 +138,23 @@ def kpi_tiles(d: m.Dashboard) -> None:
 # --- the tabs ---------------------------------------------------------------------------------
 
 
-def list_columns(frame: pd.DataFrame) -> dict[str, object]:
-    """Column formats of a list: date-times to the minute, working days to one decimal."""
-    out: dict[str, object] = {
+def list_frame(table: pd.DataFrame, height: int | Literal["auto"] = "auto") -> None:
+    """A list at the container's width: date-times to the minute, working days to one
+    decimal. (The formats are built here: their type, Streamlit's `ColumnConfig`, is not
+    public.)"""
+    formats = {
         c: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-        for c in frame.columns
-        if str(frame[c].dtype).startswith("datetime")
+        for c in table.columns
+        if str(table[c].dtype).startswith("datetime")
     }
     for name in ("overdue_days", "waiting_days"):
         days = ui.tr(dv.LIST_KEYS[name])
-        if days in frame.columns:
-            out[days] = st.column_config.NumberColumn(format="%.1f")
-    return out
+        if days in table.columns:
+            formats[days] = st.column_config.NumberColumn(format="%.1f")
+    st.dataframe(table, hide_index=True, width="stretch", height=height, column_config=formats)
 
 
-def complaints_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
+def complaints_tab(d: m.Dashboard, graphs: dict[str, alt.TopLevelMixin]) -> None:
     split = st.segmented_control(
         ui.tr("dash.ctl.split"),
         dv.SPLITS,
@@ -172,7 +177,7 @@ def complaints_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
         )
 
 
-def open_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
+def open_tab(d: m.Dashboard, graphs: dict[str, alt.TopLevelMixin]) -> None:
     lang = ui.lang()
     pair(graphs["open_by_level"], graphs["open_by_owner"])
     st.subheader(ui.tr("report.h.overdue", when=dv.when(d.as_of)))
@@ -181,26 +186,19 @@ def open_tab(d: m.Dashboard, graphs: dict[str, object]) -> None:
     else:
         if len(d.overdue) > dv.MAX_LIST_ROWS:
             st.caption(ui.tr("dash.list.first", shown=dv.MAX_LIST_ROWS, n=len(d.overdue)))
-        table = dv.list_table(d.overdue, dv.OVERDUE_COLUMNS, lang)
-        st.dataframe(
-            table, hide_index=True, width="stretch", height=320, column_config=list_columns(table)
-        )
+        list_frame(dv.list_table(d.overdue, dv.OVERDUE_COLUMNS, lang), height=320)
     st.subheader(ui.tr("dash.list.not_started", when=dv.when(d.as_of)))
     if d.not_started.empty:
         st.success(ui.tr("dash.list.none_not_started"))
     else:
         if len(d.not_started) > dv.MAX_LIST_ROWS:
             st.caption(ui.tr("dash.list.first", shown=dv.MAX_LIST_ROWS, n=len(d.not_started)))
-        table = dv.list_table(d.not_started, dv.NOT_STARTED_COLUMNS, lang)
-        st.dataframe(
-            table, hide_index=True, width="stretch", height=240, column_config=list_columns(table)
-        )
+        list_frame(dv.list_table(d.not_started, dv.NOT_STARTED_COLUMNS, lang), height=240)
     st.subheader(ui.tr("report.h.reopened"))
     if d.reopened.empty:
         st.caption(ui.tr("report.none"))
     else:
-        table = dv.list_table(d.reopened, dv.REOPENED_COLUMNS, lang)
-        st.dataframe(table, hide_index=True, width="stretch", column_config=list_columns(table))
+        list_frame(dv.list_table(d.reopened, dv.REOPENED_COLUMNS, lang))
 
 
 def staff_tab(d: m.Dashboard) -> None:
@@ -321,7 +319,7 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
                 tab,
                 len(frame),
                 downloads.csv_name(tab, stem),
-                lambda tab=tab, frame=frame: downloads.csv_bytes(tab, frame, lang),
+                partial(downloads.csv_bytes, tab, frame, lang),
             ),
             file_name=downloads.csv_name(tab, stem),
             mime=downloads.CSV_MIME,
@@ -367,12 +365,17 @@ def downloads_tab(snap: Snapshot, sel: m.Filters, now: pd.Timestamp) -> None:
     months = dv.report_months(snap.complaints["received_at"], now)
     default = report.default_month(now)
     a, b = st.columns([1, 3], vertical_alignment="bottom")
-    month = a.selectbox(
-        ui.tr("dash.dl.month"),
-        months,
-        index=months.index(default) if default in months else 0,
-        format_func=lambda mo: report.month_label(m.month_period(mo), lang),
-        key="dash_month",
+    # cast: under mypy's python_version 3.10, Streamlit's stubs lose `typing.Never` (3.11+) and
+    # their empty-options overload (-> None) matches every call; a str is picked here
+    month = cast(
+        str,
+        a.selectbox(
+            ui.tr("dash.dl.month"),
+            months,
+            index=months.index(default) if default in months else 0,
+            format_func=lambda mo: report.month_label(m.month_period(mo), lang),
+            key="dash_month",
+        ),
     )
     b.download_button(
         ui.tr("dash.dl.report_button", month=report.month_label(m.month_period(month), lang)),

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from sheets_schema.choices import Choices
 from sheets_schema.columns import CHOICE, DATE, DATETIME, EMAIL, INT, PHONE
 from sheets_schema.tables import TABLES
 from utils import ui
@@ -29,14 +30,22 @@ LONG_TEXT = {
 }
 
 
+def choices_of(tab: str, field: str) -> Choices:
+    """The choices of a choice column (a field without them is a programming error)."""
+    choices = TABLES[tab].by_field[field].choices
+    if choices is None:
+        raise ValueError(f"{tab}.{field} is not a choice column")
+    return choices
+
+
 def choice_options(tab: str, field: str, blank: bool = True) -> list[str]:
-    values = list(TABLES[tab].by_field[field].choices.values)
+    values = list(choices_of(tab, field).values)
     return [BLANK, *values] if blank else values
 
 
 def choice_label(tab: str, field: str) -> Callable[[str], str]:
     lang = ui.lang()
-    choices = TABLES[tab].by_field[field].choices
+    choices = choices_of(tab, field)
 
     def label(value: str) -> str:
         return choices.label(value, lang) if value else ui.tr("form.blank")

@@ -69,12 +69,15 @@ def fix_panel(store: Store, problems: Sequence[Problem], who: auth.User) -> None
     with st.form(f"{form}_{gen}"):
         values = {}
         for p in rows[chosen]:
+            column = p.column
+            if column is None:  # `fixable` keeps only problems of a column
+                continue
             st.error(p.message(lang), icon=":material/error:")
-            values[p.column] = fields.field_input(
+            values[column] = fields.field_input(
                 tab,
-                p.column,
-                _shown(tab, p.column, current.get(p.column)),
-                key=f"{form}_{gen}_{p.column}",
+                column,
+                _shown(tab, column, current.get(column)),
+                key=f"{form}_{gen}_{column}",
             )
         submitted = st.form_submit_button(
             ui.tr("form.save"), type="primary", icon=":material/save:"

@@ -257,7 +257,7 @@ def count_caption(shown: int, total: int) -> None:
 
 
 def start_conflict(
-    err: ConflictError, keep_mine: Callable[[dict], SaveResult], done: str, form: str = ""
+    err: ConflictError, keep_mine: Callable[[dict], SaveResult | None], done: str, form: str = ""
 ) -> None:
     """Remember a conflict for the dialog: `err.mine` is the version the user wanted to save,
     `keep_mine(theirs)` saves it over the spreadsheet's version `theirs`, `done` is the
@@ -334,7 +334,7 @@ def _chosen(conflict: dict) -> None:
 
 def submit(
     save: Callable[[], SaveResult | None],
-    keep_mine: Callable[[dict], SaveResult],
+    keep_mine: Callable[[dict], SaveResult | None],
     done: str,
     *,
     form: str,

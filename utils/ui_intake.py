@@ -6,6 +6,7 @@ saves, `workflow` sets the due date."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from sheets_schema import choices as ch
 from utils import auth, ui
@@ -24,9 +25,9 @@ FORM = "complaint_log"
 NEW_CLIENT_FIELDS = ["name", "phone", "grade", "contact_person"]
 
 
-def client_picker(snap: Snapshot, gen: int) -> tuple[bool, str, object]:
-    """(register a new client?, the client picked, the slot for "pick a client"). A client in
-    the URL (`?client=KH-…`) is picked already."""
+def client_picker(snap: Snapshot, gen: int) -> tuple[bool, str, DeltaGenerator | None]:
+    """(register a new client?, the client picked, the slot for "pick a client": None when a
+    new client is registered). A client in the URL (`?client=KH-…`) is picked already."""
     prefill = uf.current_id("client")
     new_client = st.toggle(ui.tr("complaints.log.new_client"), key=f"log_new_client_{gen}")
     if new_client:
@@ -117,7 +118,7 @@ def log_form(*, who: auth.User, store: Store, settings: Settings, snap: Snapshot
     general = st.empty()
     if not submitted:
         return
-    if not new_client and not client_id:
+    if client_slot is not None and not client_id:  # none picked from the register
         client_slot.error(ui.tr("complaints.log.need_client"), icon=":material/warning:")
         return
     try:

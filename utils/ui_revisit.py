@@ -5,6 +5,8 @@ reopened and escalated, flagged for a manager) is announced. Glue only:
 
 from __future__ import annotations
 
+from typing import cast
+
 import streamlit as st
 
 from sheets_schema import choices as ch
@@ -62,12 +64,17 @@ def kind_input(kind_default: str, complaint_id: str, key: str) -> str:
             fields.field_label(TAB, "kind"), disabled=True, value=ch.REVISIT_KIND.label(kind, lang)
         )
         return kind
-    return st.selectbox(
-        fields.field_label(TAB, "kind"),
-        ["routine", "key_client"],
-        index=0 if kind_default == "routine" else 1,
-        format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
-        key=f"{key}_kind",
+    # cast: under mypy's python_version 3.10, Streamlit's stubs lose `typing.Never` (3.11+) and
+    # their empty-options overload (-> None) matches every call; a str is picked here
+    return cast(
+        str,
+        st.selectbox(
+            fields.field_label(TAB, "kind"),
+            ["routine", "key_client"],
+            index=0 if kind_default == "routine" else 1,
+            format_func=lambda k: ch.REVISIT_KIND.label(k, lang),
+            key=f"{key}_kind",
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import altair as alt
 
 from utils.charts.clients import clients_chart, new_clients_chart, per_100_chart
 from utils.charts.common import Width
@@ -35,12 +35,12 @@ CHART_NAMES = (
 
 def dashboard_charts(
     d: Dashboard, lang: str, width: Width = "container", narrow: Width | None = None
-) -> dict[str, Any]:
+) -> dict[str, alt.TopLevelMixin]:
     """Every dashboard chart, keyed by `CHART_NAMES`. `narrow` is the width of the charts
     meant to sit two in a row (default: `width`)."""
     narrow = width if narrow is None else narrow
     k = d.kpis
-    out: dict[str, Any] = {
+    out: dict[str, alt.TopLevelMixin] = {
         f"over_time_{by}": over_time_chart(d.over_time[by], lang, by, d.freq, width)
         for by in ("category", "channel", "severity")
     }

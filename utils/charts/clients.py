@@ -91,7 +91,7 @@ def new_clients_chart(
 
 def per_100_chart(
     frame: pd.DataFrame, lang: str, width: Width = "container", height: int = 200
-) -> alt.Chart:
+) -> alt.LayerChart:
     """Complaints per 100 active clients, per grade (frame from
     `metrics.series.complaints_per_100`)."""
     df = labelled(frame, "grade", lang, "grade")

@@ -96,7 +96,7 @@ def breakdown_chart(
     dimension: str,
     width: Width = "container",
     title_key: str | None = None,
-) -> alt.Chart:
+) -> alt.LayerChart:
     """Horizontal bars with counts and shares (frame from `metrics.series.counts_by`)."""
     df = labelled(frame, dimension, lang)[["key", "label", "count", "share"]]
     df = cap_rows(df)

@@ -21,7 +21,9 @@ from utils.charts.common import (
 from utils.i18n import t
 
 
-def revisit_rates_chart(frame: pd.DataFrame, lang: str, width: Width = "container") -> alt.Chart:
+def revisit_rates_chart(
+    frame: pd.DataFrame, lang: str, width: Width = "container"
+) -> alt.LayerChart:
     """The revisit shares (completion, reach rate, solved, satisfied) as 0–100 % bars (frame
     from `metrics.series.revisit_rates`)."""
     df = frame.copy()

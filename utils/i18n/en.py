@@ -1123,3 +1123,24 @@ MESSAGES.update(
         "settings.col.problem": "Problem",
     }
 )  # end change history and settings tab
+
+MESSAGES.update(
+    {
+        "cli.language.zh": "Chinese",
+        "cli.language.en": "English",
+        "cli.translate_done": (
+            "{path} is now in {language}: {tabs} tab name(s), {headers} header cell(s), "
+            "{choices} choice cell(s) and {logs} progress log(s) changed; nothing else."
+        ),
+        "cli.translate_nothing": "{path} is in {language} already: nothing was changed.",
+        "cli.translate_skipped": "Left as it is: {what}",
+        "store.translate_missing": (
+            "There is no workbook at {path} to translate. Check the path (--workbook)."
+        ),
+        "store.translate_busy": (
+            "{path} cannot be translated now: {reason}. Close it in Excel, WPS or LibreOffice "
+            "(or wait for the app's saves to finish) and run the command again."
+        ),
+        "store.translate_unsupported": "{source} cannot be translated by Sheetdesk.",
+    }
+)  # end sheet language

@@ -997,3 +997,22 @@ MESSAGES.update(
         "settings.col.problem": "问题",
     }
 )  # end change history and settings tab
+
+MESSAGES.update(
+    {
+        "cli.language.zh": "中文",
+        "cli.language.en": "英文",
+        "cli.translate_done": (
+            "{path} 已改为{language}：修改了 {tabs} 个工作表名、{headers} 个表头单元格、"
+            "{choices} 个选项单元格和 {logs} 条处理记录，其他内容未改动。"
+        ),
+        "cli.translate_nothing": "{path} 已经是{language}，没有任何改动。",
+        "cli.translate_skipped": "未改动：{what}",
+        "store.translate_missing": "{path} 处没有可转换的工作簿。请检查路径（--workbook）。",
+        "store.translate_busy": (
+            "{path} 暂时无法转换：{reason}。请在 Excel、WPS 或 LibreOffice 中关闭它"
+            "（或等应用的保存写完），然后重新运行命令。"
+        ),
+        "store.translate_unsupported": "Sheetdesk 无法转换 {source}。",
+    }
+)  # end sheet language

@@ -36,7 +36,13 @@ import pandas as pd
 
 from sheets_schema.parse import parse_datetime, parser_for
 from sheets_schema.problems import Problem
-from sheets_schema.tables import ALL_TAB_NAMES, SYSTEM_TAB_NAMES, TAB_NAMES, TABLES
+from sheets_schema.tables import (
+    ALL_TAB_NAMES,
+    SYSTEM_TAB_NAMES,
+    TAB_NAMES,
+    TABLES,
+    sheet_language,
+)
 from sheets_schema.validate import (
     Layout,
     TabResult,
@@ -48,9 +54,9 @@ from sheets_schema.validate import (
 )
 from utils import clock
 from utils import history as hist
-from utils.errors import ConflictError, InvalidRecord, RecordNotFound
+from utils.errors import ConflictError, InvalidRecord, RecordNotFound, SheetdeskError
 from utils.policy_checks import level_problems
-from utils.settings_sheet import sheet_problems
+from utils.settings_sheet import sheet_problems, sheet_values
 from utils.store.lazy_history import LazyHistory
 from utils.store.pending import DamagedSave, PendingOp, PendingQueue
 from utils.store.reconcile import STAMPS, changed_cells, decide
@@ -75,6 +81,9 @@ class Snapshot:
     layouts: dict[str, Layout | None] = field(default_factory=dict)
     # the change history, validated on first use (see `changes`)
     history: LazyHistory = field(default_factory=LazyHistory.empty, repr=False)
+    # the language the spreadsheet's headers are in, found when it was read (None: no
+    # header to go by — a new workbook); `Store.sheet_lang()` is what to write in
+    sheet_lang: str | None = None
 
     @property
     def clients(self) -> pd.DataFrame:
@@ -202,7 +211,8 @@ class Store(ABC):
     """One interface, two backends. Pass a store in; never import a backend from a page."""
 
     kind = "abstract"
-    lang = "en"  # the language of new tabs, headers and history texts (backends set it)
+    lang = "en"  # the language a new spreadsheet is made in (backends set it; `offer_lang`)
+    lang_configured = False  # True: `lang` is the team's configured language, not offered
 
     def __init__(self, queue: PendingQueue, clock: Callable[[], dt.datetime] = now_seconds):
         self.queue = queue
@@ -217,6 +227,7 @@ class Store(ABC):
         # why the writer thread stopped with saves still waiting ("" while all is well): shown
         # where people look; the next save starts a new writer
         self.writer_failure = ""
+        self._lang_settled = False  # True once the spreadsheet speaks a language: `lang` stays
 
     # ---- what a backend supplies ----
     @abstractmethod
@@ -262,6 +273,7 @@ class Store(ABC):
                 with _no_gc():  # a read allocates millions of small objects and frees none:
                     raw = self._read_raw()  # the cyclic GC would walk them all, for nothing
                     snapshot = self._snapshot(raw)
+                snapshot.sheet_lang = raw_lang(raw)
                 if key is not None:
                     disk.keep(key, snapshot)
             self._cached = (version, snapshot)
@@ -274,6 +286,43 @@ class Store(ABC):
     def invalidate(self) -> None:
         with self._lock:
             self._cached = None
+
+    # ---- the spreadsheet's language ----
+    def sheet_lang(self) -> str:
+        """The language to write in — choice labels, progress-log lines, history texts: the
+        language the spreadsheet's headers are in (found with the last read, kept with its
+        snapshot; read now only when nothing was read yet), else the settings tab's
+        `language`, else `lang` (configured, or offered by the person about to save)."""
+        with self._lock:
+            snapshot = self._cached[1] if self._cached is not None else None
+        if snapshot is None:
+            try:
+                snapshot = self.read()
+            except SheetdeskError:  # cannot be read now: what a new one would be made in
+                return self.lang
+        if snapshot.sheet_lang:
+            return snapshot.sheet_lang
+        if not self.lang_configured:
+            configured = _settings_lang(snapshot)
+            if configured:
+                return configured
+        return self.lang
+
+    def offer_lang(self, lang: str) -> None:
+        """The language of the person about to save (the app calls this with the session's
+        language): a new spreadsheet is made in it when no language is configured. No effect
+        once the spreadsheet speaks a language, or while saves wait to be written (the first
+        of them is making it)."""
+        if self.lang_configured or self._lang_settled:
+            return
+        with self._lock:
+            snapshot = self._cached[1] if self._cached is not None else None
+        if snapshot is not None and (snapshot.sheet_lang or _settings_lang(snapshot)):
+            self._lang_settled = True
+            return
+        if len(self.queue):
+            return
+        self.lang = "zh" if str(lang).lower().startswith("zh") else "en"
 
     def _snapshot(self, raw: RawTabs) -> Snapshot:
         ops = self.queue.ops()
@@ -364,7 +413,12 @@ class Store(ABC):
             clean = {k: v for k, v in clean.items() if v is not None}
             op = PendingOp("append", tab, clean[table.id_field], clean)
             op.history = hist.create_rows(
-                tab, clean, op_id=op.op_id, user=user, at=record["updated_at"], lang=self.lang
+                tab,
+                clean,
+                op_id=op.op_id,
+                user=user,
+                at=record["updated_at"],
+                lang=self.sheet_lang(),
             )
             return self._save(op)
 
@@ -394,7 +448,12 @@ class Store(ABC):
             if ops:  # one summary row for the batch, carried by its first save
                 ops[0].history = [
                     hist.bulk_row(
-                        tab, len(ops), op_id=ops[0].op_id, user=user, at=stamp, lang=self.lang
+                        tab,
+                        len(ops),
+                        op_id=ops[0].op_id,
+                        user=user,
+                        at=stamp,
+                        lang=self.sheet_lang(),
                     )
                 ]
             self.queue.put_many(ops)
@@ -462,7 +521,7 @@ class Store(ABC):
                 op_id=op.op_id,
                 user=user,
                 at=stamp,
-                lang=self.lang,
+                lang=self.sheet_lang(),
             )
             return self._save(op, merged={**merged, **values})
 
@@ -483,7 +542,7 @@ class Store(ABC):
                     op_id=op.op_id,
                     user=user,
                     at=self.clock(),
-                    lang=self.lang,
+                    lang=self.sheet_lang(),
                     note=note,
                     kind=kind,
                 )
@@ -563,6 +622,19 @@ class Store(ABC):
 
     def pending_count(self) -> int:
         return len(self.queue)
+
+
+def raw_lang(raw: RawTabs) -> str | None:
+    """The language of the tabs as read (`sheet_language` of their titles and header rows)."""
+    return sheet_language({t: (title, rows[0] if rows else []) for t, (title, rows) in raw.items()})
+
+
+def _settings_lang(snapshot: Snapshot) -> str | None:
+    """The settings tab's `language`, if it is set there (and readable)."""
+    frame = snapshot.frames.get("settings")
+    if frame is None or not len(frame):
+        return None
+    return sheet_values(frame).get("language") or None
 
 
 def _pending_ids(ops: list[PendingOp]) -> dict[str, set[str]]:

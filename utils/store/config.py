@@ -23,7 +23,8 @@ class StoreConfig:
     spreadsheet: str = ""
     credentials_file: str = ""
     credentials_info: Mapping[str, object] = field(default_factory=dict)
-    lang: str = "en"  # language of new tabs' headers
+    lang: str = "en"  # the language a new spreadsheet is made in
+    lang_configured: bool = False  # False: `lang` is a default; the first saver's is used
     cache_seconds: float = 30.0
     give_up_seconds: float | None = None  # Google: one save or read gives up after (default 30)
 
@@ -41,18 +42,25 @@ def load_config(
     """`workbook` (e.g. the CLI's --workbook) wins over everything."""
     env = os.environ
     secrets = secrets or {}
-    lang = normalise_lang(env.get("SHEETDESK_LANGUAGE") or str(secrets.get("language", "en")))
+    team = secrets.get("sheetdesk")
+    configured = (
+        env.get("SHEETDESK_LANGUAGE")
+        or secrets.get("language")
+        or (team.get("language") if isinstance(team, Mapping) else None)
+    )
+    lang = normalise_lang(str(configured or "en"))
     cache = _seconds(env.get("SHEETDESK_CACHE_SECONDS") or secrets.get("cache_seconds", 30.0))
     give_up = env.get("SHEETDESK_GIVE_UP_SECONDS") or secrets.get("give_up_seconds")
     give_up_seconds = _seconds(give_up) if give_up not in (None, "") else None
     if workbook:
-        return StoreConfig("local", workbook=workbook, lang=lang)
+        return StoreConfig("local", workbook=workbook, lang=lang, lang_configured=bool(configured))
     if env.get("SHEETDESK_SPREADSHEET"):
         return StoreConfig(
             "gsheets",
             spreadsheet=env["SHEETDESK_SPREADSHEET"],
             credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
             lang=lang,
+            lang_configured=bool(configured),
             cache_seconds=cache,
             give_up_seconds=give_up_seconds,
         )
@@ -66,18 +74,26 @@ def load_config(
             credentials_info=info,
             credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
             lang=lang,
+            lang_configured=bool(configured),
             cache_seconds=cache,
             give_up_seconds=give_up_seconds,
         )
     return StoreConfig(
-        "local", workbook=env.get("SHEETDESK_WORKBOOK") or DEFAULT_WORKBOOK, lang=lang
+        "local",
+        workbook=env.get("SHEETDESK_WORKBOOK") or DEFAULT_WORKBOOK,
+        lang=lang,
+        lang_configured=bool(configured),
     )
 
 
 def open_store(config: StoreConfig | None = None) -> Store:
     config = config or load_config()
+    store: Store
     if config.backend == "gsheets":
         from utils.store.gsheets import open_gsheets_store  # only when configured
 
-        return open_gsheets_store(config)
-    return LocalWorkbookStore(config.workbook, lang=config.lang)
+        store = open_gsheets_store(config)
+    else:
+        store = LocalWorkbookStore(config.workbook, lang=config.lang)
+    store.lang_configured = config.lang_configured
+    return store

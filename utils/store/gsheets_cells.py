@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sheets_schema.columns import DATE, DATETIME
+from sheets_schema.choices import Choices
+from sheets_schema.columns import CHOICE, DATE, DATETIME
 from sheets_schema.parse import parse_datetime, parse_id
 from sheets_schema.tables import TABLES
 from sheets_schema.validate import Layout, read_layout
@@ -50,10 +51,15 @@ def first_cell(a1_range: str) -> tuple[int | None, int | None]:
 
 
 # ---- values ----
-def encode(value: object, kind: str = "") -> object:
-    """A normalised record value → what is written RAW into a cell."""
+def encode(
+    value: object, kind: str = "", choices: Choices | None = None, lang: str = "en"
+) -> object:
+    """A normalised record value → what is written RAW into a cell: a choice (`kind`
+    "choice", its list `choices`) as its label in `lang` (`来访`, `Walk-in`)."""
     if value is None:
         return ""
+    if kind == CHOICE and choices is not None and isinstance(value, str):
+        return choices.label(value, lang)
     if isinstance(value, dt.datetime):
         if kind == "date":
             return (value.date() - EPOCH.date()).days

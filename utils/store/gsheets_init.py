@@ -9,9 +9,9 @@ default, and a note saying what it is):
 - a missing tab is created (its header in the chosen language, row 1 frozen);
 - missing header cells are added after the last header (never over a cell in use);
 - row 1 is frozen (unless some rows already are);
-- choice columns get a dropdown (ONE_OF_LIST with the labels in the chosen language, the values
-  the app writes, and the other language's labels; strict=False and shown as a dropdown, so
-  people may still type anything and a warning mark shows);
+- choice columns get a dropdown (ONE_OF_LIST with the labels in the sheet's language — what the
+  app writes — strict=False and shown as a dropdown, so people may still type a value or the
+  other language's label, which is read as well, and a warning mark shows);
 - the ID and `updated_at` columns are protected with a warning only (people may still edit);
 - date columns are formatted as dates, so the serial numbers the app writes show as dates.
 Validation, protection and formats change how cells look and what the browser warns about, not
@@ -24,7 +24,7 @@ import random
 from typing import Any
 
 from sheets_schema.columns import CHOICE, DATE, DATETIME
-from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES
+from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES, sheet_language
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import StoreError
 from utils.settings_sheet import default_rows
@@ -61,6 +61,7 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
     structure: list[dict[str, Any]] = []
     cells: list[dict[str, Any]] = []
     own = _data_lang(sheets, headers, lang)
+    made: dict[str, tuple[int, Layout, str, list[object]]] = {}  # tab → sheet, layout, header
     for tab in ALL_TAB_NAMES:
         table = TABLES[tab]
         if tab not in sheets:
@@ -87,6 +88,7 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
             cells.append({"range": f"{quote_title(title)}!A1", "values": values})
             added.append(title)
             layout = read_layout(tab, header, title)[0]
+            made[tab] = (sheet_id, layout, title, list(header))
         else:
             props = sheets[tab]
             title, sheet_id = props["title"], props.get("sheetId", 0)
@@ -107,6 +109,7 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
                     )
                 cells.append({"range": new_cells["range"], "values": new_cells["values"]})
                 added += [f"{title}: {h}" for h in more]
+            made[tab] = (sheet_id, layout, title, [*headers[tab], *more])
             if not grid.get("frozenRowCount"):
                 structure.append(
                     {
@@ -119,8 +122,11 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
                         }
                     }
                 )
-        structure += _dropdowns(tab, sheet_id, layout, lang)
-        structure += _protections(tab, sheet_id, layout, protected.get(sheet_id, []), lang)
+    for tab, (sheet_id, layout, title, header) in made.items():
+        # the labels the app writes in this tab: in the language of its header as it is now
+        speaks = sheet_language({tab: (title, header)}) or lang
+        structure += _dropdowns(tab, sheet_id, layout, speaks)
+        structure += _protections(tab, sheet_id, layout, protected.get(sheet_id, []), speaks)
         structure += _date_formats(tab, sheet_id, layout)
     if structure:
         sheet.api.structure(structure)
@@ -177,19 +183,15 @@ def _column(sheet_id: int, index: int, *, from_row: int = 1) -> dict[str, int]:
 
 
 def _dropdowns(tab: str, sheet_id: int, layout: Layout, lang: str) -> list[dict[str, Any]]:
+    """One dropdown per choice column: the labels in the sheet's language, what the app
+    writes (a value or the other language's label typed by hand is still read, with the
+    warning mark of a non-strict list)."""
     out = []
-    other = "en" if lang == "zh" else "zh"
     for column in TABLES[tab].columns:
         i = layout.index.get(column.field)
         if column.kind != CHOICE or column.choices is None or i is None:
             continue
-        names: list[str] = []
-        for group in (
-            [c.label(lang) for c in column.choices.options],
-            column.choices.values,
-            [c.label(other) for c in column.choices.options],
-        ):
-            names += [n for n in group if n.casefold() not in {m.casefold() for m in names}]
+        names = list(dict.fromkeys(c.label(lang) for c in column.choices.options))
         out.append(
             {
                 "setDataValidation": {

@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sheets_schema.tables import TAB_NAMES, TABLES
+from sheets_schema.tables import TAB_NAMES, TABLES, sheet_language
 from sheets_schema.validate import Layout, read_layout
 from utils.errors import SheetdeskError
 from utils.store.base import same_moment
@@ -136,7 +136,8 @@ def _append(
             look = False
             if not todo:
                 return
-        rows = [_row(tab, target.layout, op.values) for _, op in todo]
+        lang = header_lang(tab, target.title, target.layout.headers) or _sheet_lang(sheet)
+        rows = [_row(tab, target.layout, op.values, lang) for _, op in todo]
         # the search range for Google's table detection: A1 (so a row with empty cells is not
         # shifted right), or the first header cell when A1 is blank (else the rows would be
         # inserted above the header)
@@ -240,13 +241,14 @@ def _drop_present(
     return still
 
 
-def _row(tab: str, layout: Layout, values: dict[str, Any]) -> list[object]:
+def _row(tab: str, layout: Layout, values: dict[str, Any], lang: str = "en") -> list[object]:
     table = TABLES[tab]
     cells: dict[int, object] = {}
     for fname, value in values.items():
         i = layout.index.get(fname)
         if i is not None:
-            cells[i] = encode(value, table.by_field[fname].kind)
+            column = table.by_field[fname]
+            cells[i] = encode(value, column.kind, column.choices, lang)
     width = max((i for i, v in cells.items() if v != ""), default=-1) + 1
     return [cells.get(i, "") for i in range(width)]
 
@@ -281,8 +283,9 @@ def _update(sheet: SheetAccess, tab: str, path: Path, op: PendingOp, outcomes: O
         missing = [f for f in op.values if f not in ref.layout.index]
         if missing:
             ref = replace(ref, layout=_target(sheet, tab, set(op.values) | {table.id_field}).layout)
+        lang = header_lang(tab, ref.title, ref.layout.headers) or _sheet_lang(sheet)
         cells = {
-            ref.layout.index[f]: encode(v, table.by_field[f].kind)
+            ref.layout.index[f]: encode(v, table.by_field[f].kind, table.by_field[f].choices, lang)
             for f, v in op.values.items()
             if f in ref.layout.index
         }
@@ -353,7 +356,8 @@ def _history(
             look = False
         if not todo:
             break
-        cells = [_row("changes", target.layout, r) for r in todo]
+        lang = header_lang("changes", target.title, target.layout.headers) or _sheet_lang(sheet)
+        cells = [_row("changes", target.layout, r, lang) for r in todo]
         start = target.first_column
         sent = [r[start:] for r in cells]
         for path in paths:
@@ -395,18 +399,25 @@ def _absent(sheet: SheetAccess, target: Target, rows: list[dict]) -> list[dict]:
     return [r for r in rows if str(r["change_id"]) not in there]
 
 
-def _tab_lang(sheet: SheetAccess, tab: str) -> str:
-    """The language of a new tab: the configured one for a data tab; for the app's own tabs,
-    the language of the data tabs' titles and headers, if there are any."""
-    if tab in TAB_NAMES:
-        return sheet.lang
+def _sheet_lang(sheet: SheetAccess) -> str:
+    """The spreadsheet's language: that of its tabs' titles and headers as last read (the
+    metadata and the cache: no request of its own), else the one a new sheet is made in."""
     tabs = sheet.tabs()
-    for name in TAB_NAMES:
-        if name in tabs:
-            cached = sheet.cache.header(name)
-            words = [str(tabs[name].get("title", "")), *(cached[0] if cached else [])]
-            return "zh" if any("\u4e00" <= ch <= "\u9fff" for w in words for ch in str(w)) else "en"
-    return sheet.lang
+    found = {}
+    for name, props in tabs.items():
+        cached = sheet.cache.header(name)
+        found[name] = (str(props.get("title", "")), cached[0] if cached else [])
+    return sheet_language(found) or sheet.lang
+
+
+def header_lang(tab: str, title: str, header: list[object]) -> str | None:
+    """The language of one tab's header (its title when the header names no column)."""
+    return sheet_language({tab: (title, header)})
+
+
+def _tab_lang(sheet: SheetAccess, tab: str) -> str:
+    """The language of a new tab (one never made, or deleted by hand): the spreadsheet's."""
+    return _sheet_lang(sheet)
 
 
 # ---- the tab, its header ----
@@ -417,7 +428,8 @@ def _target(sheet: SheetAccess, tab: str, fields: set[str]) -> Target:
         info = sheet.tabs(force=attempt > 0).get(tab)
         if info is None:
             info = _add_tab(sheet, tab)
-            header: list[object] = list(TABLES[tab].header(sheet.lang))
+            made = "zh" if info.get("title") == TABLES[tab].zh else "en"  # as `_add_tab` made it
+            header: list[object] = list(TABLES[tab].header(made))
         else:
             cached = sheet.cache.header(tab)
             if cached is not None and cached[1] < sheet.cache_seconds:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from sheets_schema.columns import DATE, DATETIME
+from sheets_schema.columns import CHOICE, DATE, DATETIME
 from sheets_schema.parse import CellError, parse_id
-from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES, match_tab
+from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES, match_tab, sheet_language
 from sheets_schema.validate import read_layout
 from utils.errors import BadWorkbookError, StoreError
 from utils.store.base import RawTabs, Store, now_seconds
@@ -220,7 +220,9 @@ class LocalWorkbookStore(Store):
                     continue
                 try:
                     title = _find_sheet(wb, tab) or self._add_tab(wb, tab)
-                    set_aside, already = _apply_ops(wb, title, tab, ops, wb.date_styles())
+                    set_aside, already = _apply_ops(
+                        wb, title, tab, ops, wb.date_styles(), lang=self.lang
+                    )
                 except XlsxError as exc:  # this tab cannot be edited safely: its saves wait
                     for path, op in ops:
                         self.queue.set_error(path, op, str(exc))
@@ -251,7 +253,7 @@ class LocalWorkbookStore(Store):
         return list(dict.fromkeys(p for p, _ in items if p not in failed))
 
     def _add_tab(self, wb: XlsxWorkbook, tab: str) -> str:
-        lang = self.lang if tab in TAB_NAMES else _workbook_lang(wb, self.lang)
+        lang = _workbook_lang(wb, self.lang)  # a tab deleted by hand: as the others speak
         title = TABLES[tab].label(lang)
         wb.add_sheet(title, TABLES[tab].header(lang))
         return title
@@ -267,6 +269,7 @@ class LocalWorkbookStore(Store):
             title = _find_sheet(wb, "changes") or self._add_tab(wb, "changes")
             header = wb.header(title)
             _add_missing_headers(wb, title, "changes", "zh" if _looks_chinese(header) else "en")
+            lang = _tab_lang(wb, title, "changes", self.lang)
             layout, _ = read_layout("changes", wb.header(title), title)
             sheet = wb.sheet(title)
             id_index = layout.index[table.id_field]
@@ -280,7 +283,7 @@ class LocalWorkbookStore(Store):
                 if str(row["change_id"]) in there:
                     continue
                 there.add(str(row["change_id"]))
-                cells, cell_styles = _cells(table, layout.index, row, above, styles)
+                cells, cell_styles = _cells(table, layout.index, row, above, styles, lang)
                 new_rows.append(cells)
                 new_styles.update(cell_styles)
             sheet.append_rows(first_new, new_rows, new_styles)
@@ -335,6 +338,7 @@ class LocalWorkbookStore(Store):
         from openpyxl.styles import Font, PatternFill
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lang_settled = True  # made in `lang`: it speaks it from now on
         wb = Workbook()
         wb.remove(wb.active)
         for tab in ALL_TAB_NAMES:
@@ -380,11 +384,18 @@ def _settings_rows(lang: str) -> list[dict[int, object]]:
 
 def _workbook_lang(wb: XlsxWorkbook, default: str) -> str:
     """The language of the workbook's data tabs (titles and headers), else `default`."""
+    found = {}
     for tab in TAB_NAMES:
         title = _find_sheet(wb, tab)
         if title is not None:
-            return "zh" if _looks_chinese([title, *wb.header(title)]) else "en"
-    return default
+            found[tab] = (title, wb.header(title))
+    return sheet_language(found) or default
+
+
+def _tab_lang(wb: XlsxWorkbook, title: str, tab: str, default: str) -> str:
+    """The language of one tab's header (its title when the header says nothing), else that
+    of the workbook, else `default`."""
+    return sheet_language({tab: (title, wb.header(title))}) or _workbook_lang(wb, default)
 
 
 def _find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:
@@ -449,13 +460,17 @@ def _apply_ops(
     tab: str,
     ops: list[tuple[Path, PendingOp]],
     styles: tuple[str, str],
+    *,
+    lang: str = "en",
 ) -> tuple[list[tuple[Path, PendingOp, str]], set[str]]:
     """Apply one tab's saves in order: new rows are added in one edit at the end, updates
     change their row in place when `reconcile.decide` says so. Returns the saves set aside,
     with why: a conflict, or a save that could not be written (the others go on); and the
-    op IDs of the saves already in the tab (nothing to write)."""
+    op IDs of the saves already in the tab (nothing to write). Choice cells are written as
+    their labels in the language of the tab's header (else `lang`)."""
     table = TABLES[tab]
     _add_missing_headers(wb, title, tab, "zh" if _looks_chinese(wb.header(title)) else "en")
+    lang = _tab_lang(wb, title, tab, lang)
     layout, _ = read_layout(tab, wb.header(title), title)
     sheet = wb.sheet(title)
     id_index = layout.index[table.id_field]
@@ -470,7 +485,7 @@ def _apply_ops(
         try:
             if op.record_id in new_rows:  # an append, or an update of a row added in this write
                 if op.kind == "update":
-                    cells, _ = _cells(table, layout.index, op.values, above, styles)
+                    cells, _ = _cells(table, layout.index, op.values, above, styles, lang)
                     new_rows[op.record_id].update(cells)
                 continue
             number = rows_by_id.get(op.record_id)
@@ -483,12 +498,12 @@ def _apply_ops(
                 failed.append((path, op, _conflict_reason(op, fields)))
                 continue
             if op.kind == "append":
-                cells, cell_styles = _cells(table, layout.index, op.values, above, styles)
+                cells, cell_styles = _cells(table, layout.index, op.values, above, styles, lang)
                 new_rows[op.record_id] = cells
                 new_styles.update(cell_styles)
             else:
                 model = sheet.row_cells(number)
-                cells, cell_styles = _cells(table, layout.index, op.values, model, styles)
+                cells, cell_styles = _cells(table, layout.index, op.values, model, styles, lang)
                 sheet.set_row(number, cells, cell_styles)
         except (ValueError, TypeError, KeyError, XlsxError) as exc:
             failed.append((path, op, f"could not be written: {exc}"))
@@ -504,10 +519,11 @@ def _conflict_reason(op: PendingOp, fields: list[str]) -> str:
     return "changed in the workbook meanwhile: " + ", ".join(fields)
 
 
-def _cells(table, index, values, model_row, styles):
+def _cells(table, index, values, model_row, styles, lang="en"):
     """Column index → value for one record, and the styles to give the cells: a cell keeps
     the style of `model_row`'s cell in its column (the row above, or the row itself) so
-    colours and fonts carry on; dates get a date format unless that cell already has one."""
+    colours and fonts carry on; dates get a date format unless that cell already has one; a
+    choice is written as its label in `lang` (`来访`, `Walk-in`), as people read it."""
     date_style, dt_style = styles
     cells: dict[int, object] = {}
     cell_styles: dict[int, str] = {}
@@ -515,8 +531,11 @@ def _cells(table, index, values, model_row, styles):
         i = index.get(fname)
         if i is None:
             continue
-        kind = table.by_field[fname].kind
+        column = table.by_field[fname]
+        kind = column.kind
         model = model_row.get(i)
+        if kind == CHOICE and column.choices is not None and isinstance(value, str):
+            value = column.choices.label(value, lang)
         if kind in (DATE, DATETIME) and isinstance(value, dt.date):
             if kind == DATE and isinstance(value, dt.datetime):
                 value = value.date()

@@ -459,6 +459,28 @@ class SheetXml:
         self._require_editable()
         if not 1 <= number <= MAX_ROWS:
             raise XlsxError(f"row {number} is beyond the last row a sheet can have ({MAX_ROWS:,})")
+        new = self._row_xml(number, values, styles)
+        span = self.rows().get(number)
+        if span is not None:
+            self.xml = self.xml[: span[0]] + new + self.xml[span[1] :]
+        else:
+            later = [n for n in self.rows() if n > number]
+            if later:
+                at = self.rows()[min(later)][0]
+            else:
+                at = self.xml.find("</sheetData>")
+                if at == -1:
+                    self.xml = re.sub(
+                        r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml, count=1
+                    )
+                    at = self.xml.index("</sheetData>")
+            self.xml = self.xml[:at] + new + self.xml[at:]
+        self._rows = None
+        self.dirty = True
+        self._grow_dimension(number, max(values) if values else 0)
+
+    def _row_xml(self, number: int, values: Mapping[int, object], styles: Mapping[int, str]) -> str:
+        """Row `number`'s new XML: its cells with `values` set (formulas checked first)."""
         cells = self.row_cells(number)
         self._require_editable()  # reading the row may have found it irregular
         self._check_formulas(number, cells, values)
@@ -477,24 +499,29 @@ class SheetXml:
             elif old is not None:
                 inner = f">{old.inner}</c>" if old.inner is not None else "/>"
                 parts.append(f'<c r="{ref}"{old.attrs}{inner}')
-        new = f'<row r="{number}"{row_attrs}>{"".join(parts)}</row>'
-        if span is not None:
-            self.xml = self.xml[: span[0]] + new + self.xml[span[1] :]
-        else:
-            later = [n for n in self.rows() if n > number]
-            if later:
-                at = self.rows()[min(later)][0]
-            else:
-                at = self.xml.find("</sheetData>")
-                if at == -1:
-                    self.xml = re.sub(
-                        r"<sheetData\s*/>", "<sheetData></sheetData>", self.xml, count=1
-                    )
-                    at = self.xml.index("</sheetData>")
-            self.xml = self.xml[:at] + new + self.xml[at:]
+        return f'<row r="{number}"{row_attrs}>{"".join(parts)}</row>'
+
+    def set_cells(self, changes: Mapping[int, Mapping[int, object]]) -> None:
+        """Set cells of many existing rows (row number → column index → value) in one pass
+        over the text, each cell keeping its style; other cells are kept. Rows not in the
+        sheet yet are added one by one (`set_row`)."""
+        if not changes:
+            return
+        self._require_editable()
+        spans = self.rows()
+        later = {n: v for n, v in changes.items() if n not in spans}
+        pieces: list[str] = []
+        pos = 0
+        for number in sorted(n for n in changes if n in spans):
+            start, end = spans[number]
+            pieces += [self.xml[pos:start], self._row_xml(number, changes[number], {})]
+            pos = end
+        pieces.append(self.xml[pos:])
+        self.xml = "".join(pieces)
         self._rows = None
         self.dirty = True
-        self._grow_dimension(number, max(values) if values else 0)
+        for number, values in sorted(later.items()):
+            self.set_row(number, values, {})
 
     def append_rows(
         self, first: int, rows: Sequence[Mapping[int, object]], styles: Mapping[int, str]
@@ -919,6 +946,77 @@ class XlsxWorkbook:
         self.sheet_parts[title] = part
         self._sheets.pop(title, None)
 
+    # --- renaming a worksheet ---
+    def rename_sheet(self, old: str, new: str) -> None:
+        """Rename the tab `old` to `new`: its name in xl/workbook.xml, and what refers to it
+        by name — the workbook's defined names, formulas in the worksheets and charts, pivot
+        caches' sources, docProps/app.xml's list of titles. Parts that do not name it are
+        left as they are (copied byte for byte on saving). Raises XlsxError when there is no
+        tab `old` or another tab is called `new` already (names ignore case)."""
+        if old not in self.sheet_parts:
+            raise XlsxError(f"there is no tab “{old}”")
+        if any(t.casefold() == new.casefold() for t in self.sheet_parts if t != old):
+            raise XlsxError(f"another tab is already called “{new}”")
+        if old == new:
+            return
+        quote = {'"': "&quot;"}
+        wb = self._text("xl/workbook.xml")
+        element = re.compile(
+            r'(<(?:\w+:)?sheet\b[^>]*?\bname=")' + re.escape(escape(old, quote)) + '"'
+        )
+        wb, found = element.subn(lambda m: m.group(1) + escape(new, quote) + '"', wb, count=1)
+        if not found:
+            raise XlsxError(f"the tab “{old}” is not named in xl/workbook.xml")
+        self.changed["xl/workbook.xml"] = _rename_refs(wb, old, new)
+        needle = escape(old).encode("utf-8")
+        for title, part in self.sheet_parts.items():
+            loaded = self._sheets.get(title)
+            if loaded is not None:
+                if escape(old) in loaded.xml:
+                    text = _rename_refs(loaded.xml, old, new)
+                    if text != loaded.xml:
+                        loaded.xml, loaded.dirty = text, True
+                continue
+            if part in self.changed:
+                text = _rename_refs(self.changed[part], old, new)
+                self.changed[part] = text
+            elif needle in self._bytes(part):
+                text = self._decode(part, self._bytes(part))
+                renamed = _rename_refs(text, old, new)
+                if renamed != text:
+                    self.changed[part] = renamed
+        sheet_parts = set(self.sheet_parts.values())
+        for name in sorted(self._names):
+            if name in sheet_parts or name == "xl/workbook.xml" or not name.endswith(".xml"):
+                continue
+            raw = self.changed[name].encode("utf-8") if name in self.changed else None
+            if raw is None:
+                if not name.startswith(("xl/charts/", "xl/pivotCache/", "docProps/app.xml")):
+                    continue
+                raw = self._bytes(name)
+            if needle not in raw:
+                continue
+            text = self._decode(name, raw)
+            renamed = _rename_refs(text, old, new)
+            renamed = re.sub(
+                r'(<(?:\w+:)?worksheetSource\b[^>]*?\bsheet=")'
+                + re.escape(escape(old, quote))
+                + '"',
+                lambda m: m.group(1) + escape(new, quote) + '"',
+                renamed,
+            )
+            if name == "docProps/app.xml":
+                renamed = re.sub(
+                    r"(<(?:\w+:)?lpstr>)" + re.escape(escape(old)) + r"(</(?:\w+:)?lpstr>)",
+                    lambda m: m.group(1) + escape(new) + m.group(2),
+                    renamed,
+                )
+            if renamed != text:
+                self.changed[name] = renamed
+        self.sheet_parts = {(new if t == old else t): p for t, p in self.sheet_parts.items()}
+        if old in self._sheets:
+            self._sheets[new] = self._sheets.pop(old)
+
     # --- saving ---
     def save(self, dest: str) -> None:
         """Write the workbook with its edits to `dest` (a new file). Untouched parts are copied
@@ -937,6 +1035,26 @@ class XlsxWorkbook:
             for name, text in self.changed.items():
                 if name not in written:
                     _write_text(out, name, text)
+
+
+_FORMULA_TEXT = re.compile(
+    r"(<(?:\w+:)?(?:f|definedName)\b[^>]*>)(.*?)(</(?:\w+:)?(?:f|definedName)>)", re.S
+)
+
+
+def _rename_refs(xml: str, old: str, new: str) -> str:
+    """`Old!A1` and `'Old'!A1` in the formulas (`<f>`, `<c:f>`, `<definedName>`) of an XML
+    part → `'New'!A1` (quoted: always valid). Text elsewhere is left as it is."""
+    quoted = escape("'" + old.replace("'", "''") + "'")
+    refs = re.compile(
+        rf"(?:{re.escape(quoted)}|(?<![\w.'\]]){re.escape(escape(old))})!", re.IGNORECASE
+    )
+    target = escape("'" + new.replace("'", "''") + "'") + "!"
+
+    def formula(m: re.Match) -> str:
+        return m.group(1) + refs.sub(lambda _: target, m.group(2)) + m.group(3)
+
+    return _FORMULA_TEXT.sub(formula, xml)
 
 
 def _bump_count(xml: str, tag: str) -> str:
@@ -971,6 +1089,8 @@ def _copy_raw(src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo)
     """
     fp = src.fp
     assert fp is not None and out.fp is not None
+    # the data starts after the entry's local header, whose name and extra field lengths are
+    # its own (they may differ from the central directory's)
     fp.seek(info.header_offset)
     header = fp.read(30)
     if header[:4] != b"PK\x03\x04":
@@ -978,6 +1098,8 @@ def _copy_raw(src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo)
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     fp.seek(info.header_offset + 30 + name_len + extra_len)
     data = fp.read(info.compress_size)
+    if len(data) != info.compress_size:
+        raise XlsxError(f"{info.filename} is cut short")
     new = zipfile.ZipInfo(info.filename, info.date_time)
     new.compress_type = info.compress_type
     new.CRC = info.CRC
@@ -993,6 +1115,3 @@ def _copy_raw(src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo)
     out.filelist.append(new)
     out.NameToInfo[new.filename] = new
     out.start_dir = out.fp.tell()
-    out._didModify = True
-    if len(data) != info.compress_size:
-        raise XlsxError(f"{info.filename} is cut short")
