@@ -313,7 +313,7 @@ def _staff_rows(staff: pd.DataFrame, stars: list[m.Star]) -> list[dict[str, Any]
     ]
 
 
-def _names(clients: pd.DataFrame) -> pd.Series:
+def _names(clients: pd.DataFrame | None) -> pd.Series:
     cl = conform(clients, "clients").drop_duplicates("client_id")
     return cl.set_index("client_id")["name"]
 
@@ -387,8 +387,12 @@ def _month_sections(
     return {
         "month_complaints": _table("complaints", month, MONTH_FIELDS, lang),
         "about_staff": [
-            {"staff": x.staff, "n": f"{x.complaints_about:,}", "verified": f"{x.verified:,}"}
-            for x in counts.itertuples(index=False)
+            {
+                "staff": x["staff"],
+                "n": f"{x['complaints_about']:,}",
+                "verified": f"{x['verified']:,}",
+            }
+            for x in counts.to_dict("records")
         ],
         "about_list": _table("complaints", about, ABOUT_FIELDS, lang),
         "suggestions": _table("revisits", said, SUGGESTION_FIELDS, lang),

@@ -124,8 +124,9 @@ def load_settings(
     o = dict(overrides or {})
     if "language" in o and str(o["language"] or "").strip():
         s = replace(s, language=_language(o["language"]))
-    if isinstance(o.get("reminders"), Mapping):
-        s = replace(s, reminders=_merge_reminders(s.reminders, o["reminders"]))
+    reminders = o.get("reminders")
+    if isinstance(reminders, Mapping):
+        s = replace(s, reminders=_merge_reminders(s.reminders, reminders))
     if "holidays" in o:
         s = replace(s, holidays=_date_set(o["holidays"]))
     if "time_limits" in o:

@@ -285,7 +285,7 @@ class Calendar:
                 cal, (lo, hi) = self._covered(day, pad)
                 moved = np.busday_offset(day, n, roll="forward", busdaycal=cal)
                 # beyond the covered years every day would count: make sure we stayed inside
-                if moved.min() >= lo and moved.max() <= hi:
+                if bool((moved >= lo).all() and (moved <= hi).all()):
                     break
                 pad *= 2  # years with very few working days: cover more and recompute
             else:

@@ -114,7 +114,7 @@ def _cells(letter: str, rows: pd.Series, column: Column, strings: _Strings) -> p
         body = ref + '"><v>' + _as_text(numbers.fillna(0).astype(np.int64)) + "</v></c>"
     else:
         stamps = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
-        blank = pd.Series(np.isnat(stamps))
+        blank = pd.Series(np.isnat(stamps)).astype(bool)
         ticks = (stamps - _EPOCH).astype(np.int64)
         days, rest = np.divmod(ticks, _NS_PER_DAY)
         serial = days + rest / _NS_PER_DAY

@@ -122,10 +122,10 @@ def _init(sheet: SheetAccess, lang: str) -> list[str]:
                         }
                     }
                 )
-    for tab, (sheet_id, layout, title, header) in made.items():
+    for tab, (sheet_id, layout, title, row) in made.items():
         # the labels the app writes in this tab: in the language of its header as it is now
-        speaks = sheet_language({tab: (title, header)}) or lang
-        structure += _dropdowns(tab, sheet_id, layout, speaks)
+        speaks = sheet_language({tab: (title, row)}) or lang
+        structure += dropdowns(tab, sheet_id, layout, speaks)
         structure += _protections(tab, sheet_id, layout, protected.get(sheet_id, []), speaks)
         structure += _date_formats(tab, sheet_id, layout)
     if structure:
@@ -182,7 +182,7 @@ def _column(sheet_id: int, index: int, *, from_row: int = 1) -> dict[str, int]:
     }
 
 
-def _dropdowns(tab: str, sheet_id: int, layout: Layout, lang: str) -> list[dict[str, Any]]:
+def dropdowns(tab: str, sheet_id: int, layout: Layout, lang: str) -> list[dict[str, Any]]:
     """One dropdown per choice column: the labels in the sheet's language, what the app
     writes (a value or the other language's label typed by hand is still read, with the
     warning mark of a non-strict list)."""

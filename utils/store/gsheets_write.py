@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -410,7 +411,7 @@ def _sheet_lang(sheet: SheetAccess) -> str:
     return sheet_language(found) or sheet.lang
 
 
-def header_lang(tab: str, title: str, header: list[object]) -> str | None:
+def header_lang(tab: str, title: str, header: Sequence[object]) -> str | None:
     """The language of one tab's header (its title when the header names no column)."""
     return sheet_language({tab: (title, header)})
 

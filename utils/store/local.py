@@ -101,7 +101,7 @@ class LocalWorkbookStore(Store):
             return None
         try:
             with XlsxWorkbook(str(self.path)) as wb:
-                title = _find_sheet(wb, tab)
+                title = find_sheet(wb, tab)
                 if title is None:
                     return None
                 header = wb.header(title)
@@ -219,7 +219,7 @@ class LocalWorkbookStore(Store):
                 if not ops:
                     continue
                 try:
-                    title = _find_sheet(wb, tab) or self._add_tab(wb, tab)
+                    title = find_sheet(wb, tab) or self._add_tab(wb, tab)
                     set_aside, already = _apply_ops(
                         wb, title, tab, ops, wb.date_styles(), lang=self.lang
                     )
@@ -266,7 +266,7 @@ class LocalWorkbookStore(Store):
             return
         table = TABLES["changes"]
         try:
-            title = _find_sheet(wb, "changes") or self._add_tab(wb, "changes")
+            title = find_sheet(wb, "changes") or self._add_tab(wb, "changes")
             header = wb.header(title)
             _add_missing_headers(wb, title, "changes", "zh" if _looks_chinese(header) else "en")
             lang = _tab_lang(wb, title, "changes", self.lang)
@@ -309,7 +309,7 @@ class LocalWorkbookStore(Store):
             with wb:
                 own = _workbook_lang(wb, lang)  # the app's own tabs: the workbook's language
                 for tab in ALL_TAB_NAMES:
-                    title = _find_sheet(wb, tab)
+                    title = find_sheet(wb, tab)
                     if title is None:
                         tab_lang = lang if tab in TAB_NAMES else own
                         title = TABLES[tab].label(tab_lang)
@@ -386,7 +386,7 @@ def _workbook_lang(wb: XlsxWorkbook, default: str) -> str:
     """The language of the workbook's data tabs (titles and headers), else `default`."""
     found = {}
     for tab in TAB_NAMES:
-        title = _find_sheet(wb, tab)
+        title = find_sheet(wb, tab)
         if title is not None:
             found[tab] = (title, wb.header(title))
     return sheet_language(found) or default
@@ -398,7 +398,7 @@ def _tab_lang(wb: XlsxWorkbook, title: str, tab: str, default: str) -> str:
     return sheet_language({tab: (title, wb.header(title))}) or _workbook_lang(wb, default)
 
 
-def _find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:
+def find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:
     for title in wb.sheet_parts:
         if match_tab(title) == tab:
             return title
@@ -502,6 +502,8 @@ def _apply_ops(
                 new_rows[op.record_id] = cells
                 new_styles.update(cell_styles)
             else:
+                if number is None:  # `decide` calls an update of a missing row a conflict
+                    raise KeyError(op.record_id)
                 model = sheet.row_cells(number)
                 cells, cell_styles = _cells(table, layout.index, op.values, model, styles, lang)
                 sheet.set_row(number, cells, cell_styles)

@@ -34,9 +34,10 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -248,12 +249,12 @@ def _frame_out(frame: pd.DataFrame) -> tuple[dict, bytes]:
     options = pa.ipc.IpcWriteOptions(compression="lz4")  # a third of the size, fast
     with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
         writer.write_table(table)
-    spec = {"columns": names, "dtypes": dtypes, "columns_dtype": str(frame.columns.dtype)}
-    spec["rows"] = len(frame)
+    spec: dict[str, object] = {"columns": names, "dtypes": dtypes, "rows": len(frame)}
+    spec["columns_dtype"] = str(frame.columns.dtype)
     return spec, sink.getvalue().to_pybytes()
 
 
-def _frame_in(spec: dict, data: bytes) -> pd.DataFrame:
+def _frame_in(spec: dict, data: bytes | memoryview) -> pd.DataFrame:
     import pyarrow as pa
 
     table = pa.ipc.open_stream(data).read_all()
@@ -310,6 +311,8 @@ def encode(key: str, cached: Cached) -> bytes:
     else:
         present = {}
         for tab, ids in (history.present or {}).items():
+            if not isinstance(ids, Iterable):
+                raise Unsupported("present IDs")
             values = list(ids)
             if not all(isinstance(v, str) for v in values):
                 raise Unsupported("present IDs")
@@ -402,7 +405,7 @@ class _LazyCells(Sequence):
     def __len__(self) -> int:
         return len(self._get())
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         return self._get()[i]
 
     def __iter__(self):
@@ -540,7 +543,9 @@ def _snapshot_of(store, cached: Cached):
         lazy = LazyHistory(lambda: result)  # type: ignore[arg-type, return-value]
         lazy.result()  # nothing left to do: loaded
     else:
-        lazy = LazyHistory.of(history.title, history.rows, history.present or {}, history.skip)
+        lazy = LazyHistory.of(
+            history.title, history.rows, history.present or {}, history.skip or set()
+        )
     names = {f.name for f in fields(Snapshot)}
     extra = cached.extra
     if not set(extra) <= names:
@@ -556,12 +561,12 @@ def _snapshot_of(store, cached: Cached):
         damaged=store.queue.damaged(),
         layouts=cached.layouts,
         history=lazy,
-        **extra,
+        **cast(dict[str, Any], extra),  # checked against Snapshot's fields above
     )
 
 
 def _cached_of(snapshot) -> Cached:
-    extra = {}
+    extra: dict[str, object] = {}
     for f in fields(snapshot):
         if f.name in _QUEUE_FIELDS or f.name in _KEPT_FIELDS:
             continue

@@ -33,12 +33,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from filelock import Timeout
+
 from sheets_schema.columns import CHOICE, Column
 from sheets_schema.parse import CellError, parse_choice
 from sheets_schema.tables import ALL_TAB_NAMES, TABLES
 from sheets_schema.validate import read_layout
 from utils import progress_log as plog
 from utils.errors import BadWorkbookError, StoreError
+from utils.store.gsheets_api import Transient
+from utils.store.gsheets_cells import letter, quote_title
+from utils.store.gsheets_init import dropdowns
+from utils.store.local import find_sheet
+from utils.store.xlsx_patch import XlsxError, XlsxWorkbook
 
 LOG = "progress_log"
 
@@ -123,10 +130,6 @@ def translate_store(store: Any, lang: str) -> Translation:
 
 # ---- the local workbook ----
 def _translate_workbook(store: Any, lang: str) -> Translation:
-    from filelock import Timeout
-
-    from utils.store.local import _find_sheet
-    from utils.store.xlsx_patch import XlsxError, XlsxWorkbook
 
     path = store.path
     if not path.exists():
@@ -149,7 +152,7 @@ def _translate_workbook(store: Any, lang: str) -> Translation:
             try:
                 renames = []
                 for tab in ALL_TAB_NAMES:
-                    title = _find_sheet(wb, tab)
+                    title = find_sheet(wb, tab)
                     if title is None:
                         continue
                     _translate_tab(wb, title, tab, lang, result)
@@ -219,11 +222,6 @@ def _formula(cell: Any) -> bool:
 
 # ---- the Google Sheet ----
 def _translate_google(store: Any, lang: str) -> Translation:
-    from filelock import Timeout
-
-    from utils.store.gsheets_api import Transient
-    from utils.store.gsheets_cells import letter, quote_title
-    from utils.store.gsheets_init import _dropdowns
 
     result = Translation(lang, store.describe())
     sheet = store.sheet  # each request bounded on its own: a big sheet takes a while
@@ -257,9 +255,9 @@ def _translate_google(store: Any, lang: str) -> Translation:
                 result.headers += 1
             for i, column in _kept_columns(tab, header).items():
                 for n, row in enumerate(rows[1:], start=2):
-                    value = new_value(column, row[i] if i < len(row) else None, lang)
-                    if value is not None:
-                        columns.setdefault(i, {})[n] = value
+                    cell = new_value(column, row[i] if i < len(row) else None, lang)
+                    if cell is not None:
+                        columns.setdefault(i, {})[n] = cell
                         _count(result, column)
             q = quote_title(title)
             for i, cells in sorted(columns.items()):
@@ -291,7 +289,7 @@ def _translate_google(store: Any, lang: str) -> Translation:
                     for i, h in enumerate(header)
                 ]
                 layout = read_layout(tab, new_header, label)[0]
-                structure += _dropdowns(tab, props.get("sheetId", 0), layout, lang)
+                structure += dropdowns(tab, props.get("sheetId", 0), layout, lang)
         if not result.changed:
             return result
         try:
