@@ -382,9 +382,12 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     shutil.copy(big, work / "big.xlsx")
-    env = {"SHEETDESK_WORKBOOK": str(work / "big.xlsx"), "SHEETDESK_LANGUAGE": LANG,
-           "SHEETDESK_SPREADSHEET": "",
-           "SHEETDESK_NOW": args.now}  # fmt: skip
+    env = {
+        "SHEETDESK_WORKBOOK": str(work / "big.xlsx"),
+        "SHEETDESK_LANGUAGE": LANG,
+        "SHEETDESK_SPREADSHEET": "",
+        "SHEETDESK_NOW": args.now,
+    }
     rec = measure_browser(res, env, reps, few)
     res["wall"], res["server_cpu"] = dict(rec.wall), dict(rec.cpu)
     print("report CLI and Excel …", flush=True)

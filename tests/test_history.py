@@ -97,19 +97,52 @@ def _changes(*rows: dict) -> pd.DataFrame:
 
 def test_a_records_history_newest_first_labelled_in_either_language() -> None:
     changes = _changes(
-        {"change_id": "BG-1", "at": AT, "by": "王芳", "tab": "complaints", "record_id": "TS-1",
-         "kind": "create"},
-        {"change_id": "BG-2", "at": AT + dt.timedelta(hours=1), "by": "周主任",
-         "tab": "complaints", "record_id": "TS-1", "field": "status", "old": "已受理",
-         "new": "处理中", "kind": "update"},
-        {"change_id": "BG-3", "at": AT + dt.timedelta(hours=1), "by": "周主任",
-         "tab": "complaints", "record_id": "TS-1", "field": "handler", "new": "李娜",
-         "kind": "update"},
-        {"change_id": "BG-4", "at": AT, "by": "王芳", "tab": "clients", "record_id": "TS-1",
-         "kind": "create"},  # another table, same ID
-        {"change_id": "BG-5", "at": AT, "by": "x", "tab": "complaints", "record_id": "TS-2",
-         "kind": "create"},
-    )  # fmt: skip
+        {
+            "change_id": "BG-1",
+            "at": AT,
+            "by": "王芳",
+            "tab": "complaints",
+            "record_id": "TS-1",
+            "kind": "create",
+        },
+        {
+            "change_id": "BG-2",
+            "at": AT + dt.timedelta(hours=1),
+            "by": "周主任",
+            "tab": "complaints",
+            "record_id": "TS-1",
+            "field": "status",
+            "old": "已受理",
+            "new": "处理中",
+            "kind": "update",
+        },
+        {
+            "change_id": "BG-3",
+            "at": AT + dt.timedelta(hours=1),
+            "by": "周主任",
+            "tab": "complaints",
+            "record_id": "TS-1",
+            "field": "handler",
+            "new": "李娜",
+            "kind": "update",
+        },
+        {
+            "change_id": "BG-4",
+            "at": AT,
+            "by": "王芳",
+            "tab": "clients",
+            "record_id": "TS-1",
+            "kind": "create",
+        },  # another table, same ID
+        {
+            "change_id": "BG-5",
+            "at": AT,
+            "by": "x",
+            "tab": "complaints",
+            "record_id": "TS-2",
+            "kind": "create",
+        },
+    )
     zh = hist.history(changes, "complaints", "TS-1", "zh")
     assert list(zh.columns) == ["时间", "操作人", "操作", "字段", "原值", "新值", "说明"]
     assert list(zh["字段"]) == ["处理状态", "经办人", ""]  # newest first, a save's own order
@@ -125,17 +158,49 @@ def test_a_records_history_newest_first_labelled_in_either_language() -> None:
 
 def test_deleted_records_are_warned_about_once_with_the_last_save() -> None:
     changes = _changes(
-        {"change_id": "BG-1", "at": AT, "by": "ann", "tab": "clients", "record_id": "KH-1",
-         "kind": "create"},
-        {"change_id": "BG-2", "at": AT + dt.timedelta(days=1), "by": "bob", "tab": "clients",
-         "record_id": "KH-1", "field": "notes", "new": "x", "kind": "update"},
-        {"change_id": "BG-3", "at": AT, "by": "ann", "tab": "clients", "record_id": "KH-2",
-         "kind": "create"},
-        {"change_id": "BG-4", "at": AT, "by": "ann", "tab": "clients", "kind": "create",
-         "new": "500"},  # a bulk load's summary: no record named
-        {"change_id": "BG-5", "at": AT, "by": "ann", "tab": "revisits", "record_id": "HF-1",
-         "kind": "create"},
-    )  # fmt: skip
+        {
+            "change_id": "BG-1",
+            "at": AT,
+            "by": "ann",
+            "tab": "clients",
+            "record_id": "KH-1",
+            "kind": "create",
+        },
+        {
+            "change_id": "BG-2",
+            "at": AT + dt.timedelta(days=1),
+            "by": "bob",
+            "tab": "clients",
+            "record_id": "KH-1",
+            "field": "notes",
+            "new": "x",
+            "kind": "update",
+        },
+        {
+            "change_id": "BG-3",
+            "at": AT,
+            "by": "ann",
+            "tab": "clients",
+            "record_id": "KH-2",
+            "kind": "create",
+        },
+        {
+            "change_id": "BG-4",
+            "at": AT,
+            "by": "ann",
+            "tab": "clients",
+            "kind": "create",
+            "new": "500",
+        },  # a bulk load's summary: no record named
+        {
+            "change_id": "BG-5",
+            "at": AT,
+            "by": "ann",
+            "tab": "revisits",
+            "record_id": "HF-1",
+            "kind": "create",
+        },
+    )
     problems = hist.deleted_records(changes, {"clients": {"KH-2"}, "revisits": set()})
     assert [(p.tab, p.params["value"], p.params["by"], p.params["at"]) for p in problems] == [
         ("clients", "KH-1", "bob", "2026-11-24 10:05"),
