@@ -27,7 +27,9 @@ from utils.cli import main as cli_main
 from utils.errors import BadWorkbookError
 from utils.store import xlsx_read
 from utils.store.local import LocalWorkbookStore
-from utils.store.xlsx_patch import XlsxError, XlsxWorkbook, from_serial, normalise
+from utils.store.xlsx_cells import XlsxError, from_serial
+from utils.store.xlsx_normalise import normalise
+from utils.store.xlsx_patch import XlsxWorkbook
 from utils.store.xlsx_read import read_workbook, remove_stale_temps
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """The xlsx writer copies unchanged parts of a workbook as their compressed bytes, through
-zipfile internals (`utils.store.xlsx_patch._copy_raw`). These tests fail loudly when a Python
+zipfile internals (`utils.store.xlsx_zip.copy_raw`). These tests fail loudly when a Python
 release changes any of them; CI runs them on the oldest and the newest supported Python."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from utils.store import xlsx_patch
+from utils.store import xlsx_zip
 from utils.store.local import LocalWorkbookStore
-from utils.store.xlsx_patch import XlsxError, XlsxWorkbook
+from utils.store.xlsx_cells import XlsxError
+from utils.store.xlsx_patch import XlsxWorkbook
 
 
 def raw_entries(path: Path) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
@@ -145,5 +146,5 @@ def test_a_part_cut_short_is_an_xlsx_error(workbook: Path, tmp_path: Path) -> No
     info = next(i for i in src.infolist() if i.filename == "customXml/item1.xml")
     info.compress_size += 10_000_000  # the central directory claims more than the file has
     with zipfile.ZipFile(tmp_path / "out.zip", "w") as out, pytest.raises(XlsxError):
-        xlsx_patch._copy_raw(src, out, info)
+        xlsx_zip.copy_raw(src, out, info)
     src.close()
