@@ -83,6 +83,7 @@ def _touches(name: str, forbidden: str) -> bool:
 
 GLUE = {n for n in MODULES if n.startswith("utils.ui")}  # the only Streamlit glue under utils/
 STORE_USERS = {"utils.operations", "utils.cli", "utils.demo"} | GLUE  # steps that take a store
+STORE_USERS |= {n for n in MODULES if n.startswith(tuple(f"{u}." for u in STORE_USERS))}  # parts
 RULES = sorted(
     n
     for n in MODULES
