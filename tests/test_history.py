@@ -281,17 +281,17 @@ def test_local_crash_after_the_write_before_the_file_was_removed(local, tmp_path
 def test_local_history_tab_that_cannot_be_edited_keeps_the_save_waiting(local, monkeypatch) -> None:
     """A save is never written without its history: when the history rows cannot be added
     to the tab, the save waits too (with the reason), and both land once that is fixed."""
-    from utils.store import local as local_module
+    from utils.store import local_write
 
     saved = local.append("clients", CLIENT, user="王芳")
-    real = local_module._cells
+    real = local_write.record_cells
 
     def refuse_history(table, *args):
         if table.name == "changes":
-            raise local_module.XlsxError("cell A9 holds an array formula")
+            raise local_write.XlsxError("cell A9 holds an array formula")
         return real(table, *args)
 
-    monkeypatch.setattr(local_module, "_cells", refuse_history)
+    monkeypatch.setattr(local_write, "record_cells", refuse_history)
     result = local.update("clients", saved.record_id, {"notes": "x"}, seen=saved.record, user="a")
     assert result.pending and "change history" in result.error and "A9" in result.error
     in_file = local._read_row("clients", saved.record_id) or {}

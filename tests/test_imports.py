@@ -5,9 +5,9 @@ utils/store (the Google Sheets backend's rules):
 - no module under utils/store/ imports, directly or through others, a module that imports it
   back: the imports form a DAG (every import counts: at the top, in a function, under
   TYPE_CHECKING);
-- the Google backend's modules are layered — `gsheets_cells`, `gsheets_api` (the bottom) ←
-  `gsheets_sheet` ← `gsheets_write`, `gsheets_init` ← `gsheets` (the store) — and a module
-  imports only from the layers below it;
+- the Google backend's modules are layered — `gsheets_cells`, `gsheets_api`, `gsheets_marks`
+  (the bottom) ← `gsheets_sheet` ← `gsheets_tabs` ← `gsheets_history` ← `gsheets_write`,
+  `gsheets_init` ← `gsheets` (the store) — and a module imports only from the layers below it;
 - no import inside a function in utils/store/gsheets*.py;
 - no gsheets*.py module touches another object's or module's `_private` names.
 """
@@ -27,8 +27,10 @@ PACKAGE = "utils.store"
 
 # the Google backend, bottom first; a module imports only from the layers before its own
 GSHEETS_LAYERS = [
-    {"gsheets_cells", "gsheets_api", "gsheets_auth"},
+    {"gsheets_cells", "gsheets_api", "gsheets_auth", "gsheets_marks"},
     {"gsheets_sheet"},
+    {"gsheets_tabs"},
+    {"gsheets_history"},
     {"gsheets_write", "gsheets_init"},
     {"gsheets"},
 ]

@@ -23,7 +23,7 @@ from utils.operations import save_state
 from utils.search import staff_names
 from utils.settings import Settings
 from utils.store import SaveResult, Snapshot, Store
-from utils.store.base import same_moment
+from utils.store.saves import same_moment
 from utils.ui_fields import show_problems
 
 FLASH_KEY = "sheetdesk_flash"

@@ -6,7 +6,9 @@ and never import a backend themselves.
 
 from __future__ import annotations
 
-from utils.store.base import SaveResult, Snapshot, Store
+from utils.store.base import Store
 from utils.store.config import StoreConfig, load_config, open_store
+from utils.store.saves import SaveResult
+from utils.store.snapshot import Snapshot
 
 __all__ = ["SaveResult", "Snapshot", "Store", "StoreConfig", "load_config", "open_store"]

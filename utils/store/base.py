@@ -1,25 +1,22 @@
-"""The store interface and what both backends share: snapshots, saves, the pending overlay.
+"""The store interface and what both backends share: reading, caching, saving, the writer.
 
 A backend supplies four primitives — read the three tabs' raw cells, read one row fresh, apply
 the pending saves, create missing tabs and headers — and this base class does the rest the same
 way for the local workbook and for Google Sheets:
 
-- `read()`   → a `Snapshot` (valid records as DataFrames + problems), pending saves included,
-  cached until the spreadsheet changes (local) or for the cache window (Google);
+- `read()`   → a `Snapshot` (`utils.store.snapshot`: valid records as DataFrames + problems),
+  pending saves included (`utils.store.raw_tabs`), cached until the spreadsheet changes (local)
+  or for the cache window (Google);
 - `append()` → validate, give the record an ID, stamp `updated_at`/`updated_by`, put it in the
   pending queue, then try to write it;
 - `update()` → validate the changed fields, read the row fresh and refuse with `ConflictError`
   (both versions) if its `updated_at` is not the one the user edited, then queue and write;
 - every save carries its change-history rows (`utils.history`) in the same queue file, and the
   backend writes them to the `changes` tab with the save (`PendingOp.history`);
-  `record_export()` registers data taken out of the app (a download, a report) the same way.
-
-The snapshot holds the three data tables and the settings tab (`frames`), validated alike, with
-bad settings values among its `problems` (`utils.settings`). The change history is validated
-when it is first used (`Snapshot.changes`, `Snapshot.history_problems`: its bad rows and the
-records the app saved that are no longer in the spreadsheet) — it grows with every save, and
-the pages that do not show it should not wait for it (`utils.store.lazy_history`);
-`Snapshot.all_problems` is everything, for Data health and `check`.
+  `record_export()` registers data taken out of the app (a download, a report) the same way
+  (what a save is made of: `utils.store.saves`);
+- `flush()` writes the pending saves; in the background (the app) a writer thread does, and
+  retries while it cannot.
 """
 
 from __future__ import annotations
@@ -29,137 +26,39 @@ import datetime as dt
 import gc
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
-import pandas as pd
-
-from sheets_schema.parse import parse_datetime, parser_for
-from sheets_schema.problems import Problem
-from sheets_schema.tables import (
-    ALL_TAB_NAMES,
-    SYSTEM_TAB_NAMES,
-    TAB_NAMES,
-    TABLES,
-    sheet_language,
-)
-from sheets_schema.validate import (
-    Layout,
-    TabResult,
-    check_references,
-    read_layout,
-    records_frame,
-    validate_record,
-    validate_rows,
-)
+from sheets_schema.tables import TABLES
 from utils import clock
-from utils import history as hist
-from utils.errors import ConflictError, InvalidRecord, RecordNotFound, SheetdeskError
-from utils.policy_checks import level_problems
-from utils.settings_sheet import sheet_problems, sheet_values
-from utils.store.lazy_history import LazyHistory
-from utils.store.pending import DamagedSave, PendingOp, PendingQueue
-from utils.store.reconcile import STAMPS, changed_cells, decide
+from utils.errors import RecordNotFound, SheetdeskError
+from utils.store.ids import new_id
+from utils.store.pending import PendingOp, PendingQueue
+from utils.store.raw_tabs import (
+    RawTabs,
+    history_of,
+    parse_row,
+    pending_ids,
+    raw_lang,
+    validate_tabs,
+)
+from utils.store.saves import (
+    SaveResult,
+    bulk_ops,
+    checked_changes,
+    export_op,
+    new_record_op,
+    tab_fields,
+    update_op,
+)
+from utils.store.snapshot import Snapshot, row_dict, settings_lang
 
-RawTabs = dict[str, tuple[str, list[list[object]]]]  # tab → (sheet title, rows incl. header)
+# `row_dict` (of `utils.store.snapshot`) is imported from here by the operations and the CLI
+__all__ = ["Store", "now_seconds", "row_dict"]
 
 
 def now_seconds() -> dt.datetime:
     return clock.now()
-
-
-@dataclass
-class Snapshot:
-    frames: dict[str, pd.DataFrame]
-    problems: list[Problem]
-    read_at: dt.datetime
-    source: str
-    pending: int = 0
-    pending_ids: dict[str, set[str]] = field(default_factory=dict)
-    conflicts: list[PendingOp] = field(default_factory=list)
-    damaged: list[DamagedSave] = field(default_factory=list)  # unreadable pending-save files
-    layouts: dict[str, Layout | None] = field(default_factory=dict)
-    # the change history, validated on first use (see `changes`)
-    history: LazyHistory = field(default_factory=LazyHistory.empty, repr=False)
-    # the language the spreadsheet's headers are in, found when it was read (None: no
-    # header to go by — a new workbook); `Store.sheet_lang()` is what to write in
-    sheet_lang: str | None = None
-
-    @property
-    def clients(self) -> pd.DataFrame:
-        return self.frames["clients"]
-
-    @property
-    def complaints(self) -> pd.DataFrame:
-        return self.frames["complaints"]
-
-    @property
-    def revisits(self) -> pd.DataFrame:
-        return self.frames["revisits"]
-
-    @property
-    def changes(self) -> pd.DataFrame:
-        """The change history tab, validated on first use (`utils.history.history` gives one
-        record's, newest first)."""
-        return self.history.result()[0]
-
-    @property
-    def history_problems(self) -> list[Problem]:
-        """The change history's bad rows, and the records the app saved that are no longer in
-        the spreadsheet (validated on first use, with `changes`)."""
-        return self.history.result()[1]
-
-    @property
-    def all_problems(self) -> list[Problem]:
-        """`problems` and `history_problems`: everything, for Data health and `check`."""
-        return [*self.problems, *self.history_problems]
-
-    @property
-    def settings(self) -> pd.DataFrame:
-        """The settings tab's rows (`utils.settings.load_settings(sheet_rows=…)` reads them)."""
-        return self.frames["settings"]
-
-    def record(self, tab: str, record_id: str) -> dict | None:
-        """One valid record as a dict (NaT/NA → None), or None."""
-        frame = self.frames[tab]
-        hits = frame[frame[TABLES[tab].id_field] == record_id]
-        if hits.empty:
-            return None
-        return row_dict(hits.iloc[0])
-
-    def with_record(self, tab: str, record: dict) -> Snapshot:
-        """A copy with one record added or replaced (our own save, before a re-read)."""
-        id_field = TABLES[tab].id_field
-        frame = self.frames[tab]
-        new = records_frame(tab, [record])
-        at = frame.index[frame[id_field] == record[id_field]]
-        if len(at):
-            new["_row"] = frame.loc[at[0], "_row"]
-            frame = frame.copy()
-            for column in new.columns:
-                frame.loc[at[0], column] = new[column].iloc[0]
-        else:
-            frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
-        return replace(self, frames={**self.frames, tab: frame})
-
-    def with_new_rows(self, tab: str, records: list[dict]) -> Snapshot:
-        """A copy with rows added at the end (history rows: new IDs, no look-up)."""
-        if not records:
-            return self
-        if tab == "changes":
-            return replace(self, history=self.history.plus(records))
-        frame, new = self.frames[tab], records_frame(tab, records)
-        new["_row"] = pd.array([None] * len(new), dtype="Int64")
-        frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
-        return replace(self, frames={**self.frames, tab: frame})
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
-
-    def is_empty(self) -> bool:
-        """No client, complaint or revisit (history and settings do not count)."""
-        return all(self.frames[t].empty for t in TAB_NAMES if t in self.frames)
 
 
 @contextlib.contextmanager
@@ -171,40 +70,6 @@ def _no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def row_dict(row: pd.Series) -> dict:
-    out: dict[Hashable, object] = {}
-    for key, value in row.items():
-        if key == "_row":
-            out[key] = None if pd.isna(value) else int(value)
-        elif isinstance(value, pd.Timestamp):
-            out[key] = value.to_pydatetime()
-        elif value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
-            out[key] = None
-        elif hasattr(value, "item"):
-            out[key] = value.item()
-        else:
-            out[key] = value
-    return out
-
-
-@dataclass
-class SaveResult:
-    tab: str
-    record_id: str
-    record: dict
-    pending: bool  # True: kept in the pending queue, not in the spreadsheet yet
-    error: str = ""  # why it is pending, in English (pages show their own words)
-
-
-def same_moment(a: object, b: object) -> bool:
-    """updated_at equality, to the second; both blank counts as equal."""
-    a = a if isinstance(a, dt.datetime) or a is None else parse_datetime(a)
-    b = b if isinstance(b, dt.datetime) or b is None else parse_datetime(b)
-    if a is None or b is None:
-        return a is None and b is None
-    return abs((a - b).total_seconds()) < 1
 
 
 class Store(ABC):
@@ -303,7 +168,7 @@ class Store(ABC):
         if snapshot.sheet_lang:
             return snapshot.sheet_lang
         if not self.lang_configured:
-            configured = _settings_lang(snapshot)
+            configured = settings_lang(snapshot)
             if configured:
                 return configured
         return self.lang
@@ -317,7 +182,7 @@ class Store(ABC):
             return
         with self._lock:
             snapshot = self._cached[1] if self._cached is not None else None
-        if snapshot is not None and (snapshot.sheet_lang or _settings_lang(snapshot)):
+        if snapshot is not None and (snapshot.sheet_lang or settings_lang(snapshot)):
             self._lang_settled = True
             return
         if len(self.queue):
@@ -326,37 +191,18 @@ class Store(ABC):
 
     def _snapshot(self, raw: RawTabs) -> Snapshot:
         ops = self.queue.ops()
-        results: dict[str, TabResult] = {}
-        rows: Sequence[Sequence[object]]
-        for tab in ALL_TAB_NAMES:
-            if tab == "changes":
-                continue  # validated on first use (`_history`)
-            title, rows = raw.get(tab, (TABLES[tab].en, []))
-            tab_ops = [op for op in ops if op.tab == tab]
-            if not rows and (tab_ops or not raw or tab in SYSTEM_TAB_NAMES):
-                # nothing created yet (a new workbook; an older one without the app's own
-                # tabs, made on the first write): an empty tab, not a problem
-                rows = [TABLES[tab].header("en")]
-            if tab_ops:
-                rows = overlay(tab, rows, tab_ops)
-            results[tab] = validate_rows(tab, rows, title)
-        problems = [p for r in results.values() for p in r.problems]
-        problems += check_references(results)
-        problems += level_problems(results["complaints"].frame, results["complaints"].layout)
-        settings = results["settings"]
-        problems += sheet_problems(settings.frame, settings.layout)
-        problems += getattr(raw, "problems", [])  # what the reader itself found (far cells)
+        results, problems = validate_tabs(raw, ops)
         return Snapshot(
             frames={t: r.frame for t, r in results.items()},
             problems=problems,
             read_at=self.clock(),
             source=self.describe(),
             pending=len(ops),
-            pending_ids=_pending_ids(ops),
+            pending_ids=pending_ids(ops),
             conflicts=[op for op in self.queue.conflicts() if op.kind != "history"],
             damaged=self.queue.damaged(),
             layouts={t: r.layout for t, r in results.items()},
-            history=_history(raw, results, ops),
+            history=history_of(raw, results, ops),
         )
 
     def current(self, tab: str, record_id: str) -> dict | None:
@@ -378,18 +224,10 @@ class Store(ABC):
                 raw = {**(raw or {}), **op.values}
         if raw is None:
             return None
-        out = {}
-        for c in TABLES[tab].columns:
-            try:
-                out[c.field] = parser_for(c)(raw.get(c.field))
-            except ValueError:
-                out[c.field] = raw.get(c.field)
-        return out
+        return parse_row(tab, raw)
 
     # ---- writing ----
     def new_id(self, tab: str) -> str:
-        from utils.store.ids import new_id
-
         table = TABLES[tab]
         # the last snapshot is enough, even if stale: IDs this app drew since are in the
         # queue or (local) in the day's register; a person would have to type one of our
@@ -400,62 +238,24 @@ class Store(ABC):
         return new_id(table.id_prefix, taken, self.clock().date())
 
     def append(self, tab: str, record: dict, *, user: str) -> SaveResult:
-        table = TABLES[tab]
-        record = {k: v for k, v in record.items() if k in table.by_field}
+        id_field = TABLES[tab].id_field
+        record = tab_fields(tab, record)
         with self._lock:
-            if not record.get(table.id_field):
-                record[table.id_field] = self.new_id(tab)
-            record["updated_at"] = self.clock()
-            record["updated_by"] = user
-            clean, problems = validate_record(tab, record)
-            if problems:
-                raise InvalidRecord(problems)
-            clean = {k: v for k, v in clean.items() if v is not None}
-            op = PendingOp("append", tab, clean[table.id_field], clean)
-            op.history = hist.create_rows(
-                tab,
-                clean,
-                op_id=op.op_id,
-                user=user,
-                at=record["updated_at"],
-                lang=self.sheet_lang(),
-            )
+            if not record.get(id_field):
+                record[id_field] = self.new_id(tab)
+            op = new_record_op(tab, record, user=user, at=self.clock(), lang=self.sheet_lang)
             return self._save(op)
 
     def append_many(self, tab: str, records: list[dict], *, user: str) -> tuple[list, list]:
         """Bulk load (import, demo): every valid record is appended in one write. Returns
         (saved IDs, [(index, problems)] of the records refused)."""
-        from utils.store.ids import new_id
-
         table = TABLES[tab]
         stamp = self.clock()
         taken = set(self.read().frames[tab][table.id_field]) | self._taken_ids(tab)
-        ops, refused = [], []
         with self._lock:
-            for n, record in enumerate(records):
-                record = {k: v for k, v in record.items() if k in table.by_field}
-                if not record.get(table.id_field):
-                    record[table.id_field] = new_id(table.id_prefix, taken, stamp.date())
-                record.setdefault("updated_at", stamp)
-                record.setdefault("updated_by", user)
-                clean, problems = validate_record(tab, record)
-                if problems:
-                    refused.append((n, problems))
-                    continue
-                taken.add(clean[table.id_field])
-                clean = {k: v for k, v in clean.items() if v is not None}
-                ops.append(PendingOp("append", tab, clean[table.id_field], clean))
-            if ops:  # one summary row for the batch, carried by its first save
-                ops[0].history = [
-                    hist.bulk_row(
-                        tab,
-                        len(ops),
-                        op_id=ops[0].op_id,
-                        user=user,
-                        at=stamp,
-                        lang=self.sheet_lang(),
-                    )
-                ]
+            ops, refused = bulk_ops(
+                tab, records, user=user, stamp=stamp, taken=taken, lang=self.sheet_lang
+            )
             self.queue.put_many(ops)
             self.invalidate()
         self.flush()
@@ -478,52 +278,24 @@ class Store(ABC):
         Cells the save does not write are left as the spreadsheet has them. The same check is
         made again when the save is written (`reconcile.decide`), so a change made after this
         moment is caught too."""
-        table = TABLES[tab]
-        changes = {
-            k: v
-            for k, v in changes.items()
-            if k in table.by_field and k not in (table.id_field, "updated_at")
-        }
         with self._lock:
             current = self.current(tab, record_id)
             if current is None:
                 raise RecordNotFound(tab=tab, record_id=record_id)
-            clean, problems = validate_record(tab, changes, partial=True)
-            if problems:
-                raise InvalidRecord(problems)
-            merged = {**current, **clean}
-            _, problems = validate_record(tab, merged)
-            if problems:
-                raise InvalidRecord(problems)
-            written = [f for f in clean if f not in STAMPS]
-            seen_cells = {f: seen.get(f) for f in written}
-            if not force and changed_cells(tab, seen_cells, current):
-                raise ConflictError(tab, record_id, mine={**seen, **clean}, theirs=current)
-            before = current.get("updated_at")
-            before = before if isinstance(before, dt.datetime) else None
-            stamp = self.clock()
-            if before is not None and stamp <= before:
-                stamp = before + dt.timedelta(seconds=1)  # stamps only ever move forward
-            values = {**clean, "updated_at": stamp, "updated_by": user}
-            op = PendingOp(
-                "update",
-                tab,
-                record_id,
-                values,
-                expected_updated_at=before,
-                expected={f: current.get(f) for f in written},
+            clean, written = checked_changes(
+                tab, record_id, changes, current, seen=seen, force=force
             )
-            op.history = hist.update_rows(
+            op = update_op(
                 tab,
                 record_id,
                 current,
-                {f: clean[f] for f in written},
-                op_id=op.op_id,
+                clean,
+                written,
                 user=user,
-                at=stamp,
-                lang=self.sheet_lang(),
+                now=self.clock(),
+                lang=self.sheet_lang,
             )
-            return self._save(op, merged={**merged, **values})
+            return self._save(op, merged={**current, **clean, **op.values})
 
     def record_export(
         self, user: str, what: str, rows: int, note: str = "", *, kind: str | None = None
@@ -534,20 +306,15 @@ class Store(ABC):
         same pending queue as a save. `rows`: how many rows left; `note`: e.g. "report
         2026-11". Returns the row as a SaveResult (tab "changes", record_id its change ID)."""
         with self._lock:
-            op = PendingOp("history", "changes", "", {})
-            op.history = [
-                hist.export_row(
-                    what,
-                    rows,
-                    op_id=op.op_id,
-                    user=user,
-                    at=self.clock(),
-                    lang=self.sheet_lang(),
-                    note=note,
-                    kind=kind,
-                )
-            ]
-            op.record_id = op.history[0]["change_id"]
+            op = export_op(
+                what,
+                rows,
+                user=user,
+                at=self.clock(),
+                lang=self.sheet_lang,
+                note=note,
+                kind=kind,
+            )
             return self._save(op)
 
     def _save(self, op: PendingOp, merged: dict | None = None) -> SaveResult:
@@ -581,7 +348,7 @@ class Store(ABC):
         if history:
             snapshot = snapshot.with_new_rows("changes", list(history))
         ops = self.queue.ops()
-        snapshot = replace(snapshot, pending=len(ops), pending_ids=_pending_ids(ops))
+        snapshot = replace(snapshot, pending=len(ops), pending_ids=pending_ids(ops))
         self._cached = (self._version(), snapshot)
 
     def flush(self) -> str:
@@ -622,102 +389,3 @@ class Store(ABC):
 
     def pending_count(self) -> int:
         return len(self.queue)
-
-
-def raw_lang(raw: RawTabs) -> str | None:
-    """The language of the tabs as read (`sheet_language` of their titles and header rows)."""
-    return sheet_language({t: (title, rows[0] if rows else []) for t, (title, rows) in raw.items()})
-
-
-def _settings_lang(snapshot: Snapshot) -> str | None:
-    """The settings tab's `language`, if it is set there (and readable)."""
-    frame = snapshot.frames.get("settings")
-    if frame is None or not len(frame):
-        return None
-    return sheet_values(frame).get("language") or None
-
-
-def _pending_ids(ops: list[PendingOp]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {t: set() for t in ALL_TAB_NAMES}
-    for op in ops:
-        out.setdefault(op.tab, set()).add(op.record_id)
-    return out
-
-
-def history_ops(ops: Sequence[PendingOp]) -> list[PendingOp]:
-    """The pending saves' history rows as appends to the `changes` tab (for `overlay`)."""
-    return [
-        PendingOp("append", "changes", str(row["change_id"]), row, op_id=op.op_id)
-        for op in ops
-        for row in op.history
-    ]
-
-
-def _history(raw: RawTabs, results: dict[str, TabResult], ops: list[PendingOp]) -> LazyHistory:
-    """The change history of a snapshot, to be validated on first use: its cells as read, the
-    waiting saves' history rows, and the IDs each data tab holds now (for the records the app
-    saved that are gone: rows left out for bad cells still count as there)."""
-    title, rows = raw.get("changes", (TABLES["changes"].en, []))
-    pending = history_ops(ops)
-    present: dict[str, object] = {}
-    skip = set()
-    for tab in TAB_NAMES:
-        result = results.get(tab)
-        if result is None or result.layout is None or tab not in raw or not raw[tab][1]:
-            skip.add(tab)
-            continue
-        index = result.layout.index.get(TABLES[tab].id_field)
-        if index is None:
-            skip.add(tab)
-            continue
-        ids: object = result.frame[TABLES[tab].id_field]
-        if any(p.level == "error" and p.row for p in result.problems):  # rows left out for
-            ids = {  # bad cells are still in the sheet
-                str(r[index]).strip()
-                for r in raw[tab][1][1:]
-                if index < len(r) and r[index] not in (None, "")
-            }
-        present[tab] = ids
-    if not rows and not pending:
-        return LazyHistory.of(title, [], present, skip)
-    return LazyHistory.of(
-        title,
-        rows,
-        present,
-        skip,
-        overlay=(lambda cells: overlay("changes", cells, pending)) if pending else None,
-    )
-
-
-def overlay(tab: str, rows: Sequence[Sequence[object]], ops: Sequence[PendingOp]) -> list:
-    """The tab's rows with pending saves laid over them: updates replace cells of the row with
-    that ID, appends are added at the end (where they will land)."""
-    layout, _ = read_layout(tab, rows[0], tab)
-    id_index = layout.index.get(TABLES[tab].id_field)
-    if id_index is None:
-        return list(rows)
-    out = [list(r) for r in rows]
-    width = len(rows[0])
-    where: dict[str, int] = {}
-    for pos, row in enumerate(out[1:], start=1):
-        if id_index < len(row) and row[id_index] not in (None, ""):
-            where.setdefault(str(row[id_index]).strip(), pos)
-    for op in ops:
-        n = where.get(op.record_id)
-        if op.kind == "append" and n is None:
-            out.append([None] * width)
-            n = len(out) - 1
-            where[op.record_id] = n
-        elif n is None:
-            continue
-        row = out[n]
-        row.extend([None] * (width - len(row)))
-        if op.kind == "update":
-            cells = {f: row[i] for f, i in layout.index.items()}
-            if decide(tab, op, cells)[0] == "conflict":
-                continue  # would conflict when applied: show the sheet's version
-        for fname, value in op.values.items():
-            i = layout.index.get(fname)
-            if i is not None:
-                row[i] = value
-    return out

@@ -30,6 +30,9 @@ The modules, each importing only from those above it:
     gsheets_auth    service-account credentials, one gspread client per key
     gsheets_sheet   SheetAccess: the api + the process-wide cache + the tab layout and row
                     look-up — what the helpers below are handed instead of the store
+    gsheets_marks   the marks beside a queue file that make a retried write idempotent
+    gsheets_tabs    the tab a save is written to (made, header extended), a record's cells
+    gsheets_history the saves' change-history rows, appended once
     gsheets_write   apply_ops(sheet, queue, items): writing the pending saves, idempotently
     gsheets_init    init_spreadsheet(sheet, lang): create missing tabs, headers, structure
     gsheets         this module: the store, built on all of them
@@ -49,7 +52,7 @@ from filelock import FileLock, Timeout
 
 from sheets_schema.tables import TAB_NAMES, TABLES
 from utils.errors import StoreError
-from utils.store.base import RawTabs, Snapshot, Store, now_seconds
+from utils.store.base import Store, now_seconds
 from utils.store.gsheets_api import (
     DEFAULT_TIMEOUT,
     RetryPolicy,
@@ -64,7 +67,9 @@ from utils.store.gsheets_sheet import SheetAccess
 from utils.store.gsheets_write import apply_ops
 from utils.store.ids import new_id
 from utils.store.pending import PendingQueue
+from utils.store.raw_tabs import RawTabs
 from utils.store.read_cache import SpreadsheetCache, shared_cache
+from utils.store.snapshot import Snapshot
 
 LOCK_TIMEOUT = 30.0
 

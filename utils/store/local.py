@@ -12,6 +12,9 @@ edit of the workbook as the save itself — one file replace, so they land toget
 — and a history row whose change ID is already in the tab is skipped (a save already written
 before a crash). `init` and a new workbook get the change history and settings tabs too; an
 older workbook without them gets them on its first write, in the language of its headers.
+
+Finding tabs, rows and languages in the workbook: `local_tabs`; laying the saves and their
+history rows on its tabs: `local_write`.
 """
 
 from __future__ import annotations
@@ -25,16 +28,17 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from sheets_schema.columns import CHOICE, DATE, DATETIME
-from sheets_schema.parse import CellError, parse_id
-from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES, match_tab, sheet_language
+from sheets_schema.columns import DATE, DATETIME
+from sheets_schema.tables import ALL_TAB_NAMES, TAB_NAMES, TABLES
 from sheets_schema.validate import read_layout
 from utils.errors import BadWorkbookError, StoreError
-from utils.store.base import RawTabs, Store, now_seconds
+from utils.store.base import Store, now_seconds
+from utils.store.local_tabs import add_missing_headers, find_row, find_sheet, workbook_lang
+from utils.store.local_write import append_history, apply_ops
 from utils.store.pending import PendingOp, PendingQueue, is_batch
-from utils.store.reconcile import decide
+from utils.store.raw_tabs import RawTabs
 from utils.store.snapshot_cache import SnapshotCache
-from utils.store.xlsx_patch import SheetXml, XlsxError, XlsxWorkbook, from_serial
+from utils.store.xlsx_patch import XlsxError, XlsxWorkbook, from_serial
 from utils.store.xlsx_read import read_workbook, remove_stale_temps
 
 DEFAULT_WORKBOOK = "data/sheetdesk.xlsx"
@@ -107,7 +111,7 @@ class LocalWorkbookStore(Store):
                 header = wb.header(title)
                 layout, _ = read_layout(tab, header, title)
                 sheet = wb.sheet(title)
-                number = _find_row(wb, sheet, layout.index.get(TABLES[tab].id_field), record_id)
+                number = find_row(wb, sheet, layout.index.get(TABLES[tab].id_field), record_id)
                 if number is None:
                     return None
                 cells = sheet.row_cells(number)
@@ -220,7 +224,7 @@ class LocalWorkbookStore(Store):
                     continue
                 try:
                     title = find_sheet(wb, tab) or self._add_tab(wb, tab)
-                    set_aside, already = _apply_ops(
+                    set_aside, already = apply_ops(
                         wb, title, tab, ops, wb.date_styles(), lang=self.lang
                     )
                 except XlsxError as exc:  # this tab cannot be edited safely: its saves wait
@@ -253,7 +257,7 @@ class LocalWorkbookStore(Store):
         return list(dict.fromkeys(p for p, _ in items if p not in failed))
 
     def _add_tab(self, wb: XlsxWorkbook, tab: str) -> str:
-        lang = _workbook_lang(wb, self.lang)  # a tab deleted by hand: as the others speak
+        lang = workbook_lang(wb, self.lang)  # a tab deleted by hand: as the others speak
         title = TABLES[tab].label(lang)
         wb.add_sheet(title, TABLES[tab].header(lang))
         return title
@@ -264,29 +268,9 @@ class LocalWorkbookStore(Store):
         be edited keeps every save waiting: a save is never written without its history."""
         if not rows:
             return
-        table = TABLES["changes"]
         try:
             title = find_sheet(wb, "changes") or self._add_tab(wb, "changes")
-            header = wb.header(title)
-            _add_missing_headers(wb, title, "changes", "zh" if _looks_chinese(header) else "en")
-            lang = _tab_lang(wb, title, "changes", self.lang)
-            layout, _ = read_layout("changes", wb.header(title), title)
-            sheet = wb.sheet(title)
-            id_index = layout.index[table.id_field]
-            there = {c for c in check if _find_row(wb, sheet, id_index, c) is not None}
-            first_new = sheet.last_data_row() + 1
-            above = sheet.row_cells(first_new - 1) if first_new > 2 else {}
-            styles = wb.date_styles()
-            new_rows: list[dict[int, object]] = []
-            new_styles: dict[int, str] = {}
-            for row in rows:
-                if str(row["change_id"]) in there:
-                    continue
-                there.add(str(row["change_id"]))
-                cells, cell_styles = _cells(table, layout.index, row, above, styles, lang)
-                new_rows.append(cells)
-                new_styles.update(cell_styles)
-            sheet.append_rows(first_new, new_rows, new_styles)
+            append_history(wb, title, rows, check, self.lang)
         except (XlsxError, ValueError, KeyError) as exc:
             raise WorkbookBusy(f"the change history tab cannot be written ({exc})") from exc
 
@@ -307,7 +291,7 @@ class LocalWorkbookStore(Store):
             except XlsxError as exc:
                 raise BadWorkbookError(path=str(self.path), detail=str(exc)) from exc
             with wb:
-                own = _workbook_lang(wb, lang)  # the app's own tabs: the workbook's language
+                own = workbook_lang(wb, lang)  # the app's own tabs: the workbook's language
                 for tab in ALL_TAB_NAMES:
                     title = find_sheet(wb, tab)
                     if title is None:
@@ -318,7 +302,7 @@ class LocalWorkbookStore(Store):
                             wb.sheet(title).append_rows(2, _settings_rows(tab_lang), {})
                         added.append(title)
                         continue
-                    added += [f"{title}: {h}" for h in _add_missing_headers(wb, title, tab, lang)]
+                    added += [f"{title}: {h}" for h in add_missing_headers(wb, title, tab, lang)]
                 if added:
                     tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
                     try:
@@ -380,174 +364,3 @@ def _settings_rows(lang: str) -> list[dict[int, object]]:
     from utils.settings_sheet import default_rows
 
     return [{0: key, 2: note} for key, _, note in default_rows(lang)]
-
-
-def _workbook_lang(wb: XlsxWorkbook, default: str) -> str:
-    """The language of the workbook's data tabs (titles and headers), else `default`."""
-    found = {}
-    for tab in TAB_NAMES:
-        title = find_sheet(wb, tab)
-        if title is not None:
-            found[tab] = (title, wb.header(title))
-    return sheet_language(found) or default
-
-
-def _tab_lang(wb: XlsxWorkbook, title: str, tab: str, default: str) -> str:
-    """The language of one tab's header (its title when the header says nothing), else that
-    of the workbook, else `default`."""
-    return sheet_language({tab: (title, wb.header(title))}) or _workbook_lang(wb, default)
-
-
-def find_sheet(wb: XlsxWorkbook, tab: str) -> str | None:
-    for title in wb.sheet_parts:
-        if match_tab(title) == tab:
-            return title
-    return None
-
-
-def _add_missing_headers(wb: XlsxWorkbook, title: str, tab: str, lang: str) -> list[str]:
-    header = wb.header(title)
-    layout, _ = read_layout(tab, header, title)
-    missing = [c for c in TABLES[tab].columns if c.field not in layout.index]
-    if not missing:
-        return []
-    start = len(header)
-    while start > 0 and not header[start - 1]:
-        start -= 1
-    values = {start + k: c.label(lang) for k, c in enumerate(missing)}
-    wb.sheet(title).set_row(1, values, {})
-    return [c.label(lang) for c in missing]
-
-
-def _find_row(wb: XlsxWorkbook, sheet: SheetXml, id_index: int | None, record_id: str):
-    """The row holding `record_id`: found by its exact text (fast), else by reading the ID
-    column the way the sheet is read — an ID typed by hand with spaces around it, as a
-    number, or in full-width characters is the same ID."""
-    if id_index is None:
-        return None
-    found = sheet.find_text(record_id, id_index, wb.shared_index(record_id))
-    if found is not None:
-        return found
-    for number in sheet.rows():
-        cell = sheet.row_cells(number).get(id_index) if number > 1 else None
-        if cell is None:
-            continue
-        try:
-            if parse_id(wb.cell_value(cell)) == record_id:
-                return number
-        except CellError:
-            continue
-    return None
-
-
-def _row_values(wb: XlsxWorkbook, cells: dict, index: dict[str, int], table) -> dict:
-    """A row's raw values by field (date serials as datetimes), for `reconcile.decide`."""
-    out = {}
-    for fname, i in index.items():
-        value = wb.cell_value(cells.get(i))
-        if table.by_field[fname].kind in (DATE, DATETIME) and isinstance(value, float):
-            try:
-                value = from_serial(value)
-            except (OverflowError, ValueError):
-                pass  # an absurd serial: compared as the number it is
-        out[fname] = value
-    return out
-
-
-def _apply_ops(
-    wb: XlsxWorkbook,
-    title: str,
-    tab: str,
-    ops: list[tuple[Path, PendingOp]],
-    styles: tuple[str, str],
-    *,
-    lang: str = "en",
-) -> tuple[list[tuple[Path, PendingOp, str]], set[str]]:
-    """Apply one tab's saves in order: new rows are added in one edit at the end, updates
-    change their row in place when `reconcile.decide` says so. Returns the saves set aside,
-    with why: a conflict, or a save that could not be written (the others go on); and the
-    op IDs of the saves already in the tab (nothing to write). Choice cells are written as
-    their labels in the language of the tab's header (else `lang`)."""
-    table = TABLES[tab]
-    _add_missing_headers(wb, title, tab, "zh" if _looks_chinese(wb.header(title)) else "en")
-    lang = _tab_lang(wb, title, tab, lang)
-    layout, _ = read_layout(tab, wb.header(title), title)
-    sheet = wb.sheet(title)
-    id_index = layout.index[table.id_field]
-    rows_by_id = {op.record_id: _find_row(wb, sheet, id_index, op.record_id) for _, op in ops}
-    first_new = sheet.last_data_row() + 1
-    above = sheet.row_cells(first_new - 1) if first_new > 2 else {}
-    new_rows: dict[str, dict[int, object]] = {}
-    new_styles: dict[int, str] = {}
-    failed = []
-    done: set[str] = set()
-    for path, op in ops:
-        try:
-            if op.record_id in new_rows:  # an append, or an update of a row added in this write
-                if op.kind == "update":
-                    cells, _ = _cells(table, layout.index, op.values, above, styles, lang)
-                    new_rows[op.record_id].update(cells)
-                continue
-            number = rows_by_id.get(op.record_id)
-            row = _row_values(wb, sheet.row_cells(number), layout.index, table) if number else None
-            decision, fields = decide(tab, op, row)
-            if decision == "done":
-                done.add(op.op_id)
-                continue
-            if decision == "conflict":
-                failed.append((path, op, _conflict_reason(op, fields)))
-                continue
-            if op.kind == "append":
-                cells, cell_styles = _cells(table, layout.index, op.values, above, styles, lang)
-                new_rows[op.record_id] = cells
-                new_styles.update(cell_styles)
-            else:
-                if number is None:  # `decide` calls an update of a missing row a conflict
-                    raise KeyError(op.record_id)
-                model = sheet.row_cells(number)
-                cells, cell_styles = _cells(table, layout.index, op.values, model, styles, lang)
-                sheet.set_row(number, cells, cell_styles)
-        except (ValueError, TypeError, KeyError, XlsxError) as exc:
-            failed.append((path, op, f"could not be written: {exc}"))
-    sheet.append_rows(first_new, list(new_rows.values()), new_styles)
-    return failed, done
-
-
-def _conflict_reason(op: PendingOp, fields: list[str]) -> str:
-    if op.kind == "append":
-        return "another record already has this ID"
-    if not fields:
-        return "the row is no longer in the workbook"
-    return "changed in the workbook meanwhile: " + ", ".join(fields)
-
-
-def _cells(table, index, values, model_row, styles, lang="en"):
-    """Column index → value for one record, and the styles to give the cells: a cell keeps
-    the style of `model_row`'s cell in its column (the row above, or the row itself) so
-    colours and fonts carry on; dates get a date format unless that cell already has one; a
-    choice is written as its label in `lang` (`来访`, `Walk-in`), as people read it."""
-    date_style, dt_style = styles
-    cells: dict[int, object] = {}
-    cell_styles: dict[int, str] = {}
-    for fname, value in values.items():
-        i = index.get(fname)
-        if i is None:
-            continue
-        column = table.by_field[fname]
-        kind = column.kind
-        model = model_row.get(i)
-        if kind == CHOICE and column.choices is not None and isinstance(value, str):
-            value = column.choices.label(value, lang)
-        if kind in (DATE, DATETIME) and isinstance(value, dt.date):
-            if kind == DATE and isinstance(value, dt.datetime):
-                value = value.date()
-            numeric = model is not None and model.type == "n" and model.inner and model.style
-            cell_styles[i] = model.style if numeric else (date_style if kind == DATE else dt_style)
-        elif model is not None and model.style:
-            cell_styles[i] = model.style
-        cells[i] = value
-    return cells, cell_styles
-
-
-def _looks_chinese(header: list[str]) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for h in header for ch in h)

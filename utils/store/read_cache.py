@@ -27,8 +27,8 @@ from typing import Any
 
 from sheets_schema.validate import read_layout
 from utils.errors import StoreError
-from utils.store.base import RawTabs, overlay
 from utils.store.pending import PendingOp
+from utils.store.raw_tabs import RawTabs, overlay
 
 DEFAULT_TTL = 30.0
 

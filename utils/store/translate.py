@@ -44,7 +44,7 @@ from utils.errors import BadWorkbookError, StoreError
 from utils.store.gsheets_api import Transient
 from utils.store.gsheets_cells import letter, quote_title
 from utils.store.gsheets_init import dropdowns
-from utils.store.local import find_sheet
+from utils.store.local_tabs import find_sheet
 from utils.store.xlsx_patch import XlsxError, XlsxWorkbook
 
 LOG = "progress_log"
