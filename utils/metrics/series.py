@@ -94,7 +94,9 @@ def open_by(
     c = prepare_complaints(complaints, settings)
     open_, overdue = masks or open_overdue(c, moment, settings)
     col = "_owner" if by == "owner" else by
-    g = group_stats(c.loc[open_, col], overdue=overdue[open_].to_numpy(dtype=float))
+    g = group_stats(
+        c.loc[open_, col], overdue=overdue[open_].to_numpy(dtype=float, na_value=np.nan)
+    )
     out = pd.DataFrame(
         {
             "key": g.index.astype(object),
@@ -157,7 +159,9 @@ def score_trend(revisits: pd.DataFrame | None, window: Period, freq: str = "W") 
     sub = r.loc[mask, ["done_at", "score", "attitude"]]
     att = sub["attitude"]
     answered = (att != "").to_numpy()
-    satisfied = np.where(answered, (att == "satisfied").to_numpy(dtype=float), np.nan)
+    satisfied = np.where(
+        answered, (att == "satisfied").to_numpy(dtype=float, na_value=np.nan), np.nan
+    )
     g = group_stats(bucket_start(sub["done_at"], freq), score=sub["score"], sat=satisfied)
     out = pd.DataFrame(
         {

@@ -91,7 +91,9 @@ def _scores(
         staff = served.reindex(scored_index).fillna("").to_numpy(dtype=object)
     else:
         staff = served_by(r.loc[keep, SERVED_COLUMNS], complaints, clients).to_numpy(dtype=object)
-    return pd.DataFrame({"staff": staff, "score": score.to_numpy(dtype=float)[keep]})
+    return pd.DataFrame(
+        {"staff": staff, "score": score.to_numpy(dtype=float, na_value=np.nan)[keep]}
+    )
 
 
 def scored_served(
@@ -117,7 +119,9 @@ def complaints_about(complaints: pd.DataFrame, period: Period) -> pd.DataFrame:
     sub = c.loc[period.contains(c["received_at"]), ["responsible_staff", "verified"]]
     sub = sub[sub["responsible_staff"].fillna("") != ""]  # the store's text is stripped
     who = sub["responsible_staff"].to_numpy(dtype=object)
-    return group_stats(who, verified=(sub["verified"] == "yes").to_numpy(dtype=float))
+    return group_stats(
+        who, verified=(sub["verified"] == "yes").to_numpy(dtype=float, na_value=np.nan)
+    )
 
 
 def staff_table(
@@ -143,12 +147,17 @@ def staff_table(
     c = prepare_complaints(complaints, settings)
     r = prepare_revisits(revisits)
     res = resolved_in(c, period, ["_owner", "resolved_at", "_due"])
-    h = group_stats(res["_owner"], within=(res["resolved_at"] <= res["_due"]).to_numpy(float))
+    h = group_stats(
+        res["_owner"],
+        within=(res["resolved_at"] <= res["_due"]).to_numpy(dtype=float, na_value=np.nan),
+    )
     open_, overdue = masks or open_overdue(c, period.as_of(now), settings)
-    o = group_stats(c.loc[open_, "_owner"], overdue=overdue[open_].to_numpy(dtype=float))
+    o = group_stats(
+        c.loc[open_, "_owner"], overdue=overdue[open_].to_numpy(dtype=float, na_value=np.nan)
+    )
     wanted = ["staff", "_reached", "score"] + (SERVED_COLUMNS if served is None else [])
     done = r.loc[period.contains(r["done_at"]), wanted]
-    v = group_stats(done["staff"], reached=done["_reached"].to_numpy(dtype=float))
+    v = group_stats(done["staff"], reached=done["_reached"].to_numpy(dtype=float, na_value=np.nan))
     scores = _scores(done, c, clients, served)
     sc = group_stats(scores["staff"], score=scores["score"])
     sc = sc[sc.index != ""]
