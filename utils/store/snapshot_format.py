@@ -183,9 +183,12 @@ def _frame_in(spec: dict, data: bytes | memoryview) -> pd.DataFrame:
     for i, (name, dtype) in enumerate(zip(spec["columns"], spec["dtypes"], strict=True)):
         col = table.column(i)
         if dtype == "object":
-            values = pd.Series(col.to_numpy(zero_copy_only=False), index=index, dtype=object)
+            # one array (pyarrow < 13 has no ChunkedArray.to_numpy(zero_copy_only=…))
+            whole = pa.concat_arrays(col.chunks) if col.num_chunks else pa.array([], col.type)
+            values = pd.Series(whole.to_numpy(zero_copy_only=False), index=index, dtype=object)
         elif dtype == "Int64":
             values = col.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+            values = values.astype("Int64")  # pyarrow < 13 ignores the mapper without nulls
         else:
             values = col.to_pandas()
         values.index = index
