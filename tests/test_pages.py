@@ -17,6 +17,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from sheets_schema.validate import validate_record
+from tests.apptest_compat import submit_button
 from tests.rendered import rendered
 from utils import operations as ops
 from utils import ui
@@ -883,7 +884,7 @@ def test_a_bad_cell_is_fixed_from_data_health(workbook):
     assert "not a phone number" in texts(at.error)  # the bad cell, highlighted with its message
     phone = next(t for t in at.text_input if t.key and t.key.endswith("_phone"))
     phone.input("13800001111")
-    next(iter(at.get("form_submit_button"))).click()
+    submit_button(at).click()
     at.run()
     assert not at.exception, at.exception
     assert "KH-HAND-2 fixed" in texts(at.success)

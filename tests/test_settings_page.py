@@ -10,6 +10,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_compat import submit_button
 from tests.rendered import rendered
 from utils import ui
 from utils.auth import User
@@ -51,7 +52,7 @@ def test_an_admin_changes_a_time_limit_in_the_settings_tab(workbook: Path) -> No
     key = next(o for o in picker.options if "normal" in o.lower())
     picker.select(key)
     at.text_input[0].input("5")
-    next(iter(at.get("form_submit_button"))).click()
+    submit_button(at).click()
     at.run()
     assert not at.exception, at.exception
     assert ui.get_settings().time_limits["normal"] == 5
@@ -65,7 +66,7 @@ def test_a_bad_value_is_refused_with_a_message(workbook: Path) -> None:
     picker = at.selectbox[0]
     picker.select(next(o for o in picker.options if "normal" in o.lower()))
     at.text_input[0].input("three days")
-    next(iter(at.get("form_submit_button"))).click()
+    submit_button(at).click()
     at.run()
     assert at.error and not at.exception
     assert ui.get_settings().time_limits["normal"] == 3
