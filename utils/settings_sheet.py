@@ -1,26 +1,11 @@
-"""The settings tab (设置): which keys it may hold, how each value is read, what a bad one is.
+"""The settings tab (设置) as a whole: its rows read into values and warnings, the rows a new
+tab starts with, and the table the settings page shows.
 
-One row per setting — key, value, note — for what SPEC and the issues make configurable:
-
-    time_limit.normal = 3            time_limit.serious = 2        time_limit.critical = 1
-    cadence.A = 30   cadence.B = 90  cadence.C = 180               cadence.D = 365
-    holidays = 2026-10-08, 2026-12-31      (dates: comma-separated, or one row per date)
-    working_days = 2026-10-10              (the team's make-up working days, likewise)
-    calendar = CN                          (CN / none / another country code)
-    max_attempts = 3                       star_min_revisits = 5
-    dashboard_refresh_seconds = 60         language = zh
-    key_client_time_limit = 2              (working days for a grade-A client's complaints)
-    cadence_inactive_days = 180            first_contact_days = 7
-    followup_by_anyone = no                (a one-person desk: the handler's follow-up counts)
-    reminders.due_soon_hours = 4           reminders.overdue_escalate_hours = 8
-    reminders.auto_escalate = no           reminders.digest_hour = 9
-    reminders.ladder.department = 周主任, 李主任      (names: comma-separated or one per row;
-    reminders.ladder.management / .executive / reminders.managers likewise)
-
-A key may be typed as its name (any case; `.`, `_` and spaces ignored) or as its Chinese or
-English label. A value that cannot be read is a warning naming the row and the key, and the
-default is used until it is corrected; so is an unknown key (a typo is not silently ignored).
-Accounts, roles and credentials are never read from the sheet: they live in secrets only.
+The keys it may hold are `utils.settings_keys`' and how one value is read is
+`utils.settings_values`' (both re-exported here). A value that cannot be read is a warning
+naming the row and the key, and the default is used until it is corrected; so is an unknown
+key (a typo is not silently ignored). Accounts, roles and credentials are never read from the
+sheet: they live in secrets only.
 
 Precedence (`utils.settings.load_settings`): defaults < this tab < secrets' `[sheetdesk]` table
 < the environment.
@@ -30,308 +15,28 @@ Pure: no streamlit, no store (`settings_rows` takes a snapshot or a frame, not a
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from sheets_schema.choices import YES_NO
 from sheets_schema.columns import name_key
-from sheets_schema.parse import CellError, parse_choice, parse_date, parse_text
+from sheets_schema.parse import parse_text
 from sheets_schema.problems import WARNING, Problem
-from utils.errors import SheetdeskError
 from utils.i18n import t
+from utils.settings_keys import BY_KEY, DATES, KEYS, LISTS, NAMES, Key, match_key, value_text
+from utils.settings_values import BadValue, normalise_value, parse_value
 
 TAB = "settings"
-INT, NUMBER, DATES, CALENDAR, LANGUAGE, FLAG, NAMES = (
-    "int",
-    "number",
-    "dates",
-    "calendar",
-    "language",
-    "flag",
-    "names",
-)
-LISTS = (DATES, NAMES)  # may take one row per value; the rows add up
-
-
-@dataclass(frozen=True)
-class Key:
-    key: str
-    kind: str
-    default: object
-    zh: str
-    en: str
-    lo: float | None = None
-    hi: float | None = None
-
-    def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def default_text(self, lang: str = "en") -> str:
-        return value_text(self.kind, self.default, lang)
-
-
-def _k(key, kind, default, zh, en, lo=None, hi=None) -> Key:
-    return Key(key, kind, default, zh, en, lo, hi)
-
-
-KEYS: tuple[Key, ...] = (
-    _k(
-        "time_limit.normal",
-        INT,
-        3,
-        "处理时限·一般（工作日）",
-        "Time limit, normal (working days)",
-        1,
-        60,
-    ),
-    _k(
-        "time_limit.serious",
-        INT,
-        2,
-        "处理时限·严重（工作日）",
-        "Time limit, serious (working days)",
-        1,
-        60,
-    ),
-    _k(
-        "time_limit.critical",
-        INT,
-        1,
-        "处理时限·重大（工作日）",
-        "Time limit, critical (working days)",
-        1,
-        60,
-    ),
-    _k("cadence.A", INT, 30, "例行回访周期·A类（天）", "Revisit cadence, grade A (days)", 1, 3650),
-    _k("cadence.B", INT, 90, "例行回访周期·B类（天）", "Revisit cadence, grade B (days)", 1, 3650),
-    _k("cadence.C", INT, 180, "例行回访周期·C类（天）", "Revisit cadence, grade C (days)", 1, 3650),
-    _k("cadence.D", INT, 365, "例行回访周期·D类（天）", "Revisit cadence, grade D (days)", 1, 3650),
-    _k("holidays", DATES, frozenset(), "团队休息日", "Team days off"),
-    _k("working_days", DATES, frozenset(), "调休上班日", "Team working days"),
-    _k("calendar", CALENDAR, "CN", "节假日日历", "Holiday calendar"),
-    _k("max_attempts", INT, 3, "回访最多联系次数", "Revisit attempts", 1, 10),
-    _k(
-        "star_min_revisits",
-        INT,
-        5,
-        "每月之星最少回访数",
-        "Star of the month: minimum revisits",
-        0,
-        10000,
-    ),
-    _k(
-        "dashboard_refresh_seconds",
-        NUMBER,
-        60.0,
-        "看板刷新间隔（秒）",
-        "Dashboard refresh (seconds)",
-        5,
-        86400,
-    ),
-    _k("language", LANGUAGE, "", "默认语言", "Default language"),
-    _k(
-        "key_client_time_limit",
-        INT,
-        None,
-        "重点客户投诉处理时限（工作日）",
-        "Time limit for key clients' complaints (working days)",
-        1,
-        60,
-    ),
-    _k(
-        "cadence_inactive_days",
-        INT,
-        180,
-        "不活跃/流失客户回访周期（天）",
-        "Revisit cadence, dormant and lost clients (days)",
-        1,
-        3650,
-    ),
-    _k(
-        "first_contact_days",
-        INT,
-        7,
-        "新客户首次联系期限（天）",
-        "First contact with a new client (days)",
-        0,
-        365,
-    ),
-    _k(
-        "followup_by_anyone",
-        FLAG,
-        False,
-        "经办人回访也可结案（一人值守）",
-        "A handler's own follow-up may close (one-person desk)",
-    ),
-    _k(
-        "reminders.due_soon_hours",
-        NUMBER,
-        4.0,
-        "提醒·即将到期（工作小时）",
-        "Reminders: due soon (working hours)",
-        0,
-        1000,
-    ),
-    _k(
-        "reminders.overdue_escalate_hours",
-        NUMBER,
-        8.0,
-        "提醒·逾期上报（工作小时）",
-        "Reminders: escalate when overdue (working hours)",
-        0,
-        1000,
-    ),
-    _k(
-        "reminders.auto_escalate", FLAG, False, "提醒·自动升级", "Reminders: escalate automatically"
-    ),
-    _k(
-        "reminders.digest_hour",
-        INT,
-        9,
-        "提醒·每日汇总时间（时）",
-        "Reminders: daily digest hour",
-        0,
-        23,
-    ),
-    _k(
-        "reminders.ladder.department",
-        NAMES,
-        (),
-        "提醒·上报部门负责人",
-        "Reminders: department heads",
-    ),
-    _k("reminders.ladder.management", NAMES, (), "提醒·上报分管领导", "Reminders: management"),
-    _k("reminders.ladder.executive", NAMES, (), "提醒·上报总经理", "Reminders: executives"),
-    _k("reminders.managers", NAMES, (), "提醒·每日汇总收件人", "Reminders: managers' digest"),
-)
-BY_KEY = {k.key: k for k in KEYS}
-_INDEX: dict[str, str] = {}
-for _key in KEYS:
-    for _name in (_key.key, _key.en, _key.zh):
-        _INDEX.setdefault(name_key(_name), _key.key)
 # what a sheet must never configure: accounts, roles and credentials stay in secrets
 _SECRET = re.compile(
     r"password|passwd|secret|token|credential|account|role|login|oidc|auth|webhook|smtp|"
     r"密码|账号|帐号|角色|密钥|口令"
 )
-_DATE_SPLIT = re.compile(r"[,，;；、\s]+")
-_NAME_SPLIT = re.compile(r"[,，;；、\n]+")
 
 
-def match_key(text: object) -> str | None:
-    """The setting a key cell names (`time_limit.normal`, `Time_Limit Normal`, its label …)."""
-    if text is None:
-        return None
-    return _INDEX.get(name_key(text))
-
-
-# ---- one value ----
-class BadValue(ValueError):
-    pass
-
-
-def _number(text: str) -> float:
-    try:
-        return float(unicodedata.normalize("NFKC", text).strip())
-    except ValueError:
-        raise BadValue(text) from None
-
-
-def parse_value(key: str, value: object) -> Any:
-    """The value of setting `key` read from a cell (text or what the spreadsheet holds);
-    None for a blank cell. Raises BadValue when it cannot be read or is out of range."""
-    spec = BY_KEY[key]
-    if isinstance(value, dt.date) and spec.kind == DATES:
-        return frozenset({value.date() if isinstance(value, dt.datetime) else value})
-    text = parse_text(value)
-    if text is None:
-        return None
-    if spec.kind in (INT, NUMBER):
-        number = _number(text)
-        if spec.kind == INT and not number.is_integer():
-            raise BadValue(text)
-        if (spec.lo is not None and number < spec.lo) or (spec.hi is not None and number > spec.hi):
-            raise BadValue(text)
-        return int(number) if spec.kind == INT else number
-    if spec.kind == DATES:
-        days = set()
-        for part in _DATE_SPLIT.split(text):
-            if not part:
-                continue
-            try:
-                day = parse_date(part)
-            except CellError:
-                raise BadValue(text) from None
-            if day is None:
-                raise BadValue(text)
-            days.add(day.date() if isinstance(day, dt.datetime) else day)
-        return frozenset(days)
-    if spec.kind == NAMES:
-        return tuple(n.strip() for n in _NAME_SPLIT.split(text) if n.strip())
-    if spec.kind == FLAG:
-        try:
-            return parse_choice(text, YES_NO) == "yes"
-        except CellError:
-            raise BadValue(text) from None
-    if spec.kind == LANGUAGE:
-        lang = {"zh": "zh", "中文": "zh", "简体中文": "zh", "chinese": "zh", "汉语": "zh"}.get(
-            text.strip().casefold()
-        ) or {"en": "en", "english": "en", "英文": "en", "英语": "en"}.get(text.strip().casefold())
-        if lang is None and text.strip().casefold().startswith(("zh-", "zh_", "en-", "en_")):
-            lang = text.strip()[:2].casefold()
-        if lang is None:
-            raise BadValue(text)
-        return lang
-    if spec.kind == CALENDAR:
-        from utils.workdays import normalise_choice
-
-        try:
-            return normalise_choice(text)
-        except SheetdeskError:
-            raise BadValue(text) from None
-    raise BadValue(text)  # pragma: no cover - every kind is handled above
-
-
-def value_text(kind: str, value: object, lang: str = "en") -> str:
-    """A setting's value as it is written in the sheet (and shown)."""
-    if value is None:
-        return ""
-    if kind == DATES and isinstance(value, Iterable):
-        return ", ".join(d.isoformat() for d in sorted(value))
-    if kind == NAMES and isinstance(value, Iterable):
-        return ", ".join(value)
-    if kind == FLAG:
-        return YES_NO.label("yes" if value else "no", lang)
-    if kind == NUMBER and isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def normalise_value(key: str, value: object) -> str:
-    """What `save_setting` writes for a value given as text or as a value (a list of dates,
-    True …): the text the sheet will hold. Raises BadValue."""
-    spec = BY_KEY[key]
-    parsed: object
-    if spec.kind == DATES and not isinstance(value, str) and isinstance(value, Iterable):
-        parsed = frozenset().union(*(parse_value(key, v) or frozenset() for v in value))
-    elif spec.kind == NAMES and not isinstance(value, str) and isinstance(value, Iterable):
-        parsed = tuple(str(v).strip() for v in value if str(v).strip())
-    elif spec.kind == FLAG and isinstance(value, bool):
-        parsed = value
-    else:
-        parsed = parse_value(key, value)
-    if spec.kind == FLAG:
-        return "" if parsed is None else ("yes" if parsed else "no")
-    return value_text(spec.kind, parsed)
-
-
-# ---- the whole tab ----
 @dataclass
 class SheetRow:
     row: int | None
@@ -578,7 +283,10 @@ def settings_rows(
 __all__ = [
     "BY_KEY",
     "KEYS",
+    "LISTS",
+    "TAB",
     "BadValue",
+    "SheetRow",
     "default_rows",
     "effective_text",
     "match_key",
@@ -588,4 +296,5 @@ __all__ = [
     "settings_rows",
     "sheet_problems",
     "sheet_values",
+    "value_text",
 ]

@@ -2,6 +2,9 @@
 
     config    ReminderConfig, Setup; parse_reminders(table), load(secrets), read_secrets(path)
     due       Reminder; decide(frames, settings, now, config, since=, known=) — pure
+    reminder  the kinds, the Reminder record, when daily ones go, masked client facts — pure
+    cases     case_reminders (assigned, due_soon, overdue, not_started, escalate) — pure
+    digests   revisit_digests, manager_digests: one a day per person — pure
     messages  compose(planned, lang, config) → Outgoing messages — pure
     ledger    Ledger (sent.jsonl + run lock), state_folder(store)
     status    last_run(folder) / last_run_for(store): the last run's summary for the pages
