@@ -61,11 +61,6 @@ def _hours(value: float) -> float:
     return round(float(value), 1)
 
 
-def _last_escalation(log: object) -> dt.datetime | None:
-    times = [e.at for e in plog.parse(log) if e.action in ("escalate", "auto_escalate") and e.at]
-    return max(times) if times else None
-
-
 def _assignment(log: object, handler: str) -> tuple[dt.datetime | None, str] | None:
     """(when, by whom) of the latest assign/handover line naming `handler`, or None."""
     found = None
