@@ -730,7 +730,7 @@ MESSAGES.update(
     }
 )  # end calendar
 
-# --- damaged or hostile workbooks (utils/store/xlsx_read.py, utils/cli.py check) ---
+# --- damaged or hostile workbooks (utils/store/xlsx_read.py, utils/cli/ check) ---
 MESSAGES.update(
     {
         "problem.far_cell": (
