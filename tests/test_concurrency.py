@@ -513,3 +513,31 @@ def test_a_save_whose_answer_was_lost_is_not_overwritten_by_the_next(tmp_path: P
     set_aside = [c.values.get("region") for c in bob.queue.conflicts()]
     assert cell == "Ann's", "Ann's save, reported saved, is still there"
     assert refused or set_aside == ["Bob's"], "Bob is told, or his save is set aside"
+
+
+def test_a_save_landing_during_a_read_is_in_that_read(tmp_path: Path, monkeypatch) -> None:
+    """Another process reads the cells; then the writer puts a waiting save in the workbook and
+    takes it off the queue; then the reader looks at the queue. The save must be in that
+    snapshot, once (it listed the queue first, and laying a landed save over is harmless)."""
+    from utils.store.local import LocalWorkbookStore
+
+    path = tmp_path / "desk.xlsx"
+    LocalWorkbookStore(path).init("en")
+    app = LocalWorkbookStore(path)
+    app.background = True
+    monkeypatch.setattr(app, "_wake_writer", lambda: None)  # the save waits in the queue
+    rid = app.append("clients", _seed_records()[0], user="王芳").record_id
+    assert app.pending_count() == 1
+
+    reader = LocalWorkbookStore(path)
+    cells_then = reader._read_raw
+
+    def read_then_the_writer_runs():
+        raw = cells_then()
+        assert app.flush() == "" and app.pending_count() == 0  # written, off the queue
+        return raw
+
+    monkeypatch.setattr(reader, "_read_raw", read_then_the_writer_runs)
+    clients = reader.read(fresh=True).clients
+    assert list(clients["client_id"]).count(rid) == 1
+    assert LocalWorkbookStore(path).read(fresh=True).clients["client_id"].tolist() == [rid]

@@ -135,9 +135,14 @@ class Store(ABC):
             disk = self._disk_cache()  # a validated snapshot on disk (`snapshot_cache`)
             key, snapshot = disk.lookup(self) if disk is not None else (None, None)
             if snapshot is None:
+                # the waiting saves before the cells: a save the writer puts in the sheet
+                # meanwhile is then in one or the other (laid over twice is harmless), never
+                # in neither (read the cells first, and a save written and taken off the queue
+                # in between would be missing from this snapshot)
+                ops = self.queue.ops()
                 with _no_gc():  # a read allocates millions of small objects and frees none:
                     raw = self._read_raw()  # the cyclic GC would walk them all, for nothing
-                    snapshot = self._snapshot(raw)
+                    snapshot = self._snapshot(raw, ops)
                 snapshot.sheet_lang = raw_lang(raw)
                 if key is not None:
                     disk.keep(key, snapshot)
@@ -189,8 +194,7 @@ class Store(ABC):
             return
         self.lang = "zh" if str(lang).lower().startswith("zh") else "en"
 
-    def _snapshot(self, raw: RawTabs) -> Snapshot:
-        ops = self.queue.ops()
+    def _snapshot(self, raw: RawTabs, ops: list[PendingOp]) -> Snapshot:
         results, problems = validate_tabs(raw, ops)
         return Snapshot(
             frames={t: r.frame for t, r in results.items()},
