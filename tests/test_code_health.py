@@ -6,6 +6,7 @@ runtime."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -89,4 +90,26 @@ def test_no_private_streamlit_import() -> None:
         if p.parts[len(ROOT.parts)] in ("utils", "pages", "sheets_schema", "app.py")
         and private.search(p.read_text("utf-8"))
     ]
+    assert not found, found
+
+
+def test_no_module_reaches_into_another_objects_private_names() -> None:
+    """`thing._name` only on `self`, `cls` or `super()`: a helper another module needs is
+    public in its owner (pass what it needs, as gspread passes its HTTP client)."""
+    found = []
+    for top in ("utils", "sheets_schema", "pages"):
+        for path in (ROOT / top).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+                    and not (
+                        isinstance(node.value, ast.Call)
+                        and isinstance(node.value.func, ast.Name)
+                        and node.value.func.id == "super"
+                    )
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
     assert not found, found

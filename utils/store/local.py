@@ -172,7 +172,7 @@ class LocalWorkbookStore(Store):
                 items = list(self.queue)
                 if not items:
                     return ""
-                busy = self._busy_reason()
+                busy = self.busy_reason()
                 if busy:
                     raise WorkbookBusy(busy)
                 if not self.path.exists():
@@ -193,7 +193,7 @@ class LocalWorkbookStore(Store):
             return reason
         return ""
 
-    def _busy_reason(self) -> str:
+    def busy_reason(self) -> str:
         folder, name = self.path.parent, self.path.name
         for owner in (folder / f"~${name}", folder / f".~lock.{name}#"):
             if owner.exists():

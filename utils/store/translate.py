@@ -141,7 +141,7 @@ def _translate_workbook(store: Any, lang: str) -> Translation:
         reason = "another Sheetdesk process is writing to it"
         raise StoreError("store.translate_busy", path=str(path), reason=reason) from exc
     try:
-        busy = store._busy_reason()
+        busy = store.busy_reason()
         if busy:
             raise StoreError("store.translate_busy", path=str(path), reason=busy)
         try:
