@@ -173,9 +173,12 @@ class SnapshotCache:
             return True
 
     def save_in_background(self, key: str, make: Callable[[], Cached]) -> threading.Thread:
-        """`save` in a daemon thread (the read that made the snapshot does not wait)."""
+        """`save` in a thread of its own (the read that made the snapshot does not wait). Not
+        a daemon: a process that ends meanwhile (a CLI command) waits for it, as a daemon
+        thread stopped inside pyarrow's C++ aborts the process ("terminate called without an
+        active exception", exit status -6) instead of exiting with the command's status."""
         thread = threading.Thread(
-            target=self.save, args=(key, make), daemon=True, name="sheetdesk-snapshot-cache"
+            target=self.save, args=(key, make), daemon=False, name="sheetdesk-snapshot-cache"
         )
         thread.start()
         return thread
