@@ -98,19 +98,7 @@ REOPENED_COLUMNS = [
     "level",
     "received_at",
 ]
-STAFF_COLUMNS = [
-    "staff",
-    "handled",
-    "within_limit",
-    "open",
-    "overdue",
-    "revisits",
-    "reached",
-    "avg_score",
-    "scored",
-    "complaints_about",
-    "verified",
-]
+STAFF_COLUMNS = m.STAFF_COLUMNS
 KEY_MARK = "★ "  # before a key client's name in the lists
 
 

@@ -60,7 +60,7 @@ from utils.metrics.periods import (
 )
 from utils.metrics.prepare import conform
 from utils.metrics.series import MAX_CHART_ROWS, complaints_over_time
-from utils.metrics.staff import Star
+from utils.metrics.staff import STAFF_COLUMNS, Star
 
 __all__ = [
     "CLIENT_KPIS",
@@ -70,6 +70,7 @@ __all__ = [
     "MAX_CHART_ROWS",
     "PERIOD_CHOICES",
     "REVISIT_KPIS",
+    "STAFF_COLUMNS",
     "Dashboard",
     "Filtered",
     "Filters",

@@ -75,6 +75,20 @@ def served_by(
     return pd.Series(np.where(handler != "", handler, owner), index=revisits.index, dtype=object)
 
 
+# the staff table's columns, in the order the dashboard and the report show them
+STAFF_COLUMNS = (
+    "staff",
+    "handled",
+    "within_limit",
+    "open",
+    "overdue",
+    "revisits",
+    "reached",
+    "avg_score",
+    "scored",
+    "complaints_about",
+    "verified",
+)
 SERVED_COLUMNS = ["complaint_id", "client_id"]  # what `served_by` reads of a revisit
 
 

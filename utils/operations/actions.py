@@ -12,7 +12,8 @@ import pandas as pd
 from utils import clock
 from utils import workflow as wf
 from utils.auth import User
-from utils.errors import ConflictError, WorkflowError
+from utils.errors import WorkflowError
+from utils.operations.conflicts import update_as_seen
 from utils.settings import Settings
 from utils.store import SaveResult, Store
 from utils.workflow import clean_text
@@ -130,15 +131,4 @@ def apply_action(
         sheet_lang=store.sheet_lang(),
     )
     record_id = clean_text(complaint.get("complaint_id"))
-    try:
-        return store.update(
-            "complaints",
-            record_id,
-            changes,
-            user=user.name,
-            seen=complaint,
-        )
-    except ConflictError as err:
-        raise ConflictError(
-            "complaints", record_id, mine={**complaint, **changes}, theirs=err.theirs
-        ) from err
+    return update_as_seen(store, "complaints", record_id, changes, seen=complaint, user=user.name)

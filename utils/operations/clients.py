@@ -11,8 +11,9 @@ from sheets_schema.tables import TABLES
 from sheets_schema.validate import validate_record
 from utils.access import may_edit_client, same_person
 from utils.auth import User
-from utils.errors import ConflictError, DuplicatePhone, InvalidRecord, WorkflowError
+from utils.errors import DuplicatePhone, InvalidRecord, WorkflowError
 from utils.forms import changed_fields
+from utils.operations.conflicts import update_as_seen
 from utils.search import find_by_phone
 from utils.store import SaveResult, Store
 from utils.workflow import clean_text
@@ -88,14 +89,4 @@ def edit_client(
         )
     if "owner" in changes and not user.is_manager:
         raise WorkflowError("workflow.owner_manager_only")
-    try:
-        return store.update(
-            tab,
-            record_id,
-            changes,
-            seen=basis,
-            user=user.name,
-            force=force,
-        )
-    except ConflictError as err:
-        raise ConflictError(tab, record_id, mine={**basis, **changes}, theirs=err.theirs) from err
+    return update_as_seen(store, tab, record_id, changes, seen=basis, user=user.name, force=force)

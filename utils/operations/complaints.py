@@ -10,9 +10,10 @@ from sheets_schema.validate import validate_record
 from utils import progress_log as plog
 from utils import workflow as wf
 from utils.auth import User
-from utils.errors import ConflictError, InvalidRecord, WorkflowError
+from utils.errors import InvalidRecord, WorkflowError
 from utils.forms import changed_fields
 from utils.operations.clients import add_client
+from utils.operations.conflicts import update_as_seen
 from utils.settings import Settings
 from utils.store import SaveResult, Store
 from utils.workflow import clean_text
@@ -105,18 +106,7 @@ def edit_complaint(
         log = plog.append(log, line)
     changes["progress_log"] = log
     record_id = clean_text(target.get("complaint_id"))
-    try:
-        return store.update(
-            "complaints",
-            record_id,
-            changes,
-            user=user.name,
-            seen=target,
-        )
-    except ConflictError as err:
-        raise ConflictError(
-            "complaints", record_id, mine={**target, **changes}, theirs=err.theirs
-        ) from err
+    return update_as_seen(store, "complaints", record_id, changes, seen=target, user=user.name)
 
 
 def log_complaint(

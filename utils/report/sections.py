@@ -142,19 +142,7 @@ def complaint_list(frame: pd.DataFrame, lang: str, columns: list[str]) -> dict[s
     return {"columns": heads, "rows": rows, "more": max(len(frame) - MAX_LIST_ROWS, 0)}
 
 
-STAFF_COLUMNS = (
-    "staff",
-    "handled",
-    "within_limit",
-    "open",
-    "overdue",
-    "revisits",
-    "reached",
-    "avg_score",
-    "scored",
-    "complaints_about",
-    "verified",
-)
+STAFF_COLUMNS = m.STAFF_COLUMNS
 
 
 def staff_rows(staff: pd.DataFrame, stars: list[m.Star]) -> list[dict[str, Any]]:
