@@ -18,6 +18,15 @@ from xml.sax.saxutils import escape
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+# a prefixed declaration of the main namespace (`xmlns:x="…/main"`): such a sheet's tags are
+# `<x:row>`, which the row-level editor and the guard's scan must know about
+PREFIXED_MAIN_NS = re.compile(
+    rb'xmlns:\w+="(?:'
+    + re.escape(MAIN_NS.encode())
+    + rb"|"
+    + re.escape(STRICT_NS.encode())
+    + rb')"'
+)
 TABLE_COLUMNS = 702  # A … ZZ: no table has more columns than two letters name
 MAX_ROWS = 1_048_576  # Excel's last row
 

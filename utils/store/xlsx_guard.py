@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.store.xlsx_archive import entry_info, file_identity, inflate_part
-from utils.store.xlsx_cells import MAX_ROWS, TABLE_COLUMNS, col_index
+from utils.store.xlsx_cells import MAX_ROWS, PREFIXED_MAIN_NS, TABLE_COLUMNS, col_index
 
 MAX_DENSE_CELLS = 10_000_000  # the largest grid calamine is asked for (~320 MB in Rust)
 
@@ -39,10 +39,6 @@ _SUSPECT = re.compile(
 _IMPLICIT = re.compile(rb"<c(?:[>/]|\s(?!r=\")|\sr=\"(?:(?![A-Za-z])|[A-Za-z]+(?![A-Za-z\d])))")
 _WIDE_COLUMNS = re.compile(rb"<c\sr=\"([A-Za-z]{2,})\d")
 _FAR_ROWS = re.compile(rb"<c\sr=\"[A-Za-z]+(\d{5,})\"")
-_PREFIXED_MAIN = re.compile(
-    rb"xmlns:\w+=\"(?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main|"
-    rb"http://purl\.oclc\.org/ooxml/spreadsheetml/main)\""
-)
 _ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
 _SST_COUNT = re.compile(rb"\b(?:uniqueCount|count)=\"(\d+)\"")
 
@@ -124,7 +120,7 @@ def _prefixed_main(buf: bytes, end: int) -> bool:
     """Is the main namespace declared under a prefix (`xmlns:x="…main"`) here?"""
     at = buf.find(b"xmlns:", 0, end)
     while at != -1:
-        if _PREFIXED_MAIN.match(buf, at, end):
+        if PREFIXED_MAIN_NS.match(buf, at, end):
             return True
         at = buf.find(b"xmlns:", at + 6, end)
     return False

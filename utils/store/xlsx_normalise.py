@@ -13,7 +13,7 @@ import itertools
 import re
 
 from sheets_schema.columns import column_letter
-from utils.store.xlsx_cells import MAIN_NS, STRICT_NS, col_index
+from utils.store.xlsx_cells import MAIN_NS, PREFIXED_MAIN_NS, STRICT_NS, col_index
 
 ROW_START_RE = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 # a cell or row start tag that is not the plain `<c r="A1"` / `<row r="1"` form
@@ -26,10 +26,6 @@ _REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
 _QUOTED_TAG = re.compile(r"<(?:row|c|f)\b[^>]*'[^>]*>")
 
 
-_B_PREFIXED = re.compile(
-    rb'xmlns:\w+="(?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main|'
-    rb'http://purl\.oclc\.org/ooxml/spreadsheetml/main)"'
-)
 _B_ODD_CELL = re.compile(rb'<c(?:[>/]|\s(?!r="[A-Z]))')
 _B_ODD_ROW = re.compile(rb'<row(?:[>/]|\s(?!r="\d))')
 _B_QUOTED_TAG = re.compile(rb"<(?:row|c|f)\b[^>]*'")
@@ -46,7 +42,7 @@ def looks_regular(raw: bytes) -> bool:
         at = raw.find(uri)
         while at != -1:  # declared under a prefix?
             decl = raw.rfind(b"xmlns", max(at - 80, 0), at)
-            if decl != -1 and _B_PREFIXED.match(raw, decl):
+            if decl != -1 and PREFIXED_MAIN_NS.match(raw, decl):
                 return False
             at = raw.find(uri, at + 1)
     start = raw.find(b"<sheetData")
